@@ -1,0 +1,127 @@
+"""The command line: parse, call the API, map the outcome to an exit code.
+
+0 released (or passed), 1 the policy gate failed, 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from synthguard import __version__
+from synthguard.errors import SynthguardError
+
+EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+class _Group(click.Group):
+    """Turns every SynthguardError into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SynthguardError as error:
+            _fail(str(error))
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="synthguard")
+def main() -> None:
+    """synthguard: synthetic data gated by a validation report."""
+
+
+@main.command()
+@click.option("--policy", "policy_path", required=True, type=click.Path(dir_okay=False),
+              help="Policy YAML file.")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
+              help="Source table (CSV, Parquet, JSONL); overrides data.source.")
+@click.option("--output", "output_dir", type=click.Path(file_okay=True),
+              help="Release folder; overrides release.output.")
+@click.option("--seed", type=int, help="Overrides generate.table.seed.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed: int | None,
+          quiet: bool) -> None:
+    """Scrub, generate, validate and release a table as the policy says."""
+    from synthguard.pipeline import synthesize
+    from synthguard.policy import load_policy
+    from synthguard.progress import Progress, RichProgress
+    from synthguard.release import check_output
+
+    policy = load_policy(policy_path)
+    if seed is not None:
+        policy.generate.table.seed = seed
+    output = Path(output_dir) if output_dir else policy.release.output
+    if output is None:
+        _fail("no output folder: give --output or release.output in the policy")
+    check_output(output)
+    release = synthesize(input_path, policy, progress=Progress() if quiet else RichProgress())
+    folder = release.write(output)
+    click.echo(release.report.summary(), err=True)
+    if release.passed:
+        click.echo(f"released to {folder}")
+        sys.exit(EXIT_OK)
+    click.echo(f"report written to {folder}; no data released", err=True)
+    sys.exit(EXIT_GATE)
+
+
+@main.command()
+@click.option("--real", "real_path", required=True, type=click.Path(dir_okay=False),
+              help="The real table the synthetic data was fitted on.")
+@click.option("--synthetic", "synthetic_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--holdout", "holdout_path", type=click.Path(dir_okay=False),
+              help="Real rows the generator never saw; without it a share of --real is held out.")
+@click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
+              help="Thresholds and roles; defaults apply without it.")
+@click.option("--target", help="Target column for class balance.")
+@click.option("--report", "report_dir", type=click.Path(), help="Write report.json/html here.")
+def validate(real_path, synthetic_path, holdout_path, policy_path, target, report_dir) -> None:
+    """Run the validation suites on existing real and synthetic tables."""
+    from synthguard.data import read_table
+    from synthguard.policy import load_policy, parse_policy
+    from synthguard.validate import validate_tables
+
+    policy = load_policy(policy_path) if policy_path else parse_policy({"name": "validate"})
+    report = validate_tables(read_table(real_path), read_table(synthetic_path),
+                             read_table(holdout_path) if holdout_path else None, policy, target=target)
+    if report_dir:
+        from synthguard.release import Release
+
+        Release(data=None, report=report).write(report_dir)
+    click.echo(json.dumps([c.to_dict() for c in report.checks], indent=1))
+    click.echo(report.summary(), err=True)
+    sys.exit(EXIT_OK if report.passed else EXIT_GATE)
+
+
+@main.group()
+def policy() -> None:
+    """Inspect policies."""
+
+
+@policy.command("schema")
+def policy_schema() -> None:
+    """Print the policy JSON schema."""
+    from synthguard.policy import policy_json_schema
+
+    click.echo(json.dumps(policy_json_schema(), indent=2))
+
+
+@policy.command("check")
+@click.argument("path", type=click.Path(dir_okay=False))
+def policy_check(path: str) -> None:
+    """Load a policy and report the first problem, if any."""
+    from synthguard.policy import load_policy
+
+    loaded = load_policy(path)
+    click.echo(f"{path}: ok (policy {loaded.name!r}, sha256 {loaded.digest()[:16]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Reading and writing tables: the one place where files become DataFrames.
+
+Every failure is a DataError naming the file and the problem, never a cell's content.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from synthguard.errors import DataError
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
+
+
+def detect_format(path: Path, declared: str = "auto") -> str:
+    if declared != "auto":
+        return declared
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataError(f"{path}: cannot tell the format from the suffix; use .csv, .parquet or .jsonl "
+                        "or set data.format")
+    return fmt
+
+
+def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
+    """Read CSV (UTF-8), Parquet or JSON Lines into a DataFrame with at least one row."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"input not found: {path}")
+    if not path.is_file():
+        raise DataError(f"input is not a file: {path}")
+    fmt = detect_format(path, fmt)
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty")
+    try:
+        if fmt == "csv":
+            frame = _read_csv(path)
+        elif fmt == "parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_json(path, lines=True, dtype=False)
+    except DataError:
+        raise
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path}: not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
+    except Exception as error:  # parsers raise many types; the message names the file and kind
+        raise DataError(f"{path}: cannot read as {fmt} ({type(error).__name__})") from None
+    return check_frame(frame, str(path))
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")  # strict: a Latin-1 export must not be half-decoded
+    text = text.removeprefix("\ufeff")
+    try:
+        return pd.read_csv(io.StringIO(text), dialect=None, on_bad_lines="error", low_memory=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: no header and no rows") from None
+    except (pd.errors.ParserError, csv.Error) as error:
+        line = _line_of(str(error))
+        raise DataError(f"{path}: malformed CSV{line}") from None
+
+
+def _line_of(message: str) -> str:
+    # pandas says "Expected 14 fields in line 7, saw 15"; keep the position, not the text.
+    found = re.search(r"line (\d+)", message)
+    return f" at line {found.group(1)}" if found else ""
+
+
+def check_frame(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{origin}: expected a pandas DataFrame or a path, got {type(frame).__name__}")
+    if frame.shape[1] == 0:
+        raise DataError(f"{origin}: no columns")
+    if len(frame) == 0:
+        raise DataError(f"{origin}: no rows")
+    names = [str(c) for c in frame.columns]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise DataError(f"{origin}: duplicated column names: {', '.join(duplicated)}")
+    frame = frame.copy()
+    frame.columns = names
+    return frame.reset_index(drop=True)
+
+
+def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
+    """Write deterministically: same frame, same bytes."""
+    if fmt == "parquet":
+        frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    elif fmt == "csv":
+        frame.to_csv(path, index=False, lineterminator="\n")
+    elif fmt == "jsonl":
+        frame.to_json(path, orient="records", lines=True, date_format="iso")
+    else:
+        raise ValueError(f"unknown format {fmt!r}")

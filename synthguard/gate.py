@@ -1,0 +1,53 @@
+"""The policy gate: build the enabled suites, run them, and filter records for ``action: filter``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synthguard.policy import Policy, ValidateSection
+from synthguard.progress import Progress
+from synthguard.validators import SUITES, Check, Suite, ValidationContext
+
+
+def build_suites(section: ValidateSection) -> list[tuple[Suite, str]]:
+    """(suite, action) for each enabled suite, in registry order."""
+    suites = []
+    for name, cls in SUITES.items():
+        config = getattr(section.suites, name)
+        if not config.enabled:
+            continue
+        action = config.action or section.action
+        suites.append((cls(config, "warn" if action == "warn" else "fail"), action))
+    return suites
+
+
+def run_suites(suites: list[tuple[Suite, str]], ctx: ValidationContext,
+               progress: Progress) -> list[Check]:
+    checks: list[Check] = []
+    with progress.step("validating", total=len(suites)) as advance:
+        for suite, _ in suites:
+            checks.extend(suite.run(ctx))
+            advance()
+    return checks
+
+
+def rejected_rows(suites: list[tuple[Suite, str]], ctx: ValidationContext) -> np.ndarray:
+    """Rows that a suite with ``action: filter`` rejects on their own."""
+    mask = np.zeros(len(ctx.synthetic), dtype=bool)
+    for suite, action in suites:
+        if action == "filter":
+            rejected = suite.reject(ctx)
+            if rejected is not None:
+                mask |= np.asarray(rejected, dtype=bool)
+    return mask
+
+
+def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
+                synthetic: pd.DataFrame, sdtypes: dict[str, str]) -> ValidationContext:
+    columns = list(sdtypes)
+    return ValidationContext(
+        train=train[columns], holdout=holdout[columns], synthetic=synthetic[columns],
+        sdtypes=sdtypes, target=policy.data.target if policy.data.target in sdtypes else None,
+        protected=[c for c in policy.data.with_role("protected") if c in sdtypes],
+        constraints=list(policy.generate.table.constraints), seed=policy.generate.table.seed)

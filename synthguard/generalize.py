@@ -1,0 +1,48 @@
+"""Rare categories are generalised before fitting, so no synthesizer can replay them.
+
+A category seen fewer than ``min_count`` times points at a handful of patients; SDV
+samples categories from the training values, so it would release them verbatim. The
+same transform is applied to the synthetic output too, so a generator that invents or
+replays a rare value cannot leak it either.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CATEGORICAL = {"categorical", "boolean"}
+
+
+class RareCategoryGeneraliser:
+    """Learns the categories common enough to release; replaces every other one."""
+
+    def __init__(self, min_count: int = 5, label: str = "Other"):
+        self.min_count = min_count
+        self.label = label
+
+    def fit(self, frame: pd.DataFrame, sdtypes: dict[str, str]) -> RareCategoryGeneraliser:
+        self.allowed_: dict[str, set] = {}
+        self.generalised_: dict[str, int] = {}  # column -> number of distinct rare values
+        for column, sdtype in sdtypes.items():
+            if sdtype not in CATEGORICAL:
+                continue
+            counts = frame[column].value_counts(dropna=True)
+            self.allowed_[column] = set(counts[counts >= self.min_count].index)
+            if (counts < self.min_count).any():
+                self.generalised_[column] = int((counts < self.min_count).sum())
+        return self
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.copy()
+        for column, allowed in self.allowed_.items():
+            values = out[column]
+            keep = values.isin(allowed) | values.isna()
+            if keep.all():
+                continue
+            if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+                out[column] = values.astype(object).where(keep, self.label)
+            else:
+                numeric = values.astype("float64") if values.dtype.kind in "iub" else values
+                out[column] = numeric.where(keep, np.nan)
+        return out

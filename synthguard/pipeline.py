@@ -1,0 +1,158 @@
+"""scrub → generate → validate → release, for tables, in one function."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthguard.data import check_frame, read_table
+from synthguard.errors import DataError
+from synthguard.gate import build_suites, context_for, rejected_rows, run_suites
+from synthguard.generalize import RareCategoryGeneraliser
+from synthguard.generators import TABLE_GENERATORS
+from synthguard.policy import Policy, load_policy
+from synthguard.progress import Progress
+from synthguard.release import Release
+from synthguard.report import Report
+from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
+from synthguard.scrub.surrogates import surrogate_column
+
+MIN_TRAIN_ROWS = 20
+MIN_HOLDOUT_ROWS = 5
+
+
+def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        frame = check_frame(data, "input DataFrame")
+    elif data is not None:
+        frame = read_table(data, policy.data.format)
+    elif policy.data.source is not None:
+        frame = read_table(policy.data.source, policy.data.format)
+    else:
+        raise DataError("no input: give data, --input, or data.source in the policy")
+    named = list(policy.data.columns) + ([policy.data.primary_key] if policy.data.primary_key else [])
+    named += [c for rule in policy.generate.table.constraints for c in rule.columns]
+    missing = [c for c in dict.fromkeys(named) if c not in frame.columns]
+    if missing:
+        raise DataError(f"the policy names column{'s' * (len(missing) > 1)} "
+                        f"{', '.join(missing)} that the data does not have")
+    return frame
+
+
+def _seeds(seed: int, count: int) -> list[int]:
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
+
+
+def split_holdout(frame: pd.DataFrame, share: float, seed: int, target: str | None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Holdout rows are set aside before fitting: the privacy baseline of unseen patients."""
+    from sklearn.model_selection import train_test_split
+
+    stratify = None
+    if target is not None and frame[target].value_counts().min() >= 2:
+        stratify = frame[target].astype(str)
+    train, holdout = train_test_split(frame, test_size=share, random_state=seed, stratify=stratify)
+    if len(train) < MIN_TRAIN_ROWS or len(holdout) < MIN_HOLDOUT_ROWS:
+        raise DataError(f"too few rows ({len(frame)}) to fit and keep a holdout of {share:.0%}; "
+                        f"need at least {MIN_TRAIN_ROWS} training and {MIN_HOLDOUT_ROWS} holdout rows")
+    return train.reset_index(drop=True), holdout.reset_index(drop=True)
+
+
+def _check_target(frame: pd.DataFrame, target: str | None) -> None:
+    if target is not None and frame[target].nunique(dropna=True) < 2:
+        raise DataError(f"target column {target!r} has a single class; nothing to balance or learn")
+
+
+def _assemble(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, policy: Policy,
+              seed: int) -> pd.DataFrame:
+    """Synthetic modelled columns plus fresh identifier surrogates, in the input's order."""
+    out = synthetic.reset_index(drop=True).copy()
+    for i, ident in enumerate(plan.identifiers):
+        if ident.action == "surrogate":
+            out[ident.column] = surrogate_column(
+                ident.kind, frame[ident.column], len(out), seed + i, policy.scrub.locale,
+                unique=ident.column == policy.data.primary_key or frame[ident.column].is_unique)
+    return out[[c for c in plan.order if c in out.columns]]
+
+
+def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Path,
+               progress: Progress | None = None) -> Release:
+    """Run the policy on a table (path, DataFrame, or the policy's own source)."""
+    policy = policy if isinstance(policy, Policy) else load_policy(policy)
+    progress = progress or Progress()
+    table = policy.generate.table
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    split_seed, fit_seed, surrogate_seed, *sample_seeds = _seeds(
+        table.seed, 3 + policy.validation.max_filter_rounds + 1)
+
+    frame = read_input(data, policy)
+    with progress.step("scanning columns for identifiers"):
+        plan = plan_columns(frame, policy)
+        if not plan.model:
+            raise DataError("no column left to model once identifiers and free text are set aside")
+        sdtypes = settle_sdtypes(frame, plan, policy)
+    _check_target(frame, policy.data.target)
+    train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
+                                   policy.data.target if policy.data.target in plan.model else None)
+    timings["prepare"] = time.perf_counter() - started
+
+    generaliser = RareCategoryGeneraliser(table.min_category_count, table.rare_category_label)
+    generaliser.fit(train, sdtypes)
+    generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
+    tick = time.perf_counter()
+    with progress.step(f"fitting {table.synthesizer} on {len(train)} rows"):
+        generator.fit(generaliser.transform(train), seed=fit_seed)
+    timings["fit"] = time.perf_counter() - tick
+
+    suites = build_suites(policy.validation)
+    rows = table.num_rows(len(frame))
+    tick = time.perf_counter()
+    synthetic, filtered = _sample_filtered(generator, generaliser, rows, sample_seeds, suites,
+                                           lambda s: context_for(policy, train, holdout, s, sdtypes),
+                                           progress)
+    timings["sample"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes), progress)
+    timings["validate"] = time.perf_counter() - tick
+    timings["total"] = time.perf_counter() - started
+
+    notes = [f"free-text column {c!r} is not released: text generation is not configured"
+             for c in plan.text]
+    if filtered:
+        notes.append(f"action filter dropped {filtered} synthetic rows and sampled again")
+    report = Report(
+        policy_name=policy.name, policy_sha256=policy.digest(), seed=table.seed, checks=checks,
+        generator=table.synthesizer,
+        rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
+              "synthetic": len(synthetic)},
+        columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
+        notes=notes, timings=timings)
+    data_out = _assemble(synthetic, plan, frame, policy, surrogate_seed) if report.passed else None
+    return Release(data=data_out, report=report, formats=tuple(policy.release.formats))
+
+
+def _sample_filtered(generator, generaliser, rows, seeds, suites, make_context, progress):
+    """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times."""
+    with progress.step(f"sampling {rows} rows", total=len(seeds)) as advance:
+        synthetic = generaliser.transform(generator.sample(rows, seeds[0]))
+        advance()
+        dropped = 0
+        for seed in seeds[1:]:
+            mask = rejected_rows(suites, make_context(synthetic))
+            if not mask.any():
+                break
+            dropped += int(mask.sum())
+            kept = synthetic[~mask]
+            refill = generaliser.transform(generator.sample(rows - len(kept), seed))
+            synthetic = pd.concat([kept, refill], ignore_index=True)
+            advance()
+        else:
+            mask = rejected_rows(suites, make_context(synthetic))
+            dropped += int(mask.sum())
+            synthetic = synthetic[~mask].reset_index(drop=True)
+    return synthetic.reset_index(drop=True), dropped

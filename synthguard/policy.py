@@ -1,0 +1,263 @@
+"""The policy: one YAML file that says which columns are what, how to generate and what must pass.
+
+Loaded once, at the boundary, into a strict pydantic model: an unknown key, a wrong
+type or a bad value stops the run with the key's path and the allowed values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import yaml
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from synthguard.constraints import Constraint
+from synthguard.errors import PolicyError
+from synthguard.generators import TABLE_GENERATORS
+from synthguard.strict import StrictModel
+from synthguard.validators import SUITES
+from synthguard.validators.base import Action
+
+Role = Literal["identifier", "quasi_identifier", "sensitive", "target", "protected", "text"]
+SurrogateKind = Literal[
+    "name", "first_name", "last_name", "email", "phone", "address", "street", "city",
+    "zip", "ssn", "mrn", "id", "date_of_birth", "date", "url", "ip",
+]
+IdentifierAction = Literal["surrogate", "drop"]
+DataFormat = Literal["auto", "csv", "parquet", "jsonl"]
+SynthesizerName = Literal[tuple(sorted(TABLE_GENERATORS))]  # type: ignore[valid-type]
+
+HIPAA_ENTITIES = [
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "LOCATION", "DATE_TIME", "IP_ADDRESS",
+    "URL", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "CREDIT_CARD", "IBAN_CODE",
+    "MEDICAL_LICENSE",
+]
+
+
+class ColumnSpec(StrictModel):
+    """Roles of one column; ``kind`` and ``action`` apply to identifiers."""
+
+    roles: list[Role] = Field(min_length=1)
+    kind: SurrogateKind | None = None
+    action: IdentifierAction | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        # `age: protected` and `age: [quasi_identifier, protected]` read better in YAML.
+        if isinstance(value, str):
+            return {"roles": [value]}
+        if isinstance(value, list):
+            return {"roles": value}
+        return value
+
+
+class DataSection(StrictModel):
+    source: Path | None = None
+    format: DataFormat = "auto"
+    primary_key: str | None = None
+    columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        targets = [c for c, spec in self.columns.items() if "target" in spec.roles]
+        if len(targets) > 1:
+            raise ValueError(f"at most one column may have role 'target'; found {', '.join(targets)}")
+        return self
+
+    def with_role(self, role: str) -> list[str]:
+        return [c for c, spec in self.columns.items() if role in spec.roles]
+
+    @property
+    def target(self) -> str | None:
+        targets = self.with_role("target")
+        return targets[0] if targets else None
+
+
+class ScrubSection(StrictModel):
+    """How identifier columns are found and handled before anything is modelled."""
+
+    identifier_action: IdentifierAction = "surrogate"
+    detect_unlisted: bool = True
+    entities: list[str] = Field(default_factory=lambda: list(HIPAA_ENTITIES))
+    sample_size: int = Field(200, ge=10)
+    min_share: float = Field(0.3, gt=0, le=1)
+    min_score: float = Field(0.5, ge=0, le=1)
+    spacy_model: str = "en_core_web_sm"
+    language: Literal["en"] = "en"
+    locale: str = "en_US"
+
+
+class TableSection(StrictModel):
+    synthesizer: SynthesizerName = "gaussian_copula"
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    rows: int | None = Field(None, gt=0)
+    scale: float | None = Field(None, gt=0)
+    seed: int = 0
+    min_category_count: int = Field(5, ge=1)
+    rare_category_label: str = "Other"
+    constraints: list[Constraint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rows_or_scale(self):
+        if self.rows is not None and self.scale is not None:
+            raise ValueError("give either rows or scale, not both")
+        TABLE_GENERATORS[self.synthesizer].check_parameters(self.parameters)
+        return self
+
+    def num_rows(self, real_rows: int) -> int:
+        if self.rows is not None:
+            return self.rows
+        return max(1, round(real_rows * (self.scale or 1.0)))
+
+
+class GenerateSection(StrictModel):
+    table: TableSection = Field(default_factory=TableSection)
+
+
+def _suites_model():
+    # Built from the registry so a new suite module extends the schema by itself.
+    fields = {name: (cls.Config, Field(default_factory=cls.Config)) for name, cls in SUITES.items()}
+    return create_model("Suites", __base__=StrictModel, **fields)
+
+
+Suites = _suites_model()
+
+
+class ValidateSection(StrictModel):
+    action: Action = "fail"
+    holdout: float = Field(0.2, gt=0, lt=0.9)
+    max_filter_rounds: int = Field(5, ge=1, le=50)
+    suites: Suites = Field(default_factory=Suites)  # type: ignore[valid-type]
+
+
+class ReleaseSection(StrictModel):
+    output: Path | None = None
+    formats: list[Literal["parquet", "csv"]] = Field(default_factory=lambda: ["parquet", "csv"])
+    license: str = "other"
+
+    @field_validator("formats")
+    @classmethod
+    def _some_format(cls, value):
+        if not value:
+            raise ValueError("list at least one format: parquet, csv")
+        return list(dict.fromkeys(value))
+
+
+class Policy(StrictModel):
+    name: str
+    description: str = ""
+    data: DataSection = Field(default_factory=DataSection)
+    scrub: ScrubSection = Field(default_factory=ScrubSection)
+    generate: GenerateSection = Field(default_factory=GenerateSection)
+    validation: ValidateSection = Field(default_factory=ValidateSection, alias="validate")
+    release: ReleaseSection = Field(default_factory=ReleaseSection)
+
+    @model_validator(mode="after")
+    def _keys_named_once(self):
+        key = self.data.primary_key
+        if key and key in self.data.columns and "identifier" not in self.data.columns[key].roles:
+            raise ValueError(f"data.primary_key {key!r} must have role 'identifier' (or no entry)")
+        return self
+
+    def digest(self) -> str:
+        """SHA-256 of the rules, without the paths, so moving a file keeps the hash."""
+        body = self.model_dump(mode="json", by_alias=True)
+        body["data"].pop("source", None)
+        body["release"].pop("output", None)
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _format_error(error: ValidationError, origin: str) -> str:
+    first = error.errors()[0]
+    path = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = f"unknown key{_allowed_keys(first['loc'])}"
+    more = len(error.errors()) - 1
+    suffix = f" (and {more} more problem{'s' * (more > 1)})" if more else ""
+    return f"{origin}: {path or 'policy'}: {message}{suffix}"
+
+
+def _allowed_keys(loc: tuple) -> str:
+    model = _model_at(Policy, list(loc[:-1]))
+    if model is None:
+        return ""
+    return f"; allowed: {', '.join(sorted(f.alias or n for n, f in model.model_fields.items()))}"
+
+
+def _model_at(annotation: Any, parts: list) -> type[BaseModel] | None:
+    """The policy model found by following an error location through fields, dicts and lists."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _model_at(get_args(annotation)[0], parts)
+    if origin in (Union, UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            return _model_at(options[0], parts)
+        for option in options:  # a discriminated union puts the tag in the location
+            tag = getattr(option, "model_fields", {}).get("type")
+            if parts and tag is not None and parts[0] in get_args(tag.annotation):
+                return _model_at(option, parts[1:])
+        return None
+    if origin in (dict, list):
+        return _model_at(get_args(annotation)[-1], parts[1:]) if parts else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not parts:
+            return annotation
+        fields = {f.alias or n: f for n, f in annotation.model_fields.items()}
+        field = fields.get(parts[0])
+        return _model_at(field.annotation, parts[1:]) if field else None
+    return None
+
+
+def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None) -> Policy:
+    """Validate a mapping (as read from YAML) into a Policy; relative paths join base_dir."""
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{origin}: the policy must be a mapping of sections, got {type(raw).__name__}")
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as error:
+        raise PolicyError(_format_error(error, origin)) from None
+    if base_dir is not None:
+        if policy.data.source is not None and not policy.data.source.is_absolute():
+            policy.data.source = base_dir / policy.data.source
+        if policy.release.output is not None and not policy.release.output.is_absolute():
+            policy.release.output = base_dir / policy.release.output
+    return policy
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read a policy file. Paths inside it are relative to the file's folder."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(f"policy file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"{path}: not UTF-8 text") from None
+    except OSError as error:
+        raise PolicyError(f"cannot read policy {path}: {error.strerror}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise PolicyError(f"{path}: malformed YAML{where}: {problem}") from None
+    return parse_policy(raw, origin=str(path), base_dir=path.parent.resolve())
+
+
+def policy_json_schema() -> dict[str, Any]:
+    return Policy.model_json_schema(by_alias=True)

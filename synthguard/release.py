@@ -1,0 +1,125 @@
+"""The release folder, written atomically: data only when the gate passed, always the report.
+
+Files are written to a hidden sibling folder and renamed into place, so a reader never
+sees half a release, and a failed run leaves the previous release untouched until the
+new folder is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import uuid
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from synthguard.data import write_table
+from synthguard.errors import OutputError
+from synthguard.report import Report
+from synthguard.report.html import render_html
+
+RELEASE_FORMAT = "synthguard-release"
+DATA_STEM = "synthetic"
+PACKAGES = ("synthguard", "sdv", "sdmetrics", "rdt", "copulas", "ctgan", "presidio-analyzer",
+            "spacy", "faker", "pandas", "numpy", "pyarrow", "scikit-learn", "torch")
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def is_release(folder: Path) -> bool:
+    try:
+        return json.loads((folder / "manifest.json").read_text())["format"] == RELEASE_FORMAT
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def check_output(folder: str | Path) -> Path:
+    """Refuse, before any work, a folder that exists and holds something other than a release."""
+    folder = Path(folder)
+    if folder.exists():
+        if not folder.is_dir():
+            raise OutputError(f"output {folder} exists and is not a folder")
+        if any(folder.iterdir()) and not is_release(folder):
+            raise OutputError(f"output folder {folder} exists and is not a previous synthguard "
+                              "release; choose a new folder or empty it")
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Release:
+    """What ``synthesize`` returns. ``data`` is None when the gate failed (fail-closed)."""
+
+    data: pd.DataFrame | None
+    report: Report
+    formats: tuple[str, ...] = ("parquet", "csv")
+
+    @property
+    def passed(self) -> bool:
+        return self.report.passed
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the release folder atomically; returns its path."""
+        folder = check_output(folder).absolute()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = folder.parent / f".{folder.name}.tmp-{uuid.uuid4().hex[:8]}"
+        staging.mkdir()
+        try:
+            self._write_files(staging)
+            _swap_into_place(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return folder
+
+    def _write_files(self, staging: Path) -> None:
+        if self.passed and self.data is not None:
+            for fmt in self.formats:
+                write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
+        body = self.report.to_dict()
+        (staging / "report.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        (staging / "report.html").write_text(render_html(body), encoding="utf-8")
+        files = sorted(p for p in staging.iterdir() if p.is_file())
+        manifest = {
+            "format": RELEASE_FORMAT,
+            "passed": self.passed,
+            "policy": {"name": self.report.policy_name, "sha256": self.report.policy_sha256},
+            "seed": self.report.seed,
+            "files": {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
+            "packages": package_versions(),
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+                                               encoding="utf-8")
+
+
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    if not folder.exists():
+        staging.rename(folder)
+        return
+    retired = folder.parent / f".{folder.name}.old-{uuid.uuid4().hex[:8]}"
+    folder.rename(retired)
+    try:
+        staging.rename(folder)
+    except OSError:
+        retired.rename(folder)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

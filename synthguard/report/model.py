@@ -1,0 +1,60 @@
+"""report.json: every check with its value, threshold and verdict, plus how the data was handled.
+
+Holds column names, counts and scores only: nothing in it is a value from the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthguard.validators.base import Check
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Report:
+    policy_name: str
+    policy_sha256: str
+    seed: int
+    checks: list[Check]
+    generator: str = ""
+    rows: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks if c.severity == "fail")
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.severity == "fail" and not c.passed]
+
+    def suites(self) -> list[str]:
+        return list(dict.fromkeys(c.suite for c in self.checks))
+
+    def to_dict(self) -> dict[str, Any]:
+        from synthguard import __version__
+
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "synthguard_version": __version__,
+            "policy": {"name": self.policy_name, "sha256": self.policy_sha256},
+            "seed": self.seed,
+            "passed": self.passed,
+            "generator": self.generator,
+            "rows": self.rows,
+            "columns": self.columns,
+            "notes": self.notes,
+            "checks": [c.to_dict() for c in self.checks],
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def summary(self) -> str:
+        verdict = "PASSED" if self.passed else "FAILED"
+        failed = ", ".join(f"{c.suite}.{c.name}" for c in self.failures)
+        tail = f": {failed}" if failed else ""
+        return f"gate {verdict} ({len(self.checks)} checks in {len(self.suites())} suites){tail}"

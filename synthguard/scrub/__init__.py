@@ -1,0 +1,1 @@
+"""Finding and replacing PII/PHI: Presidio set-up, identifier columns, Faker surrogates."""

@@ -1,0 +1,207 @@
+"""Which columns hold identifiers or free text, decided before anything is modelled.
+
+SDV's own detection calls names, MRNs, zip codes and notes "categorical" and copies
+their values into synthetic rows. Here a column the policy does not declare is judged
+by its name, by Presidio on a sample of its values, by uniqueness, and by its length;
+anything that looks like an identifier is kept away from the synthesizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from synthguard.policy import Policy
+
+# (pattern on the normalised column name, surrogate kind). First match wins.
+NAME_HINTS: list[tuple[str, str]] = [
+    (r"(^|_)(first_?name|given_?name|forename)($|_)", "first_name"),
+    (r"(^|_)(last_?name|surname|family_?name)($|_)", "last_name"),
+    (r"(^|_)(full_?name|patient_?name|name)$", "name"),
+    (r"e_?mail", "email"),
+    (r"(^|_)(phone|telephone|tel|mobile|cell|fax)(_?(no|num|number))?($|_)", "phone"),
+    (r"(^|_)(ssn|social_?security(_?number)?)($|_)", "ssn"),
+    (r"(^|_)(mrn|medical_?record(_?(no|num|number))?)($|_)", "mrn"),
+    (r"(^|_)(address|street|addr)($|_)", "address"),
+    (r"(^|_)city($|_)", "city"),
+    (r"(^|_)(zip|zipcode|zip_?code|postal_?code|postcode)($|_)", "zip"),
+    (r"(^|_)(dob|birth_?date|date_?of_?birth|birthday)($|_)", "date_of_birth"),
+    (r"(^|_)(ip|ip_?address)($|_)", "ip"),
+    (r"(^|_)(url|website|homepage)($|_)", "url"),
+    (r"(^|_)(id|uuid|guid|identifier|record_?(no|num|number)|account_?(no|num|number))$", "id"),
+]
+
+ENTITY_KINDS = {
+    "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "US_SSN": "ssn",
+    "IP_ADDRESS": "ip", "URL": "url", "LOCATION": "city",
+}
+# Structured date columns (admission, discharge) are modelled like any quasi-identifier:
+# synthetic dates belong to no patient. Dates of birth are caught by name.
+NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP"}
+TEXT_MIN_CHARS = 40
+TEXT_MIN_WORDS = 6
+UNIQUE_SHARE = 0.9
+
+
+@dataclass(frozen=True)
+class IdentifierColumn:
+    column: str
+    kind: str
+    action: str  # surrogate | drop
+    reason: str  # how it was found; never a value
+
+
+@dataclass
+class ColumnPlan:
+    """The fate of every input column; ``model`` columns are the only ones SDV sees."""
+
+    order: list[str]
+    model: list[str] = field(default_factory=list)
+    identifiers: list[IdentifierColumn] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+    def identifier(self, column: str) -> IdentifierColumn | None:
+        return next((i for i in self.identifiers if i.column == column), None)
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "identifiers": [i.__dict__ for i in self.identifiers],
+            "text": self.text,
+        }
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()).strip("_")
+
+
+def kind_from_name(column: str) -> str | None:
+    name = _normalise(column)
+    return next((kind for pattern, kind in NAME_HINTS if re.search(pattern, name)), None)
+
+
+def _is_text(values: pd.Series) -> bool:
+    if values.empty:
+        return False
+    return (values.str.len().mean() >= TEXT_MIN_CHARS
+            and values.str.split().str.len().mean() >= TEXT_MIN_WORDS)
+
+
+def _looks_unique(series: pd.Series) -> bool:
+    values = series.dropna()
+    return len(values) >= 20 and values.nunique() >= UNIQUE_SHARE * len(values)
+
+
+def scan_values(values: list[str], policy: Policy) -> tuple[str, float] | None:
+    """The PII entity that covers most of the sampled values, with its share, if any."""
+    from presidio_analyzer import BatchAnalyzerEngine
+
+    from synthguard.scrub.engine import build_analyzer
+
+    entities = [e for e in policy.scrub.entities if e not in NOT_COLUMN_ENTITIES]
+    if not values or not entities:
+        return None
+    engine = BatchAnalyzerEngine(build_analyzer(policy.scrub.spacy_model, policy.scrub.language))
+    counts: Counter[str] = Counter()
+    results = engine.analyze_iterator(values, language=policy.scrub.language, entities=entities,
+                                      score_threshold=policy.scrub.min_score, batch_size=64)
+    for value, found in zip(values, results, strict=True):
+        length = max(1, len(value.strip()))
+        covering = {r.entity_type for r in found if (r.end - r.start) >= 0.5 * length}
+        counts.update(covering)
+    if not counts:
+        return None
+    entity, hits = counts.most_common(1)[0]
+    return entity, hits / len(values)
+
+
+def _sample(series: pd.Series, size: int, seed: int) -> list[str]:
+    values = series.dropna().astype(str).drop_duplicates()
+    if len(values) > size:
+        values = values.sample(size, random_state=seed)
+    return values.tolist()
+
+
+def plan_columns(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, str] | None = None
+                 ) -> ColumnPlan:
+    """Decide, column by column, what is modelled, surrogated, dropped or held as text."""
+    scrub, declared = policy.scrub, policy.data.columns
+    plan = ColumnPlan(order=list(frame.columns))
+    for column in frame.columns:
+        spec = declared.get(column)
+        if column == policy.data.primary_key or (spec and "identifier" in spec.roles):
+            kind = (spec.kind if spec else None) or kind_from_name(column) or "id"
+            action = (spec.action if spec else None) or scrub.identifier_action
+            plan.identifiers.append(IdentifierColumn(column, kind, action, "policy"))
+        elif spec and "text" in spec.roles:
+            plan.text.append(column)
+        elif spec or not scrub.detect_unlisted:
+            plan.model.append(column)
+        else:
+            found = _detect(frame[column], column, policy)
+            if found is None:
+                plan.model.append(column)
+            elif found == "text":
+                plan.text.append(column)
+            else:
+                plan.identifiers.append(IdentifierColumn(column, found[0], scrub.identifier_action,
+                                                         found[1]))
+    return plan
+
+
+def _detect(series: pd.Series, column: str, policy: Policy) -> str | tuple[str, str] | None:
+    kind = kind_from_name(column)
+    if kind:
+        return kind, "column name"
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return None
+    strings = series.dropna().astype(str)
+    if _is_text(strings):
+        return "text"
+    sample = _sample(series, policy.scrub.sample_size, policy.generate.table.seed)
+    scanned = scan_values(sample, policy)
+    if scanned and scanned[1] >= policy.scrub.min_share:
+        entity, share = scanned
+        return ENTITY_KINDS.get(entity, "id"), f"values: {entity} in {share:.0%} of {len(sample)} sampled"
+    if _looks_unique(series):
+        return "id", "unique values"
+    return None
+
+
+BASIC_SDTYPES = {"numerical", "categorical", "datetime", "boolean"}
+# A target or protected attribute with few distinct codes is a class label, not a quantity:
+# balance and fairness need its classes, and SDV would otherwise model 0/1 as a float.
+MAX_CLASS_CODES = 20
+
+
+def settle_sdtypes(frame: pd.DataFrame, plan: ColumnPlan, policy: Policy) -> dict[str, str]:
+    """SDV's sdtype for each modelled column; a column SDV calls an id or PII joins the identifiers."""
+    import warnings
+
+    from sdv.metadata import Metadata
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        metadata = Metadata.detect_from_dataframes({"data": frame[plan.model]})
+    columns = metadata.tables["data"].columns
+    sdtypes = {}
+    labels = set(policy.data.with_role("target")) | set(policy.data.with_role("protected"))
+    for column in list(plan.model):
+        sdtype = {"ordinal": "categorical"}.get(columns[column]["sdtype"], columns[column]["sdtype"])
+        if sdtype == "numerical" and column in labels and frame[column].nunique() <= MAX_CLASS_CODES:
+            sdtypes[column] = "categorical"
+        elif sdtype in BASIC_SDTYPES:
+            sdtypes[column] = sdtype
+        elif column in policy.data.columns:  # declared non-identifier: the policy decides
+            numeric = pd.api.types.is_numeric_dtype(frame[column])
+            sdtypes[column] = "numerical" if numeric else "categorical"
+        else:
+            plan.model.remove(column)
+            kind = sdtype if sdtype in {"email", "phone_number", "ssn"} else "id"
+            kind = {"phone_number": "phone"}.get(kind, kind)
+            plan.identifiers.append(IdentifierColumn(
+                column, kind, policy.scrub.identifier_action, f"sdv detected {sdtype}"))
+    return sdtypes

@@ -1,0 +1,99 @@
+"""Fresh identifier values for synthetic rows: same kind and shape, never a real value.
+
+Synthetic rows belong to no patient, so their identifiers are drawn new (seeded Faker),
+not mapped from originals. A surrogate that happens to equal a value of the real column
+is drawn again.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pandas as pd
+from faker import Faker
+
+MAX_REDRAWS = 50
+
+
+def column_template(values: pd.Series) -> str | None:
+    """The dominant shape of a code column: '#' any digit, '?' any letter, shared characters kept.
+
+    A character is kept only where every sampled value has it (like an 'MRN-' prefix),
+    so the template carries nothing about any one record.
+    """
+    strings = values.dropna().astype(str)
+    if strings.empty:
+        return None
+    shapes = strings.map(_shape)
+    dominant = Counter(shapes).most_common(1)[0][0]
+    same = strings[shapes == dominant].tolist()
+    out = []
+    for i, symbol in enumerate(dominant):
+        chars = {s[i] for s in same}
+        out.append(chars.pop() if len(chars) == 1 and len(same) >= 5 else symbol)
+    return "".join(out)
+
+
+def _shape(text: str) -> str:
+    return "".join("#" if c.isdigit() else "?" if c.isalpha() else c for c in text)
+
+
+def _fill(template: str, rng: random.Random) -> str:
+    return "".join(
+        rng.choice(string.digits) if c == "#" else rng.choice(string.ascii_uppercase) if c == "?"
+        else c for c in template
+    )
+
+
+def _date_between(rng: random.Random, start: date, end: date) -> str:
+    return (start + timedelta(days=rng.randrange(max(1, (end - start).days + 1)))).isoformat()
+
+
+def _year_bounds(values: pd.Series) -> tuple[date, date]:
+    # Only the years are learned from the real column, never a real day.
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed").dropna()
+    if parsed.empty:
+        return date(1930, 1, 1), date(2005, 12, 31)
+    return date(int(parsed.dt.year.min()), 1, 1), date(int(parsed.dt.year.max()), 12, 31)
+
+
+def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Callable[[], str]:
+    faker_kinds: dict[str, Callable[[], str]] = {
+        "name": fake.name, "first_name": fake.first_name, "last_name": fake.last_name,
+        "email": fake.email, "address": lambda: fake.address().replace("\n", ", "),
+        "street": fake.street_address, "city": fake.city, "url": fake.url, "ip": fake.ipv4,
+    }
+    if kind in faker_kinds:
+        return faker_kinds[kind]
+    if kind in ("date_of_birth", "date"):
+        start, end = _year_bounds(real)
+        return lambda: _date_between(rng, start, end)
+    default = {"ssn": "###-##-####", "phone": "(###) ###-####", "zip": "#####"}.get(kind, "ID-######")
+    template = column_template(real) or default
+    return lambda: _fill(template, rng)
+
+
+def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: str = "en_US",
+                     unique: bool = False) -> pd.Series:
+    """``rows`` new values of ``kind`` shaped like ``real``, none equal to a real value."""
+    fake = Faker(locale)
+    fake.seed_instance(seed)
+    rng = random.Random(seed)
+    make = _maker(kind, real, fake, rng)
+    taken = set(real.dropna().astype(str))
+    out: list[str] = []
+    seen: set[str] = set()
+    for _ in range(rows):
+        for _attempt in range(MAX_REDRAWS):
+            value = make()
+            if value not in taken and not (unique and value in seen):
+                break
+        else:
+            raise RuntimeError(f"cannot draw enough distinct {kind} surrogates; widen the template")
+        out.append(value)
+        seen.add(value)
+    return pd.Series(out, dtype="object")

@@ -1,0 +1,41 @@
+"""Class balance: does the synthetic target keep the real class shares?"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from synthguard.validators import register
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+
+
+class BalanceConfig(SuiteConfig):
+    max_share_delta: float = Field(0.10, ge=0, le=1)
+    min_class_share: float = Field(0.0, ge=0, le=1)
+
+
+def class_shares(values) -> dict[str, float]:
+    shares = values.astype(str).value_counts(normalize=True, dropna=False)
+    return {str(k): float(v) for k, v in shares.items()}
+
+
+@register
+class Balance(Suite):
+    name = "balance"
+    Config = BalanceConfig
+
+    def run(self, ctx: ValidationContext) -> list[Check]:
+        if ctx.target is None:
+            return [Check(self.name, "target_declared", None, None, "==", True, "info",
+                          {"reason": "no column has role 'target'; class balance not checked"})]
+        real, synthetic = class_shares(ctx.train[ctx.target]), class_shares(ctx.synthetic[ctx.target])
+        classes = sorted(set(real) | set(synthetic))
+        delta = max(abs(real.get(c, 0.0) - synthetic.get(c, 0.0)) for c in classes)
+        table = {c: {"real": round(real.get(c, 0.0), 4), "synthetic": round(synthetic.get(c, 0.0), 4)}
+                 for c in classes}
+        smallest = min(synthetic.get(c, 0.0) for c in real)
+        return [
+            self.check("class_share_delta", delta, self.config.max_share_delta, "<=",
+                       {"target": ctx.target, "shares": table}),
+            self.check("min_class_share", smallest, self.config.min_class_share, ">=",
+                       {"target": ctx.target}),
+        ]

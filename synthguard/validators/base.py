@@ -1,0 +1,104 @@
+"""The validator protocol: a suite reads real, holdout and synthetic tables and returns Checks.
+
+A suite is a small class with a ``name``, a pydantic ``Config`` (its thresholds, which
+become the policy's ``validate.suites.<name>`` section) and ``run(context)``. Suites that
+can judge single records also implement ``reject(context)`` so that ``action: filter``
+can drop those records and sample again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from synthguard.strict import StrictModel
+
+Action = Literal["fail", "warn", "filter"]
+Severity = Literal["fail", "warn", "info"]
+
+
+class SuiteConfig(StrictModel):
+    enabled: bool = True
+    action: Action | None = None  # None: the policy-wide validate.action
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the report. ``op`` says how value is compared to threshold."""
+
+    suite: str
+    name: str
+    value: float | None
+    threshold: float | None
+    op: Literal[">=", "<=", "=="]
+    passed: bool
+    severity: Severity
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["value"] = _plain(self.value)
+        out["threshold"] = _plain(self.threshold)
+        return out
+
+
+def _plain(x: Any) -> Any:
+    if x is None:
+        return None
+    x = float(x)
+    return None if np.isnan(x) else round(x, 6)
+
+
+def compare(value: float, threshold: float, op: str) -> bool:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return False
+    if op == ">=":
+        return value >= threshold
+    if op == "<=":
+        return value <= threshold
+    return value == threshold
+
+
+@dataclass
+class ValidationContext:
+    """What every suite may read. Tables hold only the modelled columns, same order."""
+
+    train: pd.DataFrame
+    holdout: pd.DataFrame
+    synthetic: pd.DataFrame
+    sdtypes: dict[str, str]  # column -> numerical | categorical | datetime | boolean
+    target: str | None = None
+    protected: list[str] = field(default_factory=list)
+    constraints: list[Any] = field(default_factory=list)
+    seed: int = 0
+
+
+class Suite:
+    name: ClassVar[str]
+    Config: ClassVar[type[SuiteConfig]] = SuiteConfig
+
+    def __init__(self, config: SuiteConfig, severity: Severity):
+        self.config = config
+        self.severity = severity
+
+    def run(self, ctx: ValidationContext) -> list[Check]:
+        raise NotImplementedError
+
+    def reject(self, ctx: ValidationContext) -> np.ndarray | None:
+        """Boolean mask of synthetic rows that fail this suite on their own, or None."""
+        return None
+
+    def check(self, name, value, threshold, op, details=None) -> Check:
+        return Check(
+            suite=self.name,
+            name=name,
+            value=value,
+            threshold=threshold,
+            op=op,
+            passed=compare(value, threshold, op),
+            severity=self.severity,
+            details=details or {},
+        )

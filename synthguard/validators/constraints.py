@@ -1,0 +1,41 @@
+"""Constraints: the rules the policy declared hold on every synthetic row."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from synthguard.constraints import FixedCombinations
+from synthguard.validators import register
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+
+
+class ConstraintsConfig(SuiteConfig):
+    max_violation_rate: float = Field(0.0, ge=0, le=1)
+
+
+def _violations(constraint, ctx: ValidationContext):
+    if isinstance(constraint, FixedCombinations):
+        return constraint.violated(ctx.synthetic, ctx.train)
+    return constraint.violated(ctx.synthetic)
+
+
+@register
+class Constraints(Suite):
+    name = "constraints"
+    Config = ConstraintsConfig
+
+    def run(self, ctx: ValidationContext) -> list[Check]:
+        checks = []
+        for constraint in ctx.constraints:
+            rate = float(_violations(constraint, ctx).mean()) if len(ctx.synthetic) else 0.0
+            label = f"{constraint.type}:{'/'.join(constraint.columns)}"
+            checks.append(self.check(label, rate, self.config.max_violation_rate, "<=",
+                                     {"columns": constraint.columns}))
+        return checks
+
+    def reject(self, ctx: ValidationContext) -> np.ndarray | None:
+        if not ctx.constraints:
+            return None
+        masks = [_violations(c, ctx).to_numpy() for c in ctx.constraints]
+        return np.logical_or.reduce(masks)
