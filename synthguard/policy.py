@@ -93,7 +93,7 @@ class ScrubSection(StrictModel):
     entities: list[str] = Field(default_factory=lambda: list(HIPAA_ENTITIES))
     sample_size: int = Field(200, ge=10)
     min_share: float = Field(0.3, gt=0, le=1)
-    min_score: float = Field(0.5, ge=0, le=1)
+    min_score: float = Field(0.4, ge=0, le=1)  # Presidio scores a bare phone number 0.4
     spacy_model: str = "en_core_web_sm"
     language: Literal["en"] = "en"
     locale: str = "en_US"
@@ -180,7 +180,8 @@ class Policy(StrictModel):
 
 
 def _format_error(error: ValidationError, origin: str) -> str:
-    first = error.errors()[0]
+    # An unknown key explains the "missing" errors that often come with it (a misspelt name).
+    first = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
     path = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":

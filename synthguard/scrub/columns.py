@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -90,6 +91,22 @@ def _is_text(values: pd.Series) -> bool:
             and values.str.split().str.len().mean() >= TEXT_MIN_WORDS)
 
 
+@lru_cache(maxsize=1)
+def _street_pattern() -> re.Pattern:
+    # Faker's en_US street suffixes (Alley, Turnpike, ...) are a fuller list than any
+    # hand-written one; Presidio's LOCATION covers only the town in "12 Oak Alley, Akron".
+    from faker.providers.address.en_US import Provider
+
+    suffixes = sorted({s.lower() for s in Provider.street_suffixes} | {"st", "ave", "rd", "dr", "ln",
+                                                                    "blvd", "ct"}, key=len, reverse=True)
+    return re.compile(rf"^\s*\d{{1,6}}\s+(?:[\w.'-]+\s+){{0,4}}(?:{'|'.join(map(re.escape, suffixes))})\b",
+                      re.IGNORECASE)
+
+
+def _looks_like_addresses(values: pd.Series) -> bool:
+    return not values.empty and values.str.match(_street_pattern()).mean() >= 0.5
+
+
 def _looks_unique(series: pd.Series) -> bool:
     values = series.dropna()
     return len(values) >= 20 and values.nunique() >= UNIQUE_SHARE * len(values)
@@ -159,6 +176,8 @@ def _detect(series: pd.Series, column: str, policy: Policy) -> str | tuple[str, 
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return None
     strings = series.dropna().astype(str)
+    if _looks_like_addresses(strings):
+        return "address", "values: street addresses"
     if _is_text(strings):
         return "text"
     sample = _sample(series, policy.scrub.sample_size, policy.generate.table.seed)

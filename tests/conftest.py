@@ -1,0 +1,45 @@
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_CSV = ROOT / "examples" / "data" / "heart_patients.csv"
+MEDICAL_POLICY = ROOT / "policies" / "medical.yaml"
+
+
+@pytest.fixture(scope="session")
+def patients() -> pd.DataFrame:
+    return pd.read_csv(EXAMPLE_CSV)
+
+
+@pytest.fixture
+def medical_raw() -> dict:
+    raw = yaml.safe_load(MEDICAL_POLICY.read_text())
+    raw["data"]["source"] = str(EXAMPLE_CSV)
+    raw["release"].pop("output", None)
+    return raw
+
+
+@pytest.fixture
+def write_policy(tmp_path):
+    """Write a policy mapping to a YAML file in tmp_path and return its path."""
+
+    def write(raw: dict, name: str = "policy.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(raw, sort_keys=False))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    path = tmp_path / "patients.csv"
+    shutil.copy(EXAMPLE_CSV, path)
+    return path

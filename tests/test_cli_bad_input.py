@@ -1,0 +1,113 @@
+"""Every bad input: one line naming the problem, exit code 2, no traceback, nothing written."""
+
+import pytest
+from click.testing import CliRunner
+
+from synthguard.cli import main
+
+
+def run_synth(policy_path, output, *extra):
+    return CliRunner().invoke(main, ["synth", "--policy", str(policy_path), "--output", str(output),
+                                     "--quiet", *extra])
+
+
+def assert_bad_input(result, output, needle):
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ") and needle in lines[0]
+    assert "Traceback" not in result.output
+    assert not output.exists() or not any(p.suffix in (".csv", ".parquet") for p in output.iterdir())
+
+
+def test_malformed_yaml(tmp_path):
+    policy = tmp_path / "p.yaml"
+    policy.write_text("name: medical\ngenerate: {table: [\n")
+    result = run_synth(policy, tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "malformed YAML")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_policy_key(medical_raw, write_policy, tmp_path):
+    medical_raw["generate"]["table"]["synthesiser"] = "ctgan"
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "generate.table.synthesiser: unknown key")
+    assert not (tmp_path / "out").exists()
+
+
+def test_policy_column_missing_from_data(medical_raw, write_policy, tmp_path):
+    medical_raw["data"]["columns"]["blood_type"] = "sensitive"
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "blood_type")
+    assert not (tmp_path / "out").exists()
+
+
+def test_empty_file(medical_raw, write_policy, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(empty))
+    assert_bad_input(result, tmp_path / "out", "empty")
+
+
+def test_header_only_csv(medical_raw, write_policy, tmp_path, patients):
+    header = tmp_path / "header.csv"
+    header.write_text(",".join(patients.columns) + "\n")
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(header))
+    assert_bad_input(result, tmp_path / "out", "no rows")
+
+
+def test_non_utf8_csv(medical_raw, write_policy, tmp_path, patients):
+    latin = tmp_path / "latin1.csv"
+    frame = patients.copy()
+    frame.loc[0, "name"] = "José Müller"
+    latin.write_bytes(frame.to_csv(index=False).encode("latin-1"))
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(latin))
+    assert_bad_input(result, tmp_path / "out", "not UTF-8")
+    assert "Jos" not in result.output
+
+
+def test_malformed_csv(medical_raw, write_policy, tmp_path, patients):
+    ragged = tmp_path / "ragged.csv"
+    text = patients.head(30).to_csv(index=False) + "1,2,3\n" + ",".join(["9"] * 40) + "\n"
+    ragged.write_text(text)
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(ragged))
+    assert_bad_input(result, tmp_path / "out", "malformed CSV")
+
+
+def test_target_with_a_single_class(medical_raw, write_policy, tmp_path, patients):
+    single = tmp_path / "single.csv"
+    patients.assign(target=1).to_csv(single, index=False)
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(single))
+    assert_bad_input(result, tmp_path / "out", "single class")
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_folder_that_is_not_a_release(medical_raw, write_policy, tmp_path):
+    output = tmp_path / "mine"
+    output.mkdir()
+    (output / "thesis.docx").write_text("precious")
+    result = run_synth(write_policy(medical_raw), output)
+    assert_bad_input(result, output, "not a previous synthguard release")
+    assert sorted(p.name for p in output.iterdir()) == ["thesis.docx"]
+
+
+def test_missing_policy_file(tmp_path):
+    result = run_synth(tmp_path / "nope.yaml", tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "policy file not found")
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_other_formats_are_read(fmt, tmp_path, patients):
+    from synthguard.data import read_table
+
+    path = tmp_path / f"p.{fmt}"
+    if fmt == "parquet":
+        patients.to_parquet(path)
+    else:
+        patients.to_json(path, orient="records", lines=True)
+    assert read_table(path).shape == patients.shape
+
+
+def test_wrong_cli_type_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["synth", "--policy", "x.yaml", "--seed", "abc"])
+    assert result.exit_code == 2

@@ -1,0 +1,148 @@
+"""The gate catches what it exists for: copies of training rows, broken rules, lost classes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from synthguard.cli import main
+from synthguard.gate import build_suites, context_for
+from synthguard.generalize import RareCategoryGeneraliser
+from synthguard.generators import TABLE_GENERATORS
+from synthguard.pipeline import _sample_filtered, split_holdout
+from synthguard.policy import parse_policy
+from synthguard.progress import Progress
+from synthguard.validate import validate_tables
+
+CLINICAL = ["age", "sex", "cp", "trestbps", "chol", "fbs", "restecg", "thalach", "exang", "oldpeak",
+            "slope", "ca", "thal", "target"]
+
+
+@pytest.fixture(scope="module")
+def heart(patients):
+    return patients[CLINICAL]
+
+
+@pytest.fixture(scope="module")
+def split(heart):
+    return split_holdout(heart, 0.2, seed=0, target="target")
+
+
+@pytest.fixture
+def policy():
+    return parse_policy({"name": "gate", "data": {"columns": {"target": "target"}}})
+
+
+def failed(report):
+    return {(c.suite, c.name) for c in report.failures}
+
+
+@pytest.fixture(scope="module")
+def copula_sample(split):
+    train, _ = split
+    gen = TABLE_GENERATORS["gaussian_copula"]({}, [], {c: "numerical" for c in ["age", "chol"]})
+    return gen.fit(train, seed=1).sample(len(train), seed=2)
+
+
+def test_verbatim_copy_fails_the_privacy_gate(split, policy):
+    train, holdout = split
+    report = validate_tables(train, train.copy(), holdout, policy)
+    assert not report.passed
+    assert ("privacy", "exact_copy_rate") in failed(report)
+    assert ("privacy", "dcr_closer_to_train_share") in failed(report)
+    assert {c.suite for c in report.failures} == {"privacy"}  # fidelity and balance look perfect
+
+
+def test_sdv_own_reports_score_a_verbatim_copy_perfect(split):
+    """The peer comparison behind the privacy suite: SDV's reports see nothing wrong."""
+    import warnings
+
+    from sdv.evaluation import evaluate_quality, run_diagnostic
+    from sdv.metadata import Metadata
+
+    train, _ = split
+    metadata = Metadata.detect_from_dataframes({"heart": train})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quality = evaluate_quality(train, train.copy(), metadata, verbose=False).get_score()
+        diagnostic = run_diagnostic(train, train.copy(), metadata, verbose=False).get_score()
+    assert quality == pytest.approx(1.0) and diagnostic == pytest.approx(1.0)
+
+
+def test_thirty_percent_copied_rows_fail_privacy(split, copula_sample, policy):
+    train, holdout = split
+    copies = train.sample(frac=0.3, random_state=0)
+    mixed = pd.concat([copula_sample.iloc[: len(train) - len(copies)], copies], ignore_index=True)
+    report = validate_tables(train, mixed, holdout, policy)
+    assert ("privacy", "exact_copy_rate") in failed(report)
+
+
+def test_gaussian_copula_sample_passes_default_thresholds(split, copula_sample, policy):
+    train, holdout = split
+    report = validate_tables(train, copula_sample, holdout, policy)
+    assert report.passed, report.summary()
+    assert {"fidelity", "privacy", "balance"} <= set(report.suites())
+
+
+def test_lost_minority_class_fails_balance(split, copula_sample, policy):
+    train, holdout = split
+    majority = copula_sample[copula_sample["target"] == 0]
+    report = validate_tables(train, majority, holdout, policy)
+    assert ("balance", "class_share_delta") in failed(report)
+
+
+class ReplayingGenerator(TABLE_GENERATORS["gaussian_copula"]):
+    """Half of every sample is copied from the training rows: what filter must remove."""
+
+    def fit(self, data, seed=0):
+        self.train_ = data
+        return super().fit(data, seed)
+
+    def sample(self, num_rows, seed):
+        fresh = super().sample(num_rows, seed)
+        copies = self.train_.sample(num_rows // 2, random_state=seed % 2**31)
+        return pd.concat([fresh.iloc[: num_rows - len(copies)], copies], ignore_index=True)
+
+
+def test_filter_action_drops_copied_rows_and_samples_again(split):
+    train, holdout = split
+    policy = parse_policy({"name": "f", "data": {"columns": {"target": "target"}},
+                           "validate": {"action": "filter"}})
+    sdtypes = {c: "categorical" if c in ("thal", "target", "sex") else "numerical" for c in CLINICAL}
+    generator = ReplayingGenerator({}, [], sdtypes).fit(train, seed=0)
+    generaliser = RareCategoryGeneraliser(5).fit(train, sdtypes)
+    suites = build_suites(policy.validation)
+    synthetic, dropped = _sample_filtered(
+        generator, generaliser, 200, list(range(11, 23)), suites,
+        lambda s: context_for(policy, train, holdout, s, sdtypes), Progress())
+    assert dropped >= 100 and len(synthetic) == 200
+    merged = synthetic.merge(train.drop_duplicates(), how="inner", on=CLINICAL)
+    assert merged.empty
+
+
+def test_validate_command_exit_codes(split, copula_sample, tmp_path):
+    train, holdout = split
+    for name, frame in {"real": train, "holdout": holdout, "good": copula_sample, "copy": train}.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    base = ["validate", "--real", tmp_path / "real.csv", "--holdout", tmp_path / "holdout.csv",
+            "--target", "target"]
+    good = CliRunner().invoke(main, [*map(str, base), "--synthetic", str(tmp_path / "good.csv")])
+    assert good.exit_code == 0, good.output
+    copy = CliRunner().invoke(main, [*map(str, base), "--synthetic", str(tmp_path / "copy.csv"),
+                                     "--report", str(tmp_path / "rep")])
+    assert copy.exit_code == 1
+    assert (tmp_path / "rep" / "report.json").exists()
+    assert not list((tmp_path / "rep").glob("synthetic.*"))
+    missing = CliRunner().invoke(main, [*map(str, base), "--synthetic", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2 and "input not found" in missing.output
+
+
+def test_distance_zero_means_identical_records(split):
+    from synthguard.validators._distance import RecordEncoder, nearest
+
+    train, _ = split
+    sdtypes = {c: "categorical" if c == "thal" else "numerical" for c in CLINICAL}
+    encoder = RecordEncoder().fit(train, sdtypes)
+    shifted = train.head(20).assign(chol=lambda f: f["chol"] + 1)
+    assert np.all(nearest(encoder.transform(train), encoder.transform(train.head(20)))[:, 0] == 0)
+    assert np.all(nearest(encoder.transform(train), encoder.transform(shifted))[:, 0] > 0)

@@ -1,0 +1,77 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from synthguard import PolicyError, load_policy
+from synthguard.cli import main
+from synthguard.policy import parse_policy
+from tests.conftest import MEDICAL_POLICY
+
+
+def test_shipped_medical_policy_loads_with_paths_relative_to_the_file():
+    policy = load_policy(MEDICAL_POLICY)
+    assert policy.data.source.exists()
+    assert policy.data.target == "target"
+    assert policy.generate.table.constraints[0].low == "admission_date"
+
+
+def test_unknown_key_names_its_path_and_the_allowed_keys():
+    with pytest.raises(PolicyError) as error:
+        parse_policy({"name": "x", "validate": {"suites": {"fidelty": {}}}})
+    message = str(error.value)
+    assert "validate.suites.fidelty: unknown key" in message
+    assert "fidelity" in message and "privacy" in message and "balance" in message
+
+
+def test_unknown_key_inside_a_constraint_names_the_constraint_fields():
+    with pytest.raises(PolicyError, match=r"constraints\.0\.inequality\.lo: unknown key; allowed: high, low"):
+        parse_policy({"name": "x", "generate": {"table": {"constraints": [
+            {"type": "inequality", "lo": "a", "high": "b"}]}}})
+
+
+def test_bad_synthesizer_lists_the_allowed_values():
+    with pytest.raises(PolicyError) as error:
+        parse_policy({"name": "x", "generate": {"table": {"synthesizer": "gan9000"}}})
+    assert "generate.table.synthesizer" in str(error.value)
+    assert "'gaussian_copula'" in str(error.value) and "'ctgan'" in str(error.value)
+
+
+def test_wrong_type_names_the_key():
+    with pytest.raises(PolicyError, match=r"generate\.table\.rows: .*integer"):
+        parse_policy({"name": "x", "generate": {"table": {"rows": "many"}}})
+
+
+def test_unknown_sdv_parameter_is_rejected_with_the_accepted_ones():
+    with pytest.raises(PolicyError, match="unknown parameter 'epocs' for ctgan; allowed: .*epochs"):
+        parse_policy({"name": "x", "generate": {"table": {"synthesizer": "ctgan",
+                                                          "parameters": {"epocs": 3}}}})
+
+
+def test_unknown_role_is_rejected():
+    with pytest.raises(PolicyError, match=r"data\.columns\.age\.roles\.0"):
+        parse_policy({"name": "x", "data": {"columns": {"age": "secret"}}})
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\ndata: [unclosed\n")
+    with pytest.raises(PolicyError, match="malformed YAML at line"):
+        load_policy(path)
+
+
+def test_digest_ignores_paths_but_not_rules(medical_raw):
+    first = parse_policy(medical_raw)
+    medical_raw["data"]["source"] = "/elsewhere/data.csv"
+    assert parse_policy(medical_raw).digest() == first.digest()
+    medical_raw["generate"]["table"]["seed"] = 7
+    assert parse_policy(medical_raw).digest() != first.digest()
+
+
+def test_policy_schema_command_exports_the_json_schema():
+    result = CliRunner().invoke(main, ["policy", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert "validate" in schema["properties"]
+    suites = schema["$defs"]["Suites"]["properties"]
+    assert {"fidelity", "privacy", "balance", "constraints"} <= set(suites)

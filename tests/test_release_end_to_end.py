@@ -1,0 +1,143 @@
+"""The shipped policy, run end to end through the CLI and the Python API."""
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import synthguard
+from synthguard.cli import main
+from synthguard.policy import parse_policy
+from tests.conftest import MEDICAL_POLICY
+
+IDENTIFIERS = ["patient_id", "name", "mrn", "phone", "address", "date_of_birth"]
+
+
+def synth(args):
+    return CliRunner().invoke(main, ["synth", "--quiet", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def release_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rel") / "medical"
+    result = synth(["--policy", MEDICAL_POLICY, "--output", out])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_shipped_policy_releases_with_passing_checks_from_three_suites(release_dir):
+    report = json.loads((release_dir / "report.json").read_text())
+    assert report["passed"] is True
+    passing_suites = {c["suite"] for c in report["checks"] if c["passed"] and c["severity"] == "fail"}
+    assert {"fidelity", "privacy", "balance"} <= passing_suites
+    for check in report["checks"]:
+        assert set(check) >= {"suite", "name", "value", "threshold", "passed", "severity"}
+    data = pd.read_parquet(release_dir / "synthetic.parquet")
+    assert len(data) == 303
+    assert pd.read_csv(release_dir / "synthetic.csv").shape == data.shape
+
+
+def test_manifest_hashes_every_file(release_dir):
+    manifest = json.loads((release_dir / "manifest.json").read_text())
+    names = {p.name for p in release_dir.iterdir()} - {"manifest.json"}
+    assert set(manifest["files"]) == names
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((release_dir / name).read_bytes()).hexdigest() == entry["sha256"]
+    assert manifest["seed"] == 42 and len(manifest["policy"]["sha256"]) == 64
+    assert "sdv" in manifest["packages"]
+
+
+def test_no_real_identifier_or_note_reaches_the_release(release_dir, patients):
+    released = "\n".join(p.read_text(errors="ignore") for p in release_dir.iterdir()
+                         if p.suffix != ".parquet")
+    released += pd.read_parquet(release_dir / "synthetic.parquet").to_csv()
+    for column in IDENTIFIERS + ["notes"]:
+        leaked = [v for v in patients[column].astype(str) if v in released]
+        assert not leaked, f"{len(leaked)} real {column} values in the release"
+
+
+def test_identifiers_are_fresh_surrogates_of_the_same_shape(release_dir, patients):
+    data = pd.read_csv(release_dir / "synthetic.csv")
+    assert "notes" not in data.columns  # free text is withheld until text generation runs
+    assert data["mrn"].str.fullmatch(r"MRN-\d{8}").all()
+    assert data["phone"].str.fullmatch(r"\(\d{3}\) \d{3}-\d{4}").all()
+    assert data["patient_id"].is_unique and data["patient_id"].str.fullmatch(r"P\d{6}").all()
+    assert not set(data["name"]) & set(patients["name"])
+
+
+def test_constraint_admission_before_discharge_holds(release_dir):
+    data = pd.read_csv(release_dir / "synthetic.csv", parse_dates=["admission_date", "discharge_date"])
+    assert (data["admission_date"] <= data["discharge_date"]).all()
+
+
+def test_same_seed_gives_byte_identical_data_and_another_seed_does_not(release_dir, tmp_path):
+    again, other = tmp_path / "again", tmp_path / "other"
+    assert synth(["--policy", MEDICAL_POLICY, "--output", again]).exit_code == 0
+    assert synth(["--policy", MEDICAL_POLICY, "--output", other, "--seed", 7]).exit_code == 0
+    for name in ("synthetic.csv", "synthetic.parquet"):
+        assert (again / name).read_bytes() == (release_dir / name).read_bytes()
+        assert (other / name).read_bytes() != (release_dir / name).read_bytes()
+
+
+def test_impossible_threshold_exits_1_and_writes_the_report_but_no_data(medical_raw, write_policy,
+                                                                         tmp_path):
+    medical_raw["validate"]["suites"]["fidelity"]["column_shapes_min"] = 1.0
+    out = tmp_path / "out"
+    result = synth(["--policy", write_policy(medical_raw), "--output", out])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "report.html", "report.json"]
+    report = json.loads((out / "report.json").read_text())
+    failed = [c["name"] for c in report["checks"] if not c["passed"]]
+    assert report["passed"] is False and failed == ["column_shapes"]
+    assert "FAILED" in (out / "report.html").read_text()
+
+
+def test_rerun_replaces_a_previous_release_atomically(release_dir, tmp_path, medical_raw, write_policy):
+    out = tmp_path / "out"
+    assert synth(["--policy", MEDICAL_POLICY, "--output", out]).exit_code == 0
+    medical_raw["validate"]["suites"]["fidelity"]["column_shapes_min"] = 1.0
+    assert synth(["--policy", write_policy(medical_raw), "--output", out]).exit_code == 1
+    assert not (out / "synthetic.csv").exists()  # the failed run's folder replaced the old one
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_python_api_on_a_dataframe(patients, medical_raw, tmp_path):
+    policy = parse_policy(medical_raw)
+    policy.generate.table.rows = 150
+    release = synthguard.synthesize(patients, policy)
+    assert release.passed and len(release.data) == 150
+    assert list(release.data.columns) == [c for c in patients.columns if c != "notes"]
+    folder = release.write(tmp_path / "api")
+    assert (folder / "synthetic.parquet").exists()
+
+
+def test_failed_gate_keeps_no_data_in_memory(patients, medical_raw):
+    medical_raw["validate"]["suites"]["privacy"]["dcr_share_margin"] = 0.0
+    medical_raw["validate"]["suites"]["balance"]["max_share_delta"] = 0.0
+    release = synthguard.synthesize(patients, parse_policy(medical_raw))
+    assert not release.passed and release.data is None
+
+
+def test_planted_canary_pii_appears_in_no_artefact_or_output(patients, medical_raw, write_policy,
+                                                             tmp_path):
+    canaries = {"name": "Zebulon Canaryfeather", "mrn": "MRN-13371337", "phone": "(555) 013-3713",
+                "address": "77 Canary Wharf Loop, Birdtown, ZZ 00000"}
+    planted = patients.copy()
+    for column, value in canaries.items():
+        planted.loc[5, column] = value
+    planted.loc[5, "notes"] = f"{canaries['name']} called from {canaries['phone']}."
+    planted["referrer"] = "Dr. Ordinary Person"  # undeclared column, found by its values
+    planted.loc[7, "referrer"] = canaries["name"]
+    source = tmp_path / "planted.csv"
+    planted.to_csv(source, index=False)
+    out = tmp_path / "out"
+    result = synth(["--policy", write_policy(medical_raw), "--input", source, "--output", out])
+    assert result.exit_code == 0, result.output
+    artefacts = [result.output] + [p.read_bytes().decode("utf-8", "ignore") for p in out.iterdir()]
+    artefacts.append(pd.read_parquet(out / "synthetic.parquet").to_csv())
+    for value in canaries.values():
+        assert not any(value in text for text in artefacts), "canary leaked"
+    report = json.loads((out / "report.json").read_text())
+    assert any(i["column"] == "referrer" for i in report["columns"]["identifiers"])
