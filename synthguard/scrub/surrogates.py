@@ -16,14 +16,17 @@ from datetime import date, timedelta
 import pandas as pd
 from faker import Faker
 
+from synthguard.errors import DataError
+
 MAX_REDRAWS = 50
 
 
 def column_template(values: pd.Series) -> str | None:
     """The dominant shape of a code column: '#' any digit, '?' any letter, shared characters kept.
 
-    A character is kept only where every sampled value has it (like an 'MRN-' prefix),
-    so the template carries nothing about any one record.
+    A letter or separator is kept only where every value has it (like an 'MRN-' prefix),
+    so the template carries nothing about any one record. Digits are always drawn anew:
+    a shared leading digit in sequential IDs would shrink the space of surrogates.
     """
     strings = values.dropna().astype(str)
     if strings.empty:
@@ -34,7 +37,8 @@ def column_template(values: pd.Series) -> str | None:
     out = []
     for i, symbol in enumerate(dominant):
         chars = {s[i] for s in same}
-        out.append(chars.pop() if len(chars) == 1 and len(same) >= 5 else symbol)
+        shared = len(chars) == 1 and len(same) >= 5 and symbol != "#"
+        out.append(chars.pop() if shared else symbol)
     return "".join(out)
 
 
@@ -93,7 +97,8 @@ def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: s
             if value not in taken and not (unique and value in seen):
                 break
         else:
-            raise RuntimeError(f"cannot draw enough distinct {kind} surrogates; widen the template")
+            raise DataError(f"cannot draw {rows} distinct {kind} surrogates of this column's shape; "
+                            "set the column's kind or action: drop in the policy")
         out.append(value)
         seen.add(value)
     return pd.Series(out, dtype="object")
