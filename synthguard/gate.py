@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthguard.errors import opaque_errors
 from synthguard.policy import Policy, ValidateSection
 from synthguard.progress import Progress
 from synthguard.validators import SUITES, Check, Suite, ValidationContext
@@ -27,7 +28,8 @@ def run_suites(suites: list[tuple[Suite, str]], ctx: ValidationContext,
     checks: list[Check] = []
     with progress.step("validating", total=len(suites)) as advance:
         for suite, _ in suites:
-            checks.extend(suite.run(ctx))
+            with opaque_errors(f"validation suite {suite.name}"):
+                checks.extend(suite.run(ctx))
             advance()
     return checks
 

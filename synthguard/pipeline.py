@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from synthguard.data import check_frame, read_table
-from synthguard.errors import DataError
+from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import build_suites, context_for, rejected_rows, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS
@@ -27,8 +27,10 @@ MIN_HOLDOUT_ROWS = 5
 def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         frame = check_frame(data, "input DataFrame")
-    elif data is not None:
+    elif isinstance(data, (str, Path)):
         frame = read_table(data, policy.data.format)
+    elif data is not None:
+        raise DataError(f"data must be a path or a pandas DataFrame, got {type(data).__name__}")
     elif policy.data.source is not None:
         frame = read_table(policy.data.source, policy.data.format)
     else:
@@ -59,6 +61,26 @@ def split_holdout(frame: pd.DataFrame, share: float, seed: int, target: str | No
         raise DataError(f"too few rows ({len(frame)}) to fit and keep a holdout of {share:.0%}; "
                         f"need at least {MIN_TRAIN_ROWS} training and {MIN_HOLDOUT_ROWS} holdout rows")
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
+
+
+def _check_constraints(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, str]) -> None:
+    """Constraints must name modelled columns of a fitting kind and hold on the real rows.
+
+    Checked here because SDV's own error for a broken constraint prints the offending rows.
+    """
+    for rule in policy.generate.table.constraints:
+        label = f"constraint {rule.type} on {', '.join(rule.columns)}"
+        outside = [c for c in rule.columns if c not in sdtypes]
+        if outside:
+            raise DataError(f"{label}: {', '.join(outside)} is an identifier or text column, "
+                            "which is never modelled")
+        if rule.type != "fixed_combinations":
+            wrong = [c for c in rule.columns if sdtypes[c] not in ("numerical", "datetime")]
+            if wrong:
+                raise DataError(f"{label}: {', '.join(wrong)} must hold numbers or dates")
+        broken = int(rule.violated(frame).sum()) if rule.type != "fixed_combinations" else 0
+        if broken:
+            raise DataError(f"{label}: {broken} input rows break it; fix the data or drop the rule")
 
 
 def _check_target(frame: pd.DataFrame, target: str | None) -> None:
@@ -96,6 +118,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
             raise DataError("no column left to model once identifiers and free text are set aside")
         sdtypes = settle_sdtypes(frame, plan, policy)
     _check_target(frame, policy.data.target)
+    _check_constraints(frame, policy, sdtypes)
     train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
                                    policy.data.target if policy.data.target in plan.model else None)
     timings["prepare"] = time.perf_counter() - started
@@ -104,16 +127,18 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generaliser.fit(train, sdtypes)
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
     tick = time.perf_counter()
-    with progress.step(f"fitting {table.synthesizer} on {len(train)} rows"):
+    with (progress.step(f"fitting {table.synthesizer} on {len(train)} rows"),
+          opaque_errors(f"fitting {table.synthesizer}", GenerationError)):
         generator.fit(generaliser.transform(train), seed=fit_seed)
     timings["fit"] = time.perf_counter() - tick
 
     suites = build_suites(policy.validation)
     rows = table.num_rows(len(frame))
     tick = time.perf_counter()
-    synthetic, filtered = _sample_filtered(generator, generaliser, rows, sample_seeds, suites,
-                                           lambda s: context_for(policy, train, holdout, s, sdtypes),
-                                           progress)
+    with opaque_errors(f"sampling {table.synthesizer}", GenerationError):
+        synthetic, filtered = _sample_filtered(generator, generaliser, rows, sample_seeds, suites,
+                                               lambda s: context_for(policy, train, holdout, s, sdtypes),
+                                               progress)
     timings["sample"] = time.perf_counter() - tick
 
     tick = time.perf_counter()

@@ -111,3 +111,35 @@ def test_other_formats_are_read(fmt, tmp_path, patients):
 def test_wrong_cli_type_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["synth", "--policy", "x.yaml", "--seed", "abc"])
     assert result.exit_code == 2
+
+
+def test_constraint_broken_by_the_real_data(medical_raw, write_policy, tmp_path, patients):
+    broken = tmp_path / "broken.csv"
+    frame = patients.copy()
+    frame.loc[[1, 2], "discharge_date"] = "2023-01-01"
+    frame.to_csv(broken, index=False)
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(broken))
+    assert_bad_input(result, tmp_path / "out", "2 input rows break it")
+    assert "2023-01-01" not in result.output
+
+
+def test_constraint_on_an_identifier_column(medical_raw, write_policy, tmp_path):
+    medical_raw["generate"]["table"]["constraints"] = [
+        {"type": "inequality", "low": "date_of_birth", "high": "admission_date"}]
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "date_of_birth is an identifier")
+
+
+def test_version_option():
+    from synthguard import __version__
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_api_rejects_data_of_the_wrong_type(medical_raw):
+    import synthguard
+    from synthguard.policy import parse_policy
+
+    with pytest.raises(synthguard.DataError, match="path or a pandas DataFrame, got list"):
+        synthguard.synthesize([1, 2, 3], parse_policy(medical_raw))

@@ -141,3 +141,13 @@ def test_planted_canary_pii_appears_in_no_artefact_or_output(patients, medical_r
         assert not any(value in text for text in artefacts), "canary leaked"
     report = json.loads((out / "report.json").read_text())
     assert any(i["column"] == "referrer" for i in report["columns"]["identifiers"])
+
+
+def test_without_the_constraint_discharge_precedes_admission(patients, medical_raw):
+    """The constraint test above could not fail if the synthesizer kept the order anyway."""
+    medical_raw["generate"]["table"]["constraints"] = []
+    medical_raw["validate"]["action"] = "warn"
+    release = synthguard.synthesize(patients, parse_policy(medical_raw))
+    data = release.data
+    broken = pd.to_datetime(data["discharge_date"]) < pd.to_datetime(data["admission_date"])
+    assert broken.mean() > 0.1
