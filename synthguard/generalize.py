@@ -23,6 +23,7 @@ class RareCategoryGeneraliser:
 
     def fit(self, frame: pd.DataFrame, sdtypes: dict[str, str]) -> RareCategoryGeneraliser:
         self.allowed_: dict[str, set] = {}
+        self.integer_columns_ = [c for c in frame.columns if frame[c].dtype.kind in "iu"]
         self.generalised_: dict[str, int] = {}  # column -> number of distinct rare values
         for column, sdtype in sdtypes.items():
             if sdtype not in CATEGORICAL:
@@ -45,4 +46,12 @@ class RareCategoryGeneraliser:
             else:
                 numeric = values.astype("float64") if values.dtype.kind in "iub" else values
                 out[column] = numeric.where(keep, np.nan)
+        return out
+
+    def restore_dtypes(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Integer codes that gained missing values come back as nullable integers, not floats."""
+        out = frame.copy()
+        for column in self.integer_columns_:
+            if column in out and out[column].dtype.kind == "f":
+                out[column] = out[column].round().astype("Int64")
         return out

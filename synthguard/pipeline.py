@@ -157,13 +157,17 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               "synthetic": len(synthetic)},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings)
-    data_out = _assemble(synthetic, plan, frame, policy, surrogate_seed) if report.passed else None
+    data_out = None
+    if report.passed:
+        data_out = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
     return Release(data=data_out, report=report, formats=tuple(policy.release.formats))
 
 
 def _sample_filtered(generator, generaliser, rows, seeds, suites, make_context, progress):
     """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times."""
-    with progress.step(f"sampling {rows} rows", total=len(seeds)) as advance:
+    filtering = any(action == "filter" for _, action in suites)
+    label = f"sampling {rows} rows" + (f", up to {len(seeds)} rounds of filtering" if filtering else "")
+    with progress.step(label, total=len(seeds) if filtering else None) as advance:
         synthetic = generaliser.transform(generator.sample(rows, seeds[0]))
         advance()
         dropped = 0

@@ -233,9 +233,9 @@ def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None)
         raise PolicyError(_format_error(error, origin)) from None
     if base_dir is not None:
         if policy.data.source is not None and not policy.data.source.is_absolute():
-            policy.data.source = base_dir / policy.data.source
+            policy.data.source = (base_dir / policy.data.source).resolve()
         if policy.release.output is not None and not policy.release.output.is_absolute():
-            policy.release.output = base_dir / policy.release.output
+            policy.release.output = (base_dir / policy.release.output).resolve()
     return policy
 
 

@@ -97,3 +97,10 @@ def test_surrogates_are_seeded():
     first = surrogate_column("name", real, 20, seed=5)
     assert first.equals(surrogate_column("name", real, 20, seed=5))
     assert not first.equals(surrogate_column("name", real, 20, seed=6))
+
+
+def test_integer_codes_with_generalised_values_stay_integers():
+    frame = pd.DataFrame({"code": [1] * 10 + [2] * 10 + [9, 9]})
+    gen = RareCategoryGeneraliser(min_count=5).fit(frame, {"code": "categorical"})
+    restored = gen.restore_dtypes(gen.transform(frame))
+    assert str(restored["code"].dtype) == "Int64" and restored["code"].isna().sum() == 2

@@ -151,3 +151,14 @@ def test_without_the_constraint_discharge_precedes_admission(patients, medical_r
     data = release.data
     broken = pd.to_datetime(data["discharge_date"]) < pd.to_datetime(data["admission_date"])
     assert broken.mean() > 0.1
+
+
+def test_drop_action_and_single_format(patients, medical_raw, tmp_path):
+    medical_raw["data"]["columns"]["address"] = {"roles": ["identifier"], "action": "drop"}
+    medical_raw["release"]["formats"] = ["parquet"]
+    release = synthguard.synthesize(patients, parse_policy(medical_raw))
+    assert "address" not in release.data.columns
+    folder = release.write(tmp_path / "one")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json", "report.html", "report.json", "synthetic.parquet"]
+    assert release.data["cp"].dtype.kind in "iu" or str(release.data["cp"].dtype) == "Int64"
