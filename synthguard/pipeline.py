@@ -146,8 +146,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     timings["validate"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - started
 
-    notes = [f"free-text column {c!r} is not released: text generation is not configured"
-             for c in plan.text]
+    notes = [f"column scan: {note}" for note in plan.notes]
+    notes += [f"free-text column {c!r} is not released: text generation is not configured"
+              for c in plan.text]
     if filtered:
         notes.append(f"action filter dropped {filtered} synthetic rows and sampled again")
     report = Report(

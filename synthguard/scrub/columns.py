@@ -45,6 +45,8 @@ NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP"}
 TEXT_MIN_CHARS = 40
 TEXT_MIN_WORDS = 6
 UNIQUE_SHARE = 0.9
+CATEGORY_ENTITIES = {"LOCATION"}
+REPEATED_PLACE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ColumnPlan:
     model: list[str] = field(default_factory=list)
     identifiers: list[IdentifierColumn] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def identifier(self, column: str) -> IdentifierColumn | None:
         return next((i for i in self.identifiers if i.column == column), None)
@@ -72,6 +75,7 @@ class ColumnPlan:
             "model": self.model,
             "identifiers": [i.__dict__ for i in self.identifiers],
             "text": self.text,
+            "scan_notes": self.notes,
         }
 
 
@@ -107,9 +111,9 @@ def _looks_like_addresses(values: pd.Series) -> bool:
     return not values.empty and values.str.match(_street_pattern()).mean() >= 0.5
 
 
-def _looks_unique(series: pd.Series) -> bool:
+def _looks_unique(series: pd.Series, share: float = UNIQUE_SHARE) -> bool:
     values = series.dropna()
-    return len(values) >= 20 and values.nunique() >= UNIQUE_SHARE * len(values)
+    return len(values) >= 20 and values.nunique() >= share * len(values)
 
 
 def scan_values(values: list[str], policy: Policy) -> tuple[str, float] | None:
@@ -158,36 +162,41 @@ def plan_columns(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, str] | 
         elif spec or not scrub.detect_unlisted:
             plan.model.append(column)
         else:
-            found = _detect(frame[column], column, policy)
-            if found is None:
-                plan.model.append(column)
-            elif found == "text":
-                plan.text.append(column)
+            fate, kind, reason = _detect(frame[column], column, policy)
+            if fate == "identifier":
+                plan.identifiers.append(IdentifierColumn(column, kind, scrub.identifier_action, reason))
             else:
-                plan.identifiers.append(IdentifierColumn(column, found[0], scrub.identifier_action,
-                                                         found[1]))
+                (plan.text if fate == "text" else plan.model).append(column)
+                if reason:
+                    plan.notes.append(f"{column}: {reason}")
     return plan
 
 
-def _detect(series: pd.Series, column: str, policy: Policy) -> str | tuple[str, str] | None:
+def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, str]:
+    """(fate, kind, reason): fate is identifier, text or model; the reason never quotes a value."""
     kind = kind_from_name(column)
     if kind:
-        return kind, "column name"
+        return "identifier", kind, "column name"
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
-        return None
+        return "model", "", ""
     strings = series.dropna().astype(str)
     if _looks_like_addresses(strings):
-        return "address", "values: street addresses"
+        return "identifier", "address", "values: street addresses"
     if _is_text(strings):
-        return "text"
+        return "text", "", "values: free text"
     sample = _sample(series, policy.scrub.sample_size, policy.generate.table.seed)
     scanned = scan_values(sample, policy)
     if scanned and scanned[1] >= policy.scrub.min_share:
         entity, share = scanned
-        return ENTITY_KINDS.get(entity, "id"), f"values: {entity} in {share:.0%} of {len(sample)} sampled"
+        reason = f"values: {entity} in {share:.0%} of {len(sample)} sampled"
+        if entity in CATEGORY_ENTITIES and not _looks_unique(series, REPEATED_PLACE_SHARE):
+            # Countries or cities shared by many rows are categories; the rare ones, which
+            # could point at a person, are generalised before fitting.
+            return "model", "", f"{reason}; repeated values, modelled as categories"
+        return "identifier", ENTITY_KINDS.get(entity, "id"), reason
     if _looks_unique(series):
-        return "id", "unique values"
-    return None
+        return "identifier", "id", "unique values"
+    return "model", "", ""
 
 
 BASIC_SDTYPES = {"numerical", "categorical", "datetime", "boolean"}

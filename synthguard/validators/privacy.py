@@ -11,10 +11,8 @@ import numpy as np
 from pydantic import Field
 
 from synthguard.validators import register
-from synthguard.validators._distance import RecordEncoder, nearest
+from synthguard.validators._distance import RecordEncoder, copies_of, nearest
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
-
-COPY_EPSILON = 1e-9
 
 
 class PrivacyConfig(SuiteConfig):
@@ -26,6 +24,10 @@ class PrivacyConfig(SuiteConfig):
         0.05, ge=0, le=1,
         description="allowed excess of the share of synthetic rows closer to train than to "
                     "holdout, over the same share for holdout rows")
+    dcr_max_rows: int = Field(
+        5000, ge=100,
+        description="synthetic and holdout rows drawn (seeded) for the distance checks; "
+                    "exact copies are counted on every row")
 
 
 @register
@@ -40,24 +42,29 @@ class Privacy(Suite):
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         train, holdout, synthetic = self._encode(ctx)
-        syn_to_train = nearest(train, synthetic)[:, 0]
-        syn_to_holdout = nearest(holdout, synthetic)[:, 0]
-        hold_to_train = nearest(train, holdout)[:, 0]
+        copies = copies_of(train, synthetic)
+        copy_rate, baseline_copy = float(copies.mean()), float(copies_of(train, holdout).mean())
+
+        # Nearest-neighbour search costs rows x rows: the distance checks read a seeded
+        # sample of the queries, always against the whole training set and holdout.
+        rng = np.random.default_rng(ctx.seed)
+        syn_q = _sample_rows(synthetic, self.config.dcr_max_rows, rng)
+        hold_q = _sample_rows(holdout, self.config.dcr_max_rows, rng)
+        syn_to_train = nearest(train, syn_q)[:, 0]
+        syn_to_holdout = nearest(holdout, syn_q)[:, 0]
+        hold_to_train = nearest(train, hold_q)[:, 0]
         # Leave-one-out: each holdout row against the rest of the holdout, a set of
         # (almost) the same size, gives the share expected of rows the model never saw.
-        hold_to_rest = nearest(holdout, holdout, k=2)[:, 1]
-
-        copy_rate = float(np.mean(syn_to_train <= COPY_EPSILON))
-        baseline_copy = float(np.mean(hold_to_train <= COPY_EPSILON))
+        hold_to_rest = nearest(holdout, hold_q, k=2)[:, 1]
         share = _closer_share(syn_to_train, syn_to_holdout)
         baseline_share = _closer_share(hold_to_train, hold_to_rest)
         return [
             self.check("exact_copy_rate", copy_rate, baseline_copy + self.config.exact_copy_rate_max,
-                       "<=", {"copies": int(np.sum(syn_to_train <= COPY_EPSILON)),
-                              "synthetic_rows": len(synthetic),
+                       "<=", {"copies": int(copies.sum()), "synthetic_rows": len(synthetic),
                               "holdout_copy_rate": round(baseline_copy, 6)}),
             self.check("dcr_closer_to_train_share", share, baseline_share + self.config.dcr_share_margin,
                        "<=", {"holdout_share": round(baseline_share, 6),
+                              "rows_measured": {"synthetic": len(syn_q), "holdout": len(hold_q)},
                               "median_dcr_synthetic": round(float(np.median(syn_to_train)), 6),
                               "median_dcr_holdout": round(float(np.median(hold_to_train)), 6),
                               "histogram": _histograms(syn_to_train, hold_to_train)}),
@@ -65,7 +72,13 @@ class Privacy(Suite):
 
     def reject(self, ctx: ValidationContext) -> np.ndarray:
         train, _, synthetic = self._encode(ctx)
-        return nearest(train, synthetic)[:, 0] <= COPY_EPSILON
+        return copies_of(train, synthetic)
+
+
+def _sample_rows(matrix: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
+    if len(matrix) <= limit:
+        return matrix
+    return matrix[np.sort(rng.choice(len(matrix), size=limit, replace=False))]
 
 
 def _closer_share(to_train: np.ndarray, to_holdout: np.ndarray) -> float:
