@@ -137,15 +137,18 @@ def test_validate_command_exit_codes(split, copula_sample, tmp_path):
     assert missing.exit_code == 2 and "input not found" in missing.output
 
 
-def test_distance_zero_means_identical_records(split):
-    from synthguard.validators._distance import RecordEncoder, nearest
+def test_copies_are_found_exactly_and_near_rows_are_not_copies(split):
+    from synthguard.validators._distance import RecordEncoder, copies_of, nearest
 
     train, _ = split
     sdtypes = {c: "categorical" if c == "thal" else "numerical" for c in CLINICAL}
     encoder = RecordEncoder().fit(train, sdtypes)
     shifted = train.head(20).assign(chol=lambda f: f["chol"] + 1)
-    assert np.all(nearest(encoder.transform(train), encoder.transform(train.head(20)))[:, 0] == 0)
-    assert np.all(nearest(encoder.transform(train), encoder.transform(shifted))[:, 0] > 0)
+    reference = encoder.transform(train)
+    assert copies_of(reference, encoder.transform(train.head(20))).all()
+    assert not copies_of(reference, encoder.transform(shifted)).any()
+    assert np.all(nearest(reference, encoder.transform(train.head(20)))[:, 0] < 1e-6)
+    assert np.all(nearest(reference, encoder.transform(shifted))[:, 0] > 1e-3)
 
 
 def test_ctgan_is_reproducible_for_a_seed(heart):
