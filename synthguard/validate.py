@@ -21,6 +21,7 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
                     progress: Progress | None = None) -> Report:
     """Check ``synthetic`` against ``real`` (and ``holdout``, real rows the generator never saw)."""
     started = time.perf_counter()
+    policy = policy.model_copy(deep=True)  # the target option must not edit the caller's policy
     real, synthetic = check_frame(real, "real"), check_frame(synthetic, "synthetic")
     if target:
         if target not in real.columns:
