@@ -98,6 +98,19 @@ class ScrubSection(StrictModel):
     language: Literal["en"] = "en"
     locale: str = "en_US"
 
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: list[str]) -> list[str]:
+        if set(value) <= set(HIPAA_ENTITIES):  # the defaults are known; skip loading Presidio
+            return value
+        from synthguard.scrub.engine import supported_entities
+
+        known = supported_entities("en")
+        unknown = [e for e in value if e not in known]
+        if unknown:
+            raise ValueError(f"unknown entity {', '.join(unknown)}; supported: {', '.join(sorted(known))}")
+        return value
+
 
 class TableSection(StrictModel):
     synthesizer: SynthesizerName = "gaussian_copula"

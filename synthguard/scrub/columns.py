@@ -67,9 +67,6 @@ class ColumnPlan:
     text: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def identifier(self, column: str) -> IdentifierColumn | None:
-        return next((i for i in self.identifiers if i.column == column), None)
-
     def to_dict(self) -> dict:
         return {
             "model": self.model,
@@ -146,8 +143,7 @@ def _sample(series: pd.Series, size: int, seed: int) -> list[str]:
     return values.tolist()
 
 
-def plan_columns(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, str] | None = None
-                 ) -> ColumnPlan:
+def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
     """Decide, column by column, what is modelled, surrogated, dropped or held as text."""
     scrub, declared = policy.scrub, policy.data.columns
     plan = ColumnPlan(order=list(frame.columns))

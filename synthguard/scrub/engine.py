@@ -69,3 +69,14 @@ def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en"):
     registry = RecognizerRegistry(supported_languages=[language])
     registry.load_predefined_recognizers(languages=[language], nlp_engine=nlp_engine)
     return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])
+
+
+@lru_cache(maxsize=4)
+def supported_entities(language: str = "en") -> frozenset[str]:
+    """Entity names Presidio's predefined recognizers detect (no NLP model needed to list them)."""
+    from presidio_analyzer import RecognizerRegistry
+
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    registry = RecognizerRegistry(supported_languages=[language])
+    registry.load_predefined_recognizers(languages=[language])
+    return frozenset(registry.get_supported_entities(languages=[language]))
