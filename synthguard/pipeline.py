@@ -116,6 +116,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
         plan = plan_columns(frame, policy)
         if not plan.model:
             raise DataError("no column left to model once identifiers and free text are set aside")
+        kept = [i.column for i in plan.identifiers if i.action == "keep"]
+        if kept:
+            raise DataError(f"identifier action 'keep' is for scrub only; synth never releases real "
+                            f"identifiers ({', '.join(kept)}): use surrogate or drop")
         sdtypes = settle_sdtypes(frame, plan, policy)
     _check_target(frame, policy.data.target)
     _check_constraints(frame, policy, sdtypes)

@@ -34,14 +34,20 @@ SurrogateKind = Literal[
     "name", "first_name", "last_name", "email", "phone", "address", "street", "city",
     "zip", "ssn", "mrn", "id", "date_of_birth", "date", "url", "ip",
 ]
-IdentifierAction = Literal["surrogate", "drop"]
+IdentifierAction = Literal["surrogate", "drop", "keep"]
+OperatorName = Literal["surrogate", "redact", "mask", "hash", "keep"]
 DataFormat = Literal["auto", "csv", "parquet", "jsonl"]
 SynthesizerName = Literal[tuple(sorted(TABLE_GENERATORS))]  # type: ignore[valid-type]
 
+# HIPAA Safe Harbor's identifiers, as entities: names; geographic units below a state;
+# dates and ages over 89; phone and fax; email; SSN; medical record, health-plan and
+# account numbers; certificate and licence numbers; URLs; IP addresses; other unique
+# numbers (accession). Vehicle and device serials and biometrics have no recognizer yet.
 HIPAA_ENTITIES = [
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "LOCATION", "DATE_TIME", "IP_ADDRESS",
-    "URL", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "CREDIT_CARD", "IBAN_CODE",
-    "MEDICAL_LICENSE",
+    "PERSON", "LOCATION", "STREET_ADDRESS", "ZIP_CODE", "HOSPITAL", "DATE_TIME", "AGE",
+    "PHONE_NUMBER", "EMAIL_ADDRESS", "US_SSN", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID", "US_MBI",
+    "US_BANK_NUMBER", "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_DRIVER_LICENSE",
+    "US_PASSPORT", "US_NPI", "US_DEA", "US_ITIN", "URL", "IP_ADDRESS", "ACCESSION_NUMBER",
 ]
 
 
@@ -85,6 +91,17 @@ class DataSection(StrictModel):
         return targets[0] if targets else None
 
 
+def _check_entities(names: list[str]) -> None:
+    if set(names) <= set(HIPAA_ENTITIES):  # the defaults are known; skip loading Presidio
+        return
+    from synthguard.scrub.engine import supported_entities
+
+    known = supported_entities("en")
+    unknown = [e for e in names if e not in known]
+    if unknown:
+        raise ValueError(f"unknown entity {', '.join(unknown)}; supported: {', '.join(sorted(known))}")
+
+
 class ScrubSection(StrictModel):
     """How identifier columns are found and handled before anything is modelled."""
 
@@ -93,22 +110,27 @@ class ScrubSection(StrictModel):
     entities: list[str] = Field(default_factory=lambda: list(HIPAA_ENTITIES))
     sample_size: int = Field(200, ge=10)
     min_share: float = Field(0.3, gt=0, le=1)
-    min_score: float = Field(0.4, ge=0, le=1)  # Presidio scores a bare phone number 0.4
+    column_min_score: float = Field(0.4, ge=0, le=1)  # Presidio scores a bare phone number 0.4
+    min_score: float = Field(0.5, ge=0, le=1)
     spacy_model: str = "en_core_web_sm"
     language: Literal["en"] = "en"
     locale: str = "en_US"
+    default_operator: OperatorName = "surrogate"
+    operators: dict[str, OperatorName] = Field(default_factory=dict)
+    date_shift_days: int = Field(365, ge=1, le=3650)
+    batch_size: int = Field(64, ge=1)
+    workers: int | None = Field(None, ge=1)
 
     @field_validator("entities")
     @classmethod
     def _known_entities(cls, value: list[str]) -> list[str]:
-        if set(value) <= set(HIPAA_ENTITIES):  # the defaults are known; skip loading Presidio
-            return value
-        from synthguard.scrub.engine import supported_entities
+        _check_entities(value)
+        return value
 
-        known = supported_entities("en")
-        unknown = [e for e in value if e not in known]
-        if unknown:
-            raise ValueError(f"unknown entity {', '.join(unknown)}; supported: {', '.join(sorted(known))}")
+    @field_validator("operators")
+    @classmethod
+    def _known_operator_entities(cls, value: dict[str, str]) -> dict[str, str]:
+        _check_entities(list(value))
         return value
 
 

@@ -80,4 +80,4 @@ def test_policy_schema_command_exports_the_json_schema():
 def test_unknown_scrub_entity_lists_the_supported_ones():
     with pytest.raises(PolicyError, match=r"scrub\.entities: unknown entity BLOOD_TYPE; supported: .*PERSON"):
         parse_policy({"name": "x", "scrub": {"entities": ["PERSON", "BLOOD_TYPE"]}})
-    assert parse_policy({"name": "x", "scrub": {"entities": ["PERSON", "UK_NHS"]}})
+    assert parse_policy({"name": "x", "scrub": {"entities": ["PERSON", "NRP"]}})

@@ -37,15 +37,16 @@ NAME_HINTS: list[tuple[str, str]] = [
 
 ENTITY_KINDS = {
     "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "US_SSN": "ssn",
-    "IP_ADDRESS": "ip", "URL": "url", "LOCATION": "city",
+    "IP_ADDRESS": "ip", "URL": "url", "LOCATION": "city", "STREET_ADDRESS": "address",
+    "ZIP_CODE": "zip", "MEDICAL_RECORD_NUMBER": "mrn",
 }
 # Structured date columns (admission, discharge) are modelled like any quasi-identifier:
 # synthetic dates belong to no patient. Dates of birth are caught by name.
-NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP"}
+NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP", "AGE"}
 TEXT_MIN_CHARS = 40
 TEXT_MIN_WORDS = 6
 UNIQUE_SHARE = 0.9
-CATEGORY_ENTITIES = {"LOCATION"}
+CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL"}
 REPEATED_PLACE_SHARE = 0.5
 
 
@@ -115,17 +116,15 @@ def _looks_unique(series: pd.Series, share: float = UNIQUE_SHARE) -> bool:
 
 def scan_values(values: list[str], policy: Policy) -> tuple[str, float] | None:
     """The PII entity that covers most of the sampled values, with its share, if any."""
-    from presidio_analyzer import BatchAnalyzerEngine
-
-    from synthguard.scrub.engine import build_analyzer
+    from synthguard.scrub.scrubber import analyze_texts
 
     entities = [e for e in policy.scrub.entities if e not in NOT_COLUMN_ENTITIES]
     if not values or not entities:
         return None
-    engine = BatchAnalyzerEngine(build_analyzer(policy.scrub.spacy_model, policy.scrub.language))
+    scrub = policy.scrub
     counts: Counter[str] = Counter()
-    results = engine.analyze_iterator(values, language=policy.scrub.language, entities=entities,
-                                      score_threshold=policy.scrub.min_score, batch_size=64)
+    results = analyze_texts(values, entities, scrub.column_min_score, scrub.spacy_model, scrub.language,
+                            scrub.batch_size)
     for value, found in zip(values, results, strict=True):
         length = max(1, len(value.strip()))
         covering = {r.entity_type for r in found if (r.end - r.start) >= 0.5 * length}

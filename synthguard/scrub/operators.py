@@ -1,0 +1,133 @@
+"""What replaces a detected span: a consistent surrogate, a shifted date, or redact / mask / hash.
+
+Consistency comes from a keyed HMAC: the same original (case-folded) seeds the same
+Faker draw, in every process, for the whole release. The key is SYNTHGUARD_KEY when
+set, otherwise drawn fresh per release; it is never written anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import random
+import re
+import secrets
+import string
+from typing import Literal
+
+from faker import Faker
+
+from synthguard.scrub.dates import shift_date
+from synthguard.scrub.lexicons import first_names
+
+OperatorName = Literal["surrogate", "redact", "mask", "hash", "keep"]
+KEY_ENV = "SYNTHGUARD_KEY"
+HASH_CHARS = 16
+FACILITY_WORDS = re.compile(
+    r"\b(?:HOSPITAL|HOSP|MEDICAL CENTER|MED CTR|MEDICAL CTR|HEALTH CENTER|HEALTH SYSTEM|CLINIC|"
+    r"INFIRMARY|REHAB(?:ILITATION)? CENTER|NURSING HOME|NURSING CENTER|HOSPICE|CANCER CENTER|"
+    r"MEMORIAL|GENERAL|REGIONAL|UNIVERSITY)\b.*$", re.IGNORECASE)
+CODE_ENTITIES = {"US_SSN", "MEDICAL_RECORD_NUMBER", "US_NPI", "US_DEA", "HEALTH_PLAN_ID", "US_MBI",
+                 "ACCESSION_NUMBER", "ZIP_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER",
+                 "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_ITIN", "PHONE_NUMBER"}
+
+
+def release_key() -> bytes:
+    """SYNTHGUARD_KEY (any string) when set, else a fresh random key for this release."""
+    configured = os.environ.get(KEY_ENV)
+    return configured.encode() if configured else secrets.token_bytes(32)
+
+
+def _style(value: str, like: str) -> str:
+    letters = [c for c in like if c.isalpha()]
+    if letters and all(c.isupper() for c in letters):
+        return value.upper()
+    if letters and all(c.islower() for c in letters):
+        return value.lower()
+    return value
+
+
+class Operators:
+    """Replacement text per entity, consistent for a key."""
+
+    def __init__(self, key: bytes, locale: str = "en_US", choices: dict[str, OperatorName] | None = None,
+                 default: OperatorName = "surrogate", max_shift_days: int = 365):
+        self._key = key
+        self._fake = Faker(locale)
+        self.choices = choices or {}
+        self.default = default
+        self.max_shift_days = max_shift_days
+
+    def _digest(self, purpose: str, value: str) -> bytes:
+        return hmac.new(self._key, f"{purpose}\x00{value}".encode(), hashlib.sha256).digest()
+
+    def _rng(self, purpose: str, value: str) -> random.Random:
+        return random.Random(int.from_bytes(self._digest(purpose, " ".join(value.casefold().split()))[:8]))
+
+    def shift_days(self, patient: str) -> int:
+        """The patient's own date shift, never zero, within +-max_shift_days."""
+        span = self.max_shift_days
+        offset = int.from_bytes(self._digest("date-shift", patient)[:8]) % (2 * span) + 1
+        return offset - span - 1 if offset <= span else offset - span
+
+    def replace(self, entity: str, text: str, patient: str = "") -> str:
+        operator = self.choices.get(entity, self.default)
+        if operator == "keep":
+            return text
+        if operator == "redact":
+            return f"[{entity}]"
+        if operator == "mask":
+            return re.sub(r"[A-Za-z0-9]", "*", text)
+        if operator == "hash":
+            return self._digest(f"hash:{entity}", text.casefold()).hex()[:HASH_CHARS]
+        return self.surrogate(entity, text, patient)
+
+    def surrogate(self, entity: str, text: str, patient: str = "") -> str:
+        if entity == "DATE_TIME":
+            return shift_date(text, self.shift_days(patient))
+        if entity == "AGE":
+            return "90+"  # HIPAA Safe Harbor: ages over 89 fold into one category
+        if entity == "PERSON":
+            return self._person(text)
+        if entity in CODE_ENTITIES:
+            return self._shape(entity, text)
+        fake = self._seeded(entity, text)
+        made = {
+            "EMAIL_ADDRESS": fake.email, "URL": fake.url, "IP_ADDRESS": fake.ipv4,
+            "LOCATION": fake.city, "STREET_ADDRESS": fake.street_address,
+            "HOSPITAL": lambda: self._facility(fake, text),
+        }.get(entity, lambda: self._shape(entity, text))()
+        return _style(made, text) if entity not in ("EMAIL_ADDRESS", "URL") else made
+
+    def _seeded(self, purpose: str, value: str) -> Faker:
+        self._fake.seed_instance(self._rng(purpose, value).getrandbits(64))
+        return self._fake
+
+    def _person(self, text: str) -> str:
+        """Token by token, so SMITH in "DR. SMITH" and "JOHN SMITH" becomes the same surname."""
+        def one(match: re.Match) -> str:
+            token = match.group()
+            fake = self._seeded("PERSON", token)
+            made = fake.first_name() if token.casefold() in first_names() else fake.last_name()
+            return _style(made, token) if token[:1].isupper() or token.isupper() else made
+        return re.sub(r"[A-Za-z][A-Za-z'\-]*", one, text)
+
+    def _facility(self, fake: Faker, text: str) -> str:
+        kept = FACILITY_WORDS.search(text)
+        return f"{fake.last_name()} {kept.group()}" if kept else f"{fake.last_name()} Hospital"
+
+    def _shape(self, entity: str, text: str) -> str:
+        """Digits stay digits and letters letters, so a phone stays a phone and an MRN an MRN."""
+        rng = self._rng(f"shape:{entity}", text)
+        out = []
+        for i, char in enumerate(text):
+            if char.isdigit():
+                low = 2 if entity == "PHONE_NUMBER" and (i == 0 or not text[i - 1].isdigit()) else 0
+                out.append(str(rng.randint(low, 9)))
+            elif char.isalpha():
+                letter = rng.choice(string.ascii_uppercase)
+                out.append(letter if char.isupper() else letter.lower())
+            else:
+                out.append(char)
+        return "".join(out)

@@ -1,0 +1,50 @@
+"""Street addresses and ZIP codes (geographic units smaller than a state)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._base import LabelledPatternRecognizer
+
+STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+          "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+
+
+@lru_cache(maxsize=1)
+def _street_suffixes() -> str:
+    # Faker's en_US street suffixes are a fuller list than a hand-written one.
+    from faker.providers.address.en_US import Provider
+
+    words = {s for s in Provider.street_suffixes} | {"St", "Ave", "Rd", "Dr", "Ln", "Blvd", "Ct", "Hwy",
+                                                     "Pkwy", "Apt", "Suite"}
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+@register
+class StreetAddressRecognizer(LabelledPatternRecognizer):
+    ENTITY = "STREET_ADDRESS"
+    PATTERNS = []
+
+    def __init__(self):
+        super().__init__()
+        unit = r"(?:,?\s+(?:APT|APARTMENT|SUITE|STE|UNIT|#)\.?\s*#?\s*[\w-]+)?"
+        city_state_zip = (rf"(?:,?\s+[A-Za-z][A-Za-z .'-]{{1,30}},?\s+(?:{'|'.join(STATES)})"
+                          r"(?:\s+\d{5}(?:-\d{4})?)?)?")
+        self._regex = re.compile(
+            rf"\b(?P<value>\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9'.-]+\s+){{0,3}}(?:{_street_suffixes()})\b\.?"
+            rf"{unit}{city_state_zip})", re.IGNORECASE)
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        return [self.result(*m.span("value"), 0.8, "street address") for m in self._regex.finditer(text)]
+
+
+@register
+class ZipCodeRecognizer(LabelledPatternRecognizer):
+    ENTITY = "ZIP_CODE"
+    PATTERNS = [
+        ("state + zip", rf"\b(?:{'|'.join(STATES)})\s+(?P<value>\d{{5}}(?:-\d{{4}})?)\b", 0.8),
+        ("labelled zip", r"\b(?i:ZIP|ZIP CODE|POSTAL CODE|ZIPCODE)\s*[:#]?\s*(?P<value>\d{5}(?:-\d{4})?)\b", 0.9),
+    ]
+    FLAGS = 0

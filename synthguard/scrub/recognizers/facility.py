@@ -1,0 +1,59 @@
+"""Hospitals, clinics and care homes named in notes ("TRANSFERRED FROM ST. MARY'S HOSPITAL")."""
+
+from __future__ import annotations
+
+import re
+
+from synthguard.scrub.lexicons import is_common_word
+from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
+
+SUFFIX = re.compile(
+    r"\b(?:HOSPITAL|HOSP|MEDICAL CENTER|MED CTR|MEDICAL CTR|HEALTH CENTER|HEALTH SYSTEM|CLINIC|"
+    r"INFIRMARY|REHAB(?:ILITATION)? CENTER|NURSING HOME|NURSING CENTER|HOSPICE|CANCER CENTER|"
+    r"CHILDREN'S|MEMORIAL|GENERAL|REGIONAL|UNIVERSITY)\b", re.IGNORECASE)
+SAINT = re.compile(r"\b(?:ST\.?|SAINT)\s+[A-Z][A-Za-z'\-]+(?:'S)?", re.IGNORECASE)
+MAX_NAME_WORDS = 4
+GENERIC = {"the", "a", "an", "outside", "osh", "this", "our", "local", "community", "va"}
+
+
+@register
+class FacilityRecognizer(LabelledPatternRecognizer):
+    ENTITY = "HOSPITAL"
+    PATTERNS = []
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        results = []
+        for match in SUFFIX.finditer(text):
+            start = self._name_start(text, match.start())
+            end = self._name_end(text, match.end())
+            if start < match.start():
+                results.append(self.result(start, end, 0.8, "name + facility word"))
+        for match in SAINT.finditer(text):
+            end = self._name_end(text, match.end())
+            results.append(self.result(match.start(), end, 0.7, "saint's name"))
+        return results
+
+    @staticmethod
+    def _name_start(text: str, suffix_start: int) -> int:
+        """Walk back over up to four name-like words; stop at a common or generic word."""
+        words = list(WORD.finditer(text[:suffix_start]))
+        start = suffix_start
+        for word in reversed(words[-MAX_NAME_WORDS:]):
+            gap = text[word.end():start]
+            if gap.strip(" .'&-") or "\n" in gap:
+                break
+            token = word.group()
+            if token.casefold() in GENERIC or (is_common_word(token) and not SUFFIX.fullmatch(token)):
+                break
+            start = word.start()
+        return start
+
+    @staticmethod
+    def _name_end(text: str, end: int) -> int:
+        """Take the facility words that follow ("GENERAL HOSPITAL", "MEDICAL CENTER")."""
+        while True:
+            follow = SUFFIX.match(text, end + 1) if text[end:end + 1] == " " else None
+            if not follow:
+                return end
+            end = follow.end()

@@ -1,0 +1,99 @@
+"""Names that spaCy's NER misses: after titles and relations, and first-last pairs from lexicons.
+
+In ALL-CAPS nursing notes the small English model sees no capitalisation cue, so names
+are found from their context (DR. SMITH, DAUGHTER MARY) or from Faker's name lists when
+a known first name is followed by a known last name. A lone lexicon word is never
+enough: MAY, WILL and GRANT are words before they are names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from synthguard.scrub.lexicons import RELATIONS, TITLES, first_names, is_common_word, last_names
+from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
+
+POSSESSIVE = re.compile(r"'S$", re.IGNORECASE)
+SEPARATOR = re.compile(r"^(?:\.?\s+|\s*,\s*|\s*\(\s*|\s*:\s*|\.)$")
+
+
+def _bare(token: str) -> str:
+    return POSSESSIVE.sub("", token).casefold()
+
+
+def _is_name(token: str) -> bool:
+    word = _bare(token)
+    return word in first_names() or word in last_names()
+
+
+def _capitalised(token: str) -> bool:
+    return token[:1].isupper()
+
+
+class _WordScanner(LabelledPatternRecognizer):
+    PATTERNS = []
+
+    @staticmethod
+    def words(text: str) -> list[re.Match]:
+        return list(WORD.finditer(text))
+
+    def span(self, word: re.Match) -> tuple[int, int]:
+        start, end = word.span()
+        if POSSESSIVE.search(word.group()):
+            end -= 2
+        return start, end
+
+
+@register
+class TitledNameRecognizer(_WordScanner):
+    """DR. SMITH, MRS JONES, HUSBAND JOHN, DAUGHTER (MARY SMITH)."""
+
+    ENTITY = "PERSON"
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        words = self.words(text)
+        results = []
+        for i, cue in enumerate(words[:-1]):
+            kind = cue.group().casefold()
+            if kind not in TITLES and kind not in RELATIONS:
+                continue
+            gap = text[cue.end():words[i + 1].start()]
+            if not SEPARATOR.match(gap) or "\n" in gap:
+                continue
+            first = words[i + 1]
+            token = first.group()
+            if kind in TITLES:
+                ok = _capitalised(token) and (not is_common_word(_bare(token)) or _is_name(token))
+            else:  # a relation needs a known name: "WIFE VISITED" is not a name
+                ok = _capitalised(token) and _is_name(token) and not is_common_word(_bare(token))
+            if not ok:
+                continue
+            start, end = self.span(first)
+            if i + 2 < len(words) and text[first.end():words[i + 2].start()] == " ":
+                second = words[i + 2].group()
+                if _capitalised(second) and _bare(second) in last_names() and not is_common_word(_bare(second)):
+                    end = self.span(words[i + 2])[1]
+            results.append(self.result(start, end, 0.9, f"after {'title' if kind in TITLES else 'relation'}"))
+        return results
+
+
+@register
+class LexiconNameRecognizer(_WordScanner):
+    """JOHN SMITH / John Smith / SMITH, JOHN when both words are in the name lists."""
+
+    ENTITY = "PERSON"
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        words = self.words(text)
+        results = []
+        for a, b in zip(words, words[1:], strict=False):
+            gap = text[a.end():b.start()]
+            ta, tb = a.group(), b.group()
+            if not (_capitalised(ta) and _capitalised(tb)) or is_common_word(ta) or is_common_word(tb):
+                continue
+            if gap == " " and _bare(ta) in first_names() and _bare(tb) in last_names():
+                results.append(self.result(a.start(), self.span(b)[1], 0.75, "first + last name"))
+            elif gap == ", " and ta.casefold() in last_names() and _bare(tb) in first_names():
+                results.append(self.result(a.start(), self.span(b)[1], 0.7, "last, first name"))
+        return results

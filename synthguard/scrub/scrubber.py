@@ -1,0 +1,95 @@
+"""Text scrubbing: analyze many documents at once, guard, resolve overlaps, replace.
+
+spaCy runs over a batch with ``nlp.pipe`` (Presidio's ``process_batch``); every
+recognizer then reads the precomputed tokens, so each document is tokenised and
+tagged once. Findings carry positions, types and scores, never the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import partial
+
+from presidio_analyzer import RecognizerResult
+
+from synthguard.scrub.engine import build_analyzer, build_anonymizer
+from synthguard.scrub.guards import apply_guards
+from synthguard.scrub.operators import Operators
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detected span. ``row`` is the 0-based row of the input; no raw value is kept."""
+
+    row: int
+    column: str
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["score"] = round(self.score, 4)
+        return out
+
+
+def recognizer_of(result: RecognizerResult) -> str:
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")
+
+
+def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Keep the strongest of overlapping spans (score, then length), in text order."""
+    chosen: list[RecognizerResult] = []
+    for result in sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start)):
+        if all(result.end <= c.start or result.start >= c.end for c in chosen):
+            chosen.append(result)
+    return sorted(chosen, key=lambda r: r.start)
+
+
+def analyze_texts(texts: list[str], entities: list[str], threshold: float, spacy_model: str,
+                  language: str = "en", batch_size: int = 64) -> list[list[RecognizerResult]]:
+    """Guarded, non-overlapping results for each text, with one spaCy pass over the batch."""
+    analyzer = build_analyzer(spacy_model, language)
+    batch = analyzer.nlp_engine.process_batch(texts, language, batch_size=batch_size)
+    out = []
+    for text, artifacts in batch:
+        results = analyzer.analyze(text=text, language=language, entities=entities,
+                                   nlp_artifacts=artifacts, score_threshold=threshold)
+        out.append(resolve_overlaps(apply_guards(results, text)))
+    return out
+
+
+class TextScrubber:
+    """Finds PHI in documents and replaces it as the policy's operators say."""
+
+    def __init__(self, settings, key: bytes):
+        self.settings = settings
+        self.operators = Operators(key, settings.locale, dict(settings.operators), settings.default_operator,
+                                   settings.date_shift_days)
+
+    def analyze(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        s = self.settings
+        return analyze_texts(texts, list(s.entities), s.min_score, s.spacy_model, s.language, s.batch_size)
+
+    def scrub(self, texts: list[str], patients: list[str] | None = None
+              ) -> tuple[list[str], list[list[RecognizerResult]]]:
+        """Scrubbed texts and the results behind them; empty documents pass through."""
+        from presidio_anonymizer.entities import OperatorConfig
+
+        patients = patients or [""] * len(texts)
+        results = self.analyze(texts)
+        anonymizer = build_anonymizer()
+        scrubbed = []
+        for text, found, patient in zip(texts, results, patients, strict=True):
+            if not found:
+                scrubbed.append(text)
+                continue
+            operators = {
+                entity: OperatorConfig("custom", {"lambda": partial(self.operators.replace, entity,
+                                                                    patient=patient)})
+                for entity in {r.entity_type for r in found}
+            }
+            scrubbed.append(anonymizer.anonymize(text=text, analyzer_results=found, operators=operators).text)
+        return scrubbed, results
