@@ -11,7 +11,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from synthguard.scrub.lexicons import first_names, is_common_word, last_names
+from synthguard.scrub.lexicons import is_common_word, is_frequent_word, is_name_word, us_cities
 
 CONFIRMED = 0.9
 NAME_LIKE = {"PERSON", "LOCATION", "HOSPITAL", "NRP", "ORGANIZATION"}
@@ -24,12 +24,20 @@ DATE_PART = re.compile(
 MEASURE_BEFORE = re.compile(
     r"(?:\b(?:BP|B/P|SBP|DBP|HR|RR|SAT|SATS|SPO2|O2|TEMP|T|MAP|CVP|PAP|PA|PAIN|STRENGTH|GCS|RASS|CPOT|"
     r"FIO2|PEEP|PS|VT|TV|I/O|IO|UO|K|NA|CL|HCT|HGB|WBC|PLT|INR|PTT|GLUCOSE|BS|FS|FSBS|MOTOR|GRIPS?|"
-    r"GRASPS?|SCORE|PUPILS|LEVEL|RATIO|DOSE|RATE|ABG|VBG|PH|PCO2|PO2|MMHG|BALANCE|LOS)\b)"
-    r"[\s:=]*(?:OF\s+|IS\s+|WAS\s+|->\s*|TO\s+)?$", re.IGNORECASE)
+    r"GRASPS?|SCORE|PUPILS|LEVEL|RATIO|DOSE|RATE|ABG|VBG|PH|PCO2|PO2|MMHG|BALANCE|LOS|HA|HEADACHE|"
+    r"RELIEF|RATED?|RATES|SCALE|BIPAP|CPAP|IPAP|EPAP|VENT|AC|SIMV|SINEMET|CARBIDOPA)\b)"
+    r"[\s:=,]*(?:OF\s+|IS\s+|WAS\s+|->\s*|TO\s+|AT\s+|GIVEN\s+\w+\s+WITH\s+RELIEF\s+TO\s+)?$",
+    re.IGNORECASE)
 UNIT_AFTER = re.compile(
     r"^\s*(?:MG|MCG|G|KG|ML|L|CC|UNITS?|U|MEQ|MMOL|MMHG|%|BPM|MIN|HRS?|L/MIN|LPM|MM|CM|TABS?|"
     r"STRENGTH|NS|DOSE|PUFFS?)\b", re.IGNORECASE)
 FRACTION = re.compile(r"^[1-3]/[2-4]$")
+YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")  # HIPAA Safe Harbor keeps years; also 24h times (1900)
+MONTH_THEN_DAY = re.compile(r"^\s+\d{1,2}\b")
+MONTHS = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+          "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november",
+          "dec", "december"}
+SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 
 
 def _alpha_tokens(text: str) -> list[str]:
@@ -48,8 +56,44 @@ def _name_like_is_common(span: str) -> bool:
 
 def _caps_ner_person_unsupported(span: str) -> bool:
     """In ALL-CAPS notes spaCy tags almost any capitalised run: keep it only with a known name."""
-    return not any(t.casefold() in first_names() or t.casefold() in last_names()
-                   for t in _alpha_tokens(span) if not is_common_word(t))
+    return not any(is_name_word(t) for t in _alpha_tokens(span) if not is_common_word(t))
+
+
+def trim_ner_span(result: RecognizerResult, text: str) -> RecognizerResult | None:
+    """Cut everyday words off both ends of a spaCy name ("FAMILY MEETING JUNE" -> "JUNE")."""
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", text[result.start:result.end]))
+
+    def filler(word: str) -> bool:
+        known = is_name_word(word) or word.casefold() in us_cities()
+        return is_common_word(word) or (is_frequent_word(word) and not known)
+
+    while words and filler(words[0].group()):
+        words.pop(0)
+    while words and filler(words[-1].group()):
+        words.pop()
+    if not words:
+        return None
+    start, end = result.start + words[0].start(), result.start + words[-1].end()
+    return RecognizerResult(result.entity_type, start, end, result.score,
+                            analysis_explanation=result.analysis_explanation,
+                            recognition_metadata=result.recognition_metadata)
+
+
+def _ner_name_unlikely(result: RecognizerResult, text: str, caps: bool) -> bool:
+    span = text[result.start:result.end]
+    tokens = _alpha_tokens(span)
+    if "\n" in span or (not caps and span == span.lower()):
+        return True  # names do not cross lines, and mixed-case notes capitalise them
+    if caps and (result.entity_type == "PERSON" and _caps_ner_person_unsupported(span)):
+        return True
+    if caps and len(tokens) == 1 and len(tokens[0]) <= 3:
+        return True  # LWS, ICU: abbreviations read as places or people
+    if len(tokens) == 1 and not is_name_word(tokens[0]):
+        before = text[:result.start]
+        if result.entity_type == "PERSON" and SENTENCE_START.search(before):
+            return True  # "Sputum cx pending", "Urine output": capitalised by position
+    # JUNE 14 is a date
+    return len(tokens) == 1 and tokens[0].casefold() in MONTHS and bool(MONTH_THEN_DAY.match(text[result.end:]))
 
 
 def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
@@ -60,7 +104,9 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
     recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
     if entity in NAME_LIKE and _name_like_is_common(span):
         return False  # drugs, eponyms, abbreviations, field labels, stop words
-    if entity == "PERSON" and caps and recognizer == "SpacyRecognizer" and _caps_ner_person_unsupported(span):
+    if entity in NAME_LIKE and recognizer == "SpacyRecognizer" and _ner_name_unlikely(result, text, caps):
+        return False
+    if entity == "DATE_TIME" and YEAR_ONLY.match(span.strip()):
         return False
     if entity in ID_LIKE and ICD10.match(span):
         return False
@@ -77,4 +123,11 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
 
 def apply_guards(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
     caps = _is_caps_document(text)
-    return [r for r in results if keep(r, text, caps)]
+    trimmed = []
+    for result in results:
+        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+        if result.entity_type in NAME_LIKE and recognizer == "SpacyRecognizer":
+            result = trim_ner_span(result, text)
+        if result is not None:
+            trimmed.append(result)
+    return [r for r in trimmed if keep(r, text, caps)]

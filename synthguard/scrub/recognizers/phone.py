@@ -14,4 +14,5 @@ class UsPhoneRecognizer(LabelledPatternRecognizer):
                       rf"(?:\s?(?:X|EXT\.?)\s?\d{{1,5}})?)(?![\d/])", 0.7),
         ("labelled digits", r"\b(?:PHONE|TEL|TELEPHONE|CELL|MOBILE|FAX|PAGER|BEEPER|CALL|CONTACT|PH)"
                             r"\s*(?:NO\.?|NUMBER|#)?\s*[:#=]?\s*(?P<value>\d{7}|\d{10}|\d{3}-\d{4})\b", 0.8),
+        ("extension", r"\b(?:EXT\.?|EXTENSION|X)\s*(?P<value>\d{1,2}-\d{4}|\d{4,5})\b", 0.8),
     ]

@@ -1,0 +1,78 @@
+"""Span-level recall and precision of the scrubber on annotated notes.
+
+Annotated text marks PHI inline as ``[[TYPE|text]]``; notes are separated by a line
+holding only ``---``; lines starting with ``#`` before the first note are comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+MARK = re.compile(r"\[\[([A-Z_]+)\|(.+?)\]\]")
+
+# synthguard entity -> the coarse category annotators use
+CATEGORY = {
+    "PERSON": "PERSON", "DATE_TIME": "DATE", "AGE": "AGE", "PHONE_NUMBER": "PHONE",
+    "HOSPITAL": "HOSPITAL", "LOCATION": "LOCATION", "STREET_ADDRESS": "LOCATION", "ZIP_CODE": "LOCATION",
+    "EMAIL_ADDRESS": "EMAIL", "URL": "URL", "IP_ADDRESS": "ID",
+}
+
+
+def category(entity: str) -> str:
+    return CATEGORY.get(entity, "ID")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    label: str
+
+
+def parse_annotated(raw: str) -> list[tuple[str, list[Span]]]:
+    body = "\n".join(line for line in raw.splitlines() if not line.startswith("#"))
+    notes = []
+    for block in re.split(r"^---$", body, flags=re.MULTILINE):
+        block = block.strip("\n")
+        if not block.strip():
+            continue
+        text, spans, last = [], [], 0
+        length = 0
+        for match in MARK.finditer(block):
+            before = block[last:match.start()]
+            text.append(before)
+            length += len(before)
+            spans.append(Span(length, length + len(match.group(2)), match.group(1)))
+            text.append(match.group(2))
+            length += len(match.group(2))
+            last = match.end()
+        text.append(block[last:])
+        notes.append(("".join(text), spans))
+    return notes
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def score(gold: list[list[Span]], predicted: list[list[Span]], typed: bool = True) -> dict[str, dict]:
+    """Per category (and ``ALL``): recall over gold spans, precision over predicted spans."""
+    tally: dict[str, dict[str, int]] = defaultdict(lambda: {"gold": 0, "found": 0, "predicted": 0, "correct": 0})
+    for gold_spans, pred_spans in zip(gold, predicted, strict=True):
+        for g in gold_spans:
+            hit = any(_overlaps(g, p) and (not typed or p.label == g.label) for p in pred_spans)
+            for key in (g.label, "ALL"):
+                tally[key]["gold"] += 1
+                tally[key]["found"] += hit
+        for p in pred_spans:
+            ok = any(_overlaps(g, p) and (not typed or p.label == g.label) for g in gold_spans)
+            for key in (p.label, "ALL"):
+                tally[key]["predicted"] += 1
+                tally[key]["correct"] += ok
+    out = {}
+    for key, t in tally.items():
+        out[key] = {**t, "recall": t["found"] / t["gold"] if t["gold"] else None,
+                    "precision": t["correct"] / t["predicted"] if t["predicted"] else None}
+    return out

