@@ -39,18 +39,11 @@ def recognizer_of(result: RecognizerResult) -> str:
     return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")
 
 
-# spaCy's small model is the least precise source: on a tie with a rule that saw a label,
-# a title or a facility word, the rule's reading of the span wins.
-NER_PENALTY = 0.1
-
-
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
-    """Keep the strongest of overlapping spans (score, then length), in text order."""
-    def strength(r: RecognizerResult) -> float:
-        return r.score - (NER_PENALTY if recognizer_of(r) == "SpacyRecognizer" else 0.0)
-
+    """Keep the strongest of overlapping spans (score, then length, then position), in text order."""
     chosen: list[RecognizerResult] = []
-    for result in sorted(results, key=lambda r: (-strength(r), -(r.end - r.start), r.start)):
+    ranked = sorted(results, key=lambda r: (-r.score, -(r.end - r.start), r.start, r.entity_type))
+    for result in ranked:
         if all(result.end <= c.start or result.start >= c.end for c in chosen):
             chosen.append(result)
     return sorted(chosen, key=lambda r: r.start)

@@ -19,7 +19,9 @@ def _street_suffixes() -> str:
 
     words = {s for s in Provider.street_suffixes} | {"St", "Ave", "Rd", "Dr", "Ln", "Blvd", "Ct", "Hwy",
                                                      "Pkwy", "Apt", "Suite"}
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    # Case-sensitive on purpose ("a fall at home" is not "12 Fall St"): Title and UPPER forms.
+    forms = {w.capitalize() for w in words} | {w.upper() for w in words}
+    return "|".join(sorted(map(re.escape, forms), key=lambda w: (-len(w), w)))
 
 
 @register
@@ -29,12 +31,11 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
 
     def __init__(self):
         super().__init__()
-        unit = r"(?:,?\s+(?:APT|APARTMENT|SUITE|STE|UNIT|#)\.?\s*#?\s*[\w-]+)?"
-        city_state_zip = (rf"(?:,?\s+[A-Za-z][A-Za-z .'-]{{1,30}},?\s+(?:{'|'.join(STATES)})\b"
+        unit = r"(?:,?\s+(?:APT|Apt|APARTMENT|Apartment|SUITE|Suite|STE|Ste|UNIT|Unit|#)\.?\s*#?\s*[\w-]+)?"
+        city_state_zip = (rf"(?:,?\s+[A-Z][A-Za-z .'-]{{1,30}},?\s+(?:{'|'.join(STATES)})\b"
                           r"(?:\s+\d{5}(?:-\d{4})?)?)?")
-        self._regex = re.compile(
-            rf"(?<![\d.,])\b(?P<value>\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9'.-]+\s+){{0,3}}(?:{_street_suffixes()})\b\.?"
-            rf"{unit}{city_state_zip})", re.IGNORECASE)
+        street = rf"(?:[NSEW]\.?\s+)?(?:[A-Z0-9][A-Za-z0-9'.-]*\s+){{0,3}}(?:{_street_suffixes()})\b\.?"
+        self._regex = re.compile(rf"(?<![\d.,/:-])\b(?P<value>\d{{1,6}}\s+{street}{unit}{city_state_zip})")
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [self.result(*m.span("value"), 0.8, "street address") for m in self._regex.finditer(text)]
