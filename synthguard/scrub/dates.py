@@ -19,6 +19,7 @@ UNPARSED = "[DATE]"
 FORMATS = [re.compile(rx, re.IGNORECASE) for rx in (
     r"^(?P<y>\d{4})(?P<s>-)(?P<m>\d{1,2})-(?P<d>\d{1,2})$",
     r"^(?P<m>\d{1,2})(?P<s>[/-])(?P<d>\d{1,2})(?:[/-](?P<y>\d{4}|\d{2}))?$",
+    r"^(?P<m>\d{1,2})(?P<s>/)(?P<y>\d{4})$",
     rf"^{MONTH_RX}\s+(?P<d>\d{{1,2}})(?P<suf>ST|ND|RD|TH)?(?:(?P<comma>,?)\s+(?P<y>\d{{4}}))?$",
     rf"^(?P<d>\d{{1,2}})(?P<suf>ST|ND|RD|TH)?\s+(?P<of>OF\s+)?{MONTH_RX}(?:(?P<comma>,?)\s+(?P<y>\d{{4}}))?$",
     rf"^(?P<d>\d{{1,2}})-{MONTH_RX}(?:-(?P<y>\d{{4}}|\d{{2}}))?$",
@@ -70,6 +71,8 @@ def _rewrite(match: re.Match, days: int) -> str | None:
         return None
     new = original + timedelta(days=days) if groups.get("d") else _add_months(original, round(days / 30.44))
     new_year = str(new.year) if year_width == 4 else f"{new.year % 100:02d}"
+    if groups.get("mon") is None and groups.get("d") is None:  # 12/2021
+        return f"{new.month:02d}/{new.year}" if groups["m"].startswith("0") else f"{new.month}/{new.year}"
     if groups.get("mon") is None:
         padded = groups["m"].startswith("0") or groups["d"].startswith("0")
         m, d = (f"{new.month:02d}", f"{new.day:02d}") if padded else (str(new.month), str(new.day))

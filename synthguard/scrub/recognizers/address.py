@@ -31,11 +31,12 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
 
     def __init__(self):
         super().__init__()
-        unit = r"(?:,?\s+(?:APT|Apt|APARTMENT|Apartment|SUITE|Suite|STE|Ste|UNIT|Unit|#)\.?\s*#?\s*[\w-]+)?"
-        city_state_zip = (rf"(?:,?\s+[A-Z][A-Za-z .'-]{{1,30}},?\s+(?:{'|'.join(STATES)})\b"
-                          r"(?:\s+\d{5}(?:-\d{4})?)?)?")
-        street = rf"(?:[NSEW]\.?\s+)?(?:[A-Z0-9][A-Za-z0-9'.-]*\s+){{0,3}}(?:{_street_suffixes()})\b\.?"
-        self._regex = re.compile(rf"(?<![\d.,/:-])\b(?P<value>\d{{1,6}}\s+{street}{unit}{city_state_zip})")
+        # [ \t] rather than \s: an address never runs across a line break ("8 MIN.\nDR.").
+        unit = r"(?:,?[ \t]+(?:APT|Apt|APARTMENT|Apartment|SUITE|Suite|STE|Ste|UNIT|Unit|#)\.?[ \t]*#?[ \t]*[\w-]+)?"
+        city_state_zip = (rf"(?:,?[ \t]+[A-Z][A-Za-z .'-]{{1,30}},?[ \t]+(?:{'|'.join(STATES)})\b"
+                          r"(?:[ \t]+\d{5}(?:-\d{4})?)?)?")
+        street = rf"(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,3}}(?:{_street_suffixes()})\b\.?"
+        self._regex = re.compile(rf"(?<![\d.,/:-])\b(?P<value>\d{{1,6}}[ \t]+{street}{unit}{city_state_zip})")
 
     def analyze(self, text, entities, nlp_artifacts=None):
         return [self.result(*m.span("value"), 0.8, "street address") for m in self._regex.finditer(text)]

@@ -22,6 +22,7 @@ class ClinicalDateRecognizer(LabelledPatternRecognizer):
     PATTERNS = [
         ("m/d/y", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}[/-]{NUM_DAY}[/-](?:\d{{4}}|\d{{2}})){NO_NUMBER_AFTER}",
          0.85),
+        ("m/yyyy", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{YEAR}){NO_NUMBER_AFTER}", 0.8),
         ("m/d", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{NUM_DAY}){NO_NUMBER_AFTER}", 0.6),
         ("iso", rf"{NO_NUMBER_BEFORE}(?P<value>{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])){NO_NUMBER_AFTER}",
          0.9),
