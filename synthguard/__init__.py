@@ -13,7 +13,11 @@ from synthguard.policy import Policy, load_policy  # noqa: E402
 from synthguard.release import Release  # noqa: E402
 from synthguard.report import Report  # noqa: E402
 
+# Binds the name ``scrub`` to the function, over the subpackage of the same name (DESIGN.md's
+# contract is ``synthguard.scrub(data, policy)``); submodules stay importable by path.
+from synthguard.scrub.table import Scrubbed, scrub  # noqa: E402
+
 __all__ = [
-    "DataError", "OutputError", "Policy", "PolicyError", "Release", "Report", "SynthguardError",
-    "__version__", "load_policy", "synthesize",
+    "DataError", "OutputError", "Policy", "PolicyError", "Release", "Report", "Scrubbed", "SynthguardError",
+    "__version__", "load_policy", "scrub", "synthesize",
 ]

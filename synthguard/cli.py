@@ -100,6 +100,32 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, repor
     sys.exit(EXIT_OK if report.passed else EXIT_GATE)
 
 
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
+              help="Scrubbed table; CSV, Parquet or JSONL by its suffix.")
+@click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
+              help="Policy YAML; without it, the medical defaults (HIPAA entities, every column judged).")
+@click.option("--text-column", "text_columns", multiple=True, help="Scrub this column as free text (repeatable).")
+@click.option("--findings", "findings_path", type=click.Path(dir_okay=False),
+              help="Write one JSON line per detected span: row, column, start, end, entity_type, score, recognizer.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes for large inputs (default: up to 4).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def scrub(input_path, output_path, policy_path, text_columns, findings_path, workers, quiet) -> None:
+    """Replace PHI in a table's identifier and free-text columns."""
+    from synthguard.policy import load_policy
+    from synthguard.progress import Progress, RichProgress
+    from synthguard.scrub.stream import scrub_file
+
+    loaded = load_policy(policy_path) if policy_path else None
+    counts = scrub_file(input_path, output_path, loaded, tuple(text_columns), findings_path, workers,
+                        progress=Progress() if quiet else RichProgress())
+    identifiers = ", ".join(f"{i['column']} ({i['action']})" for i in counts["identifier_columns"]) or "none"
+    click.echo(f"scrubbed {counts['rows']} rows: {counts['findings']} findings; text columns: "
+               f"{', '.join(counts['text_columns']) or 'none'}; identifier columns: {identifiers}", err=True)
+    click.echo(f"wrote {output_path}")
+
+
 @main.group()
 def policy() -> None:
     """Inspect policies."""

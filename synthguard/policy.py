@@ -295,5 +295,10 @@ def load_policy(path: str | Path) -> Policy:
     return parse_policy(raw, origin=str(path), base_dir=path.parent.resolve())
 
 
+def default_policy() -> Policy:
+    """The medical defaults used when no policy is given: HIPAA entities, every column judged."""
+    return Policy(name="medical-defaults")
+
+
 def policy_json_schema() -> dict[str, Any]:
     return Policy.model_json_schema(by_alias=True)

@@ -109,6 +109,14 @@ def _looks_like_addresses(values: pd.Series) -> bool:
     return not values.empty and values.str.match(_street_pattern()).mean() >= 0.5
 
 
+def _looks_like_dates(values: pd.Series) -> bool:
+    """Dates of a person are PHI under Safe Harbor; a policy that models them declares them."""
+    if values.empty or not values.str.contains(r"\d").all():
+        return False
+    parsed = pd.to_datetime(values.head(500), errors="coerce", format="mixed")
+    return parsed.notna().mean() >= 0.9
+
+
 def _looks_unique(series: pd.Series, share: float = UNIQUE_SHARE) -> bool:
     values = series.dropna()
     return len(values) >= 20 and values.nunique() >= share * len(values)
@@ -179,6 +187,8 @@ def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, s
         return "identifier", "address", "values: street addresses"
     if _is_text(strings):
         return "text", "", "values: free text"
+    if _looks_like_dates(strings):
+        return "identifier", "date", "values: dates"
     sample = _sample(series, policy.scrub.sample_size, policy.generate.table.seed)
     scanned = scan_values(sample, policy)
     if scanned and scanned[1] >= policy.scrub.min_share:

@@ -19,7 +19,7 @@ ID_LIKE = {"US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "MEDICAL_LICENS
            "HEALTH_PLAN_ID", "US_ITIN", "US_NPI", "US_DEA", "CRYPTO"}
 ICD10 = re.compile(r"^[A-TV-Z]\d[0-9AB](?:\.[0-9A-TV-Z]{1,4})?$", re.IGNORECASE)
 DATE_PART = re.compile(
-    r"\d{1,4}[/-]\d{1,2}|'\d{2}\b|\b(?:19|20)\d{2}\b|\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",
+    r"\b\d{1,4}[/-]\d{1,2}(?:[/-]\d{2,4})?\b|'\d{2}\b|\b(?:19|20)\d{2}\b|\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",
     re.IGNORECASE)
 MEASURE_BEFORE = re.compile(
     r"(?:\b(?:BP|B/P|SBP|DBP|HR|RR|SAT|SATS|SPO2|O2|TEMP|T|MAP|CVP|PAP|PA|PAIN|STRENGTH|GCS|RASS|CPOT|"
@@ -65,7 +65,7 @@ def trim_ner_span(result: RecognizerResult, text: str) -> RecognizerResult | Non
 
     def filler(word: str) -> bool:
         known = is_name_word(word) or word.casefold() in us_cities()
-        return is_common_word(word) or (is_frequent_word(word) and not known)
+        return not known and (is_common_word(word) or is_frequent_word(word))
 
     while words and filler(words[0].group()):
         words.pop(0)

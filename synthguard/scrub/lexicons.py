@@ -69,7 +69,7 @@ def first_names() -> frozenset[str]:
         provider = _provider(locale)
         for attr in ("first_names", "first_names_male", "first_names_female"):
             names.update(n.casefold() for n in getattr(provider, attr, ()) if " " not in n)
-    return frozenset(names - NOT_NAMES - CLINICAL_ABBREVIATIONS)
+    return frozenset(names - CLINICAL_ABBREVIATIONS)
 
 
 @lru_cache(maxsize=1)
@@ -77,7 +77,7 @@ def last_names() -> frozenset[str]:
     names = set()
     for locale in NAME_LOCALES:
         names.update(n.casefold() for n in getattr(_provider(locale), "last_names", ()) if " " not in n)
-    return frozenset(names - NOT_NAMES - CLINICAL_ABBREVIATIONS)
+    return frozenset(names - CLINICAL_ABBREVIATIONS)
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +121,7 @@ def is_frequent_word(token: str, zipf: float = FREQUENT_ZIPF) -> bool:
 
 
 def is_name_word(token: str) -> bool:
+    """In a name list, even if also an everyday word (MARK, WILL): callers weigh the context."""
     word = bare(token)
     return word in first_names() or word in last_names()
 

@@ -95,7 +95,8 @@ class Operators:
         fake = self._seeded(entity, text)
         made = {
             "EMAIL_ADDRESS": fake.email, "URL": fake.url, "IP_ADDRESS": fake.ipv4,
-            "LOCATION": fake.city, "STREET_ADDRESS": fake.street_address,
+            "LOCATION": fake.city,
+            "STREET_ADDRESS": (lambda: fake.address().replace("\n", ", ")) if "," in text else fake.street_address,
             "HOSPITAL": lambda: self._facility(fake, text),
         }.get(entity, lambda: self._shape(entity, text))()
         return _style(made, text) if entity not in ("EMAIL_ADDRESS", "URL") else made

@@ -104,7 +104,9 @@ class LexiconNameRecognizer(_WordScanner):
         for a, b in zip(words, words[1:], strict=False):
             gap = text[a.end():b.start()]
             ta, tb = a.group(), b.group()
-            if not (_capitalised(ta) and _capitalised(tb)) or is_common_word(ta) or is_common_word(tb):
+            # MARK RIVERA is a name even though MARK is a word: the rare surname decides.
+            if not (_capitalised(ta) and _capitalised(tb)) or is_common_word(tb) or (
+                    is_common_word(ta) and _bare(ta) not in first_names()):
                 continue
             if gap == " " and _bare(ta) in first_names() and _bare(tb) in last_names():
                 results.append(self.result(a.start(), self.span(b)[1], 0.75, "first + last name"))

@@ -11,7 +11,7 @@ class UsPhoneRecognizer(LabelledPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
     PATTERNS = [
         ("separated", rf"(?<![\d/])(?P<value>(?:\+?1[\s.-]?)?{AREA}[\s.-]?[2-9]\d{{2}}[\s.-]\d{{4}}"
-                      rf"(?:\s?(?:X|EXT\.?)\s?\d{{1,5}})?)(?![\d/])", 0.7),
+                      rf"(?:\s?(?:X|EXT\.?)\s?\d{{1,5}})?)(?![\d/])", 0.8),
         ("labelled digits", r"\b(?:PHONE|TEL|TELEPHONE|CELL|MOBILE|FAX|PAGER|BEEPER|CALL|CONTACT|PH)"
                             r"\s*(?:NO\.?|NUMBER|#)?\s*[:#=]?\s*(?P<value>\d{7}|\d{10}|\d{3}-\d{4})\b", 0.8),
         ("extension", r"\b(?:EXT\.?|EXTENSION|X)\s*(?P<value>\d{1,2}-\d{4}|\d{4,5})\b", 0.8),

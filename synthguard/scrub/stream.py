@@ -1,0 +1,181 @@
+"""Scrubbing files of any size: read in chunks, shard texts across worker processes, write as we go.
+
+Memory holds one chunk at a time. Each worker builds its Presidio engine once and keeps
+it; all of them share the release key (passed in memory, never written), so the same
+original gets the same surrogate whichever worker sees it. Output and findings go to
+hidden temporary files renamed into place at the end: a failed run leaves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from synthguard.data import detect_format
+from synthguard.errors import DataError, opaque_errors
+from synthguard.policy import Policy, default_policy
+from synthguard.progress import Progress
+from synthguard.scrub.columns import plan_columns
+from synthguard.scrub.operators import Operators, release_key
+from synthguard.scrub.table import local_batcher, scrub_frame, text_columns_of
+
+CHUNK_ROWS = 5000
+PARALLEL_MIN_TEXTS = 400  # below this, starting workers costs more than it saves
+
+_worker_batcher = None
+
+
+def _init_worker(policy_json: str, key: bytes) -> None:
+    global _worker_batcher
+    _worker_batcher = local_batcher(Policy.model_validate_json(policy_json), key)
+
+
+def _run_shard(shard: tuple[list[str], list[str]]):
+    return _worker_batcher(*shard)
+
+
+class ShardedBatcher:
+    """Splits each batch of texts across a pool of processes, one Presidio engine per worker."""
+
+    def __init__(self, policy: Policy, key: bytes, workers: int):
+        self.local = local_batcher(policy, key)
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self._init = (policy.model_dump_json(by_alias=True), key)
+
+    def __call__(self, texts: list[str], patients: list[str]):
+        if self.workers < 2 or len(texts) < PARALLEL_MIN_TEXTS:
+            return self.local(texts, patients)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_init_worker, initargs=self._init)
+        size = -(-len(texts) // self.workers)
+        shards = [(texts[i:i + size], patients[i:i + size]) for i in range(0, len(texts), size)]
+        scrubbed, found = [], []
+        for part_texts, part_found in self.pool.map(_run_shard, shards):
+            scrubbed.extend(part_texts)
+            found.extend(part_found)
+        return scrubbed, found
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def read_chunks(path: Path, fmt: str, rows: int) -> Iterator[pd.DataFrame]:
+    """The input in chunks of ``rows``; CSV must be UTF-8."""
+    try:
+        if fmt == "csv":
+            yield from pd.read_csv(path, chunksize=rows, encoding="utf-8", encoding_errors="strict",
+                                   low_memory=False)
+        elif fmt == "jsonl":
+            yield from pd.read_json(path, lines=True, chunksize=rows, dtype=False)
+        else:
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=rows):
+                yield batch.to_pandas()
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; re-save it as UTF-8") from None
+    except (pd.errors.ParserError, ValueError) as error:
+        raise DataError(f"{path}: cannot read as {fmt} ({type(error).__name__})") from None
+
+
+class _Writer:
+    def __init__(self, path: Path, fmt: str):
+        self.path, self.fmt, self.first, self.parquet = path, fmt, True, None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.fmt == "csv":
+            frame.to_csv(self.path, mode="w" if self.first else "a", header=self.first, index=False,
+                         lineterminator="\n")
+        elif self.fmt == "jsonl":
+            with self.path.open("w" if self.first else "a", encoding="utf-8") as handle:
+                frame.to_json(handle, orient="records", lines=True, date_format="iso", force_ascii=False)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self.parquet is None:
+                self.parquet = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+            self.parquet.write_table(table.cast(self.parquet.schema))
+        self.first = False
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+
+
+def _staging(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = None,
+               text_columns: tuple[str, ...] = (), findings_path: str | Path | None = None,
+               workers: int | None = None, chunk_rows: int = CHUNK_ROWS,
+               progress: Progress | None = None) -> dict:
+    """Scrub ``source`` into ``output`` (CSV, Parquet or JSONL by suffix). Returns counts."""
+    policy = policy or default_policy()
+    progress = progress or Progress()
+    source, output = Path(source), Path(output)
+    if not source.is_file():
+        raise DataError(f"input not found: {source}")
+    if source.stat().st_size == 0:
+        raise DataError(f"{source}: the file is empty")
+    in_fmt = detect_format(source, policy.data.format)
+    out_fmt = detect_format(output)
+    if output.resolve() == source.resolve():
+        raise DataError("--output must differ from the input")
+    key = release_key()
+    workers = workers or policy.scrub.workers or min(4, os.cpu_count() or 1)
+    batcher = ShardedBatcher(policy, key, workers)
+    operators = Operators(key, policy.scrub.locale, dict(policy.scrub.operators),
+                          policy.scrub.default_operator, policy.scrub.date_shift_days)
+    staged_out = _staging(output)
+    staged_findings = _staging(Path(findings_path)) if findings_path else None
+    writer = _Writer(staged_out, out_fmt)
+    counts = {"rows": 0, "findings": 0, "text_columns": [], "identifier_columns": []}
+    try:
+        with progress.step(f"scrubbing {source.name}") as advance:
+            findings_handle = staged_findings.open("w", encoding="utf-8") if staged_findings else None
+            plan = columns = None
+            for chunk in read_chunks(source, in_fmt, chunk_rows):
+                if plan is None:
+                    if chunk.empty:
+                        raise DataError(f"{source}: no rows")
+                    plan = plan_columns(chunk, policy)
+                    columns = text_columns_of(plan, text_columns, chunk)
+                    counts["text_columns"] = columns
+                    counts["identifier_columns"] = [i.__dict__ for i in plan.identifiers]
+                with opaque_errors("scrubbing"):
+                    done = scrub_frame(chunk, policy, plan, columns, operators, batcher, counts["rows"])
+                writer.write(done.data)
+                if findings_handle:
+                    findings_handle.writelines(json.dumps(f) + "\n" for f in done.findings)
+                counts["rows"] += len(chunk)
+                counts["findings"] += len(done.findings)
+                advance(len(chunk))
+            if plan is None:
+                raise DataError(f"{source}: no rows")
+            if findings_handle:
+                findings_handle.close()
+        writer.close()
+        staged_out.replace(output)
+        if staged_findings:
+            staged_findings.replace(Path(findings_path))
+    except BaseException:
+        writer.close()
+        for path in (staged_out, staged_findings):
+            if path is not None and path.exists():
+                path.unlink()
+        raise
+    finally:
+        batcher.close()
+    return counts

@@ -1,0 +1,126 @@
+"""Scrubbing a table: identifier columns by the policy's action, free-text columns by Presidio.
+
+The same original always gets the same surrogate within a release (keyed HMAC), in a
+cell or inside a note, so a name in the ``name`` column and in the note agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from synthguard.errors import DataError
+from synthguard.policy import Policy
+from synthguard.scrub.columns import ColumnPlan, plan_columns
+from synthguard.scrub.operators import Operators, release_key
+from synthguard.scrub.scrubber import Finding, TextScrubber, recognizer_of
+
+# Column kind (policy / detection) -> the entity its surrogate is made as.
+KIND_ENTITY = {
+    "name": "PERSON", "first_name": "PERSON", "last_name": "PERSON", "email": "EMAIL_ADDRESS",
+    "phone": "PHONE_NUMBER", "address": "STREET_ADDRESS", "street": "STREET_ADDRESS", "city": "LOCATION",
+    "zip": "ZIP_CODE", "ssn": "US_SSN", "mrn": "MEDICAL_RECORD_NUMBER", "id": "ID",
+    "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS",
+}
+
+TextBatcher = Callable[[list[str], list[str]], tuple[list[str], list[list[tuple]]]]
+
+
+@dataclass
+class Scrubbed:
+    """``data`` with PHI replaced; ``findings`` as dicts {row, column, start, end, entity_type, score, recognizer}."""
+
+    data: pd.DataFrame
+    findings: list[dict] = field(default_factory=list)
+    plan: ColumnPlan | None = None
+
+
+def local_batcher(policy: Policy, key: bytes) -> TextBatcher:
+    """Scrub texts in this process; returns texts and (start, end, entity, score, recognizer) tuples."""
+    scrubber = TextScrubber(policy.scrub, key)
+
+    def run(texts: list[str], patients: list[str]):
+        scrubbed, results = scrubber.scrub(texts, patients)
+        return scrubbed, [[(r.start, r.end, r.entity_type, r.score, recognizer_of(r)) for r in rs]
+                          for rs in results]
+    return run
+
+
+def text_columns_of(plan: ColumnPlan, extra: tuple[str, ...], frame: pd.DataFrame) -> list[str]:
+    missing = [c for c in extra if c not in frame.columns]
+    if missing:
+        raise DataError(f"--text-column names {', '.join(missing)}, which the data does not have")
+    return list(dict.fromkeys(list(plan.text) + list(extra)))
+
+
+PATIENT_KEY_NAMES = ("patient_id", "patientid", "subject_id", "mrn", "patient", "person_id")
+
+
+def patient_key_column(policy: Policy, plan: ColumnPlan) -> str | None:
+    """The column whose value picks each patient's date shift: the primary key, else a detected
+    identifier named like one (patient_id, mrn, subject_id)."""
+    if policy.data.primary_key:
+        return policy.data.primary_key
+    names = {i.column.casefold(): i.column for i in plan.identifiers}
+    return next((names[n] for n in PATIENT_KEY_NAMES if n in names), None)
+
+
+def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_columns: list[str],
+                operators: Operators, batcher: TextBatcher, row_offset: int = 0) -> Scrubbed:
+    """One chunk of a table: ``row`` in findings counts from ``row_offset``."""
+    out = frame.copy()
+    findings: list[dict] = []
+    key_column = patient_key_column(policy, plan)
+    patients = frame[key_column].astype(str).tolist() if key_column else [""] * len(frame)
+    for column in text_columns:
+        if column in [i.column for i in plan.identifiers]:
+            continue
+        values = frame[column]
+        present = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
+        texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present])
+        column_out = values.astype(object).copy()
+        for i, text, spans in zip(present, texts, found, strict=True):
+            column_out.iat[i] = text
+            findings.extend(Finding(row_offset + i, column, *span).to_dict() for span in spans)
+        out[column] = column_out
+    for ident in plan.identifiers:
+        if ident.action == "drop":
+            out = out.drop(columns=[ident.column])
+            continue
+        present = frame[ident.column].notna()
+        findings.extend(Finding(row_offset + i, ident.column, 0, len(str(v)), KIND_ENTITY.get(ident.kind, "ID"),
+                                1.0, f"column: {ident.reason}").to_dict()
+                        for i, v in enumerate(frame[ident.column]) if pd.notna(v))
+        if ident.action == "surrogate":
+            out[ident.column] = _surrogate_column(frame[ident.column], ident.kind, patients, operators, present)
+    findings.sort(key=lambda f: (f["row"], f["column"], f["start"]))
+    return Scrubbed(out, findings, plan)
+
+
+def _surrogate_column(values: pd.Series, kind: str, patients: list[str], operators: Operators,
+                      present: pd.Series) -> pd.Series:
+    entity = KIND_ENTITY.get(kind, "ID")
+    if entity == "DATE_TIME" and pd.api.types.is_datetime64_any_dtype(values):
+        shifts = pd.to_timedelta([operators.shift_days(p) for p in patients], unit="D")
+        return values + shifts
+    made = [operators.surrogate(entity, str(v), p) if ok else v
+            for v, p, ok in zip(values, patients, present, strict=True)]
+    return pd.Series(made, index=values.index, dtype=object)
+
+
+def scrub(data, policy: Policy | None = None, text_columns: tuple[str, ...] = (),
+          key: bytes | None = None) -> Scrubbed:
+    """Scrub a DataFrame or a table file in memory (use ``scrub_file`` for large files)."""
+    from synthguard.pipeline import read_input
+    from synthguard.policy import default_policy
+
+    policy = policy or default_policy()
+    frame = read_input(data, policy)
+    key = key or release_key()
+    plan = plan_columns(frame, policy)
+    columns = text_columns_of(plan, text_columns, frame)
+    operators = Operators(key, policy.scrub.locale, dict(policy.scrub.operators),
+                          policy.scrub.default_operator, policy.scrub.date_shift_days)
+    return scrub_frame(frame, policy, plan, columns, operators, local_batcher(policy, key))
