@@ -16,7 +16,7 @@ from synthguard.scrub.lexicons import is_common_word, is_frequent_word, is_name_
 CONFIRMED = 0.9
 NAME_LIKE = {"PERSON", "LOCATION", "HOSPITAL", "NRP", "ORGANIZATION"}
 ID_LIKE = {"US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "MEDICAL_LICENSE", "ACCESSION_NUMBER",
-           "HEALTH_PLAN_ID", "US_ITIN", "US_NPI", "US_DEA", "CRYPTO"}
+           "HEALTH_PLAN_ID", "US_ITIN", "US_NPI", "CRYPTO"}
 ICD10 = re.compile(r"^[A-TV-Z]\d[0-9AB](?:\.[0-9A-TV-Z]{1,4})?$", re.IGNORECASE)
 DATE_PART = re.compile(
     r"\b\d{1,4}[/-]\d{1,2}(?:[/-]\d{2,4})?\b|'\d{2}\b|\b(?:19|20)\d{2}\b|\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",

@@ -10,7 +10,7 @@ AREA = r"\(?[2-9]\d{2}\)?"
 class UsPhoneRecognizer(LabelledPatternRecognizer):
     ENTITY = "PHONE_NUMBER"
     PATTERNS = [
-        ("separated", rf"(?<![\d/])(?P<value>(?:\+?1[\s.-]?)?{AREA}[\s.-]?[2-9]\d{{2}}[\s.-]\d{{4}}"
+        ("separated", rf"(?<![\d/])(?P<value>(?:\+?1[\s.-]?)?{AREA}[\s.-]?\d{{3}}[\s.-]\d{{4}}"
                       rf"(?:\s?(?:X|EXT\.?)\s?\d{{1,5}})?)(?![\d/])", 0.8),
         ("labelled digits", r"\b(?:PHONE|TEL|TELEPHONE|CELL|MOBILE|FAX|PAGER|BEEPER|CALL|CONTACT|PH)"
                             r"\s*(?:NO\.?|NUMBER|#)?\s*[:#=]?\s*(?P<value>\d{7}|\d{10}|\d{3}-\d{4})\b", 0.8),
