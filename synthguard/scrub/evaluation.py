@@ -57,10 +57,19 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def score(gold: list[list[Span]], predicted: list[list[Span]], typed: bool = True) -> dict[str, dict]:
-    """Per category (and ``ALL``): recall over gold spans, precision over predicted spans."""
+def score(gold: list[list[Span]], predicted: list[list[Span]], typed: bool = True,
+          ignore: frozenset[str] = frozenset()) -> dict[str, dict]:
+    """Per category (and ``ALL``): recall over gold spans, precision over predicted spans.
+
+    Gold spans whose label is in ``ignore`` (not PHI: job titles, organisations) are not
+    counted, and neither is a prediction that overlaps one.
+    """
     tally: dict[str, dict[str, int]] = defaultdict(lambda: {"gold": 0, "found": 0, "predicted": 0, "correct": 0})
-    for gold_spans, pred_spans in zip(gold, predicted, strict=True):
+    for all_gold, all_pred in zip(gold, predicted, strict=True):
+        ignored = [g for g in all_gold if g.label in ignore]
+        gold_spans = [g for g in all_gold if g.label not in ignore]
+        pred_spans = [p for p in all_pred if p.label not in ignore
+                      and not any(_overlaps(g, p) for g in ignored)]
         for g in gold_spans:
             hit = any(_overlaps(g, p) and (not typed or p.label == g.label) for p in pred_spans)
             for key in (g.label, "ALL"):

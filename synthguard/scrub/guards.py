@@ -32,6 +32,7 @@ UNIT_AFTER = re.compile(
     r"^\s*(?:MG|MCG|G|KG|ML|L|CC|UNITS?|U|MEQ|MMOL|MMHG|%|BPM|MIN|HRS?|L/MIN|LPM|MM|CM|TABS?|"
     r"STRENGTH|NS|DOSE|PUFFS?)\b", re.IGNORECASE)
 FRACTION = re.compile(r"^[1-3]/[2-4]$")
+NOT_A_PHONE = re.compile(r"/|^(?:[01]\d|2[0-3])[0-5]\d\s*-\s*(?:[01]\d|2[0-3])[0-5]\d$")  # 7.38/42/88, 0700-1900
 YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")  # HIPAA Safe Harbor keeps years; also 24h times (1900)
 MONTH_THEN_DAY = re.compile(r"^\s+\d{1,2}\b")
 MONTHS = {"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
@@ -108,6 +109,8 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
         return False
     if entity == "DATE_TIME" and YEAR_ONLY.match(span.strip()):
         return False
+    if entity == "PHONE_NUMBER" and NOT_A_PHONE.search(span):
+        return False  # lab triplets and shift times that libphonenumber reads as numbers
     if entity in ID_LIKE and ICD10.match(span):
         return False
     if entity == "DATE_TIME" and not DATE_PART.search(span):
