@@ -40,10 +40,10 @@ def notes_dataset(name: str) -> list[tuple[str, list[Span]]]:
 
 
 def synthguard_predict(texts: list[str]) -> list[list[Span]]:
-    from synthguard.policy import HIPAA_ENTITIES
+    from synthguard.policy import default_policy
     from synthguard.scrub.scrubber import analyze_texts
 
-    results = analyze_texts(texts, HIPAA_ENTITIES, 0.5, "en_core_web_sm")
+    results = analyze_texts(texts, default_policy().scrub)
     return [[Span(r.start, r.end, category(r.entity_type)) for r in rs] for rs in results]
 
 

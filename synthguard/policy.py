@@ -118,6 +118,7 @@ class ScrubSection(StrictModel):
     default_operator: OperatorName = "surrogate"
     operators: dict[str, OperatorName] = Field(default_factory=dict)
     date_shift_days: int = Field(365, ge=1, le=3650)
+    phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB"], min_length=1)
     batch_size: int = Field(64, ge=1)
     workers: int | None = Field(None, ge=1)
 

@@ -2,12 +2,12 @@
 
 import pytest
 
-from synthguard.policy import HIPAA_ENTITIES
+from synthguard.policy import default_policy
 from synthguard.scrub.scrubber import analyze_texts
 
 
 def found(text: str) -> set[tuple[str, str]]:
-    results = analyze_texts([text], HIPAA_ENTITIES, 0.5, "en_core_web_sm")[0]
+    results = analyze_texts([text], default_policy().scrub)[0]
     return {(r.entity_type, text[r.start:r.end]) for r in results}
 
 

@@ -131,8 +131,7 @@ def scan_values(values: list[str], policy: Policy) -> tuple[str, float] | None:
         return None
     scrub = policy.scrub
     counts: Counter[str] = Counter()
-    results = analyze_texts(values, entities, scrub.column_min_score, scrub.spacy_model, scrub.language,
-                            scrub.batch_size)
+    results = analyze_texts(values, scrub, threshold=scrub.column_min_score, entities=entities)
     for value, found in zip(values, results, strict=True):
         length = max(1, len(value.strip()))
         covering = {r.entity_type for r in found if (r.end - r.start) >= 0.5 * length}

@@ -95,7 +95,7 @@ def _nlp_engine(model: str, language: str):
     return engine
 
 
-def recognizer_list(language: str = "en") -> list:
+def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US", "GB")) -> list:
     """Every recognizer synthguard runs: Presidio's generic and US ones, then the healthcare set."""
     from presidio_analyzer.predefined_recognizers import (
         CreditCardRecognizer,
@@ -118,11 +118,13 @@ def recognizer_list(language: str = "en") -> list:
                 IbanRecognizer(), UsSsnRecognizer(), UsPassportRecognizer(), UsBankRecognizer(),
                 UsLicenseRecognizer(), UsItinRecognizer(), MedicalLicenseRecognizer(),
                 SpacyRecognizer(supported_language=language)]
-    return presidio + [cls() for cls in RECOGNIZERS.values()]
+    ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls() for cls in RECOGNIZERS.values()]
+    return presidio + ours
 
 
 @lru_cache(maxsize=4)
-def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en"):
+def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en",
+                   phone_regions: tuple[str, ...] = ("US", "GB")):
     """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
@@ -130,7 +132,7 @@ def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en"):
     nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model), language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        registry = RecognizerRegistry(recognizers=recognizer_list(language),
+        registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions),
                                       supported_languages=[language])
         return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry,
                               supported_languages=[language])

@@ -49,14 +49,19 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     return sorted(chosen, key=lambda r: r.start)
 
 
-def analyze_texts(texts: list[str], entities: list[str], threshold: float, spacy_model: str,
-                  language: str = "en", batch_size: int = 64) -> list[list[RecognizerResult]]:
-    """Guarded, non-overlapping results for each text, with one spaCy pass over the batch."""
-    analyzer = build_analyzer(spacy_model, language)
-    batch = analyzer.nlp_engine.process_batch(texts, language, batch_size=batch_size)
+def analyze_texts(texts: list[str], settings, threshold: float | None = None,
+                  entities: list[str] | None = None) -> list[list[RecognizerResult]]:
+    """Guarded, non-overlapping results for each text, with one spaCy pass over the batch.
+
+    ``settings`` is the policy's scrub section; ``threshold`` and ``entities`` override it.
+    """
+    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions))
+    batch = analyzer.nlp_engine.process_batch(texts, settings.language, batch_size=settings.batch_size)
+    entities = list(settings.entities) if entities is None else entities
+    threshold = settings.min_score if threshold is None else threshold
     out = []
     for text, artifacts in batch:
-        results = analyzer.analyze(text=text, language=language, entities=entities,
+        results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
         out.append(resolve_overlaps(apply_guards(results, text)))
     return out
@@ -71,8 +76,7 @@ class TextScrubber:
                                    settings.date_shift_days)
 
     def analyze(self, texts: list[str]) -> list[list[RecognizerResult]]:
-        s = self.settings
-        return analyze_texts(texts, list(s.entities), s.min_score, s.spacy_model, s.language, s.batch_size)
+        return analyze_texts(texts, self.settings)
 
     def scrub(self, texts: list[str], patients: list[str] | None = None
               ) -> tuple[list[str], list[list[RecognizerResult]]]:
