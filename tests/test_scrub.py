@@ -153,3 +153,16 @@ def test_canary_phi_appears_in_no_output_finding_or_log(tmp_path, patients, capl
     artefacts = [out.read_text(), findings.read_text(), result.output, caplog.text]
     for value in planted:
         assert not any(value in text for text in artefacts), value
+
+
+def test_normal_scrub_run_prints_no_warning_or_traceback(tmp_path, patients):
+    import subprocess
+
+    source = tmp_path / "in.csv"
+    patients.head(10).to_csv(source, index=False)
+    run = subprocess.run([sys.executable, "-m", "synthguard.cli", "scrub", str(source), "--output",
+                          str(tmp_path / "out.csv"), "--quiet"], capture_output=True, text=True,
+                         env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr
+    assert "Warning" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert run.stderr.count("\n") == 1  # the one summary line
