@@ -148,6 +148,7 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
     staged_findings = _staging(Path(findings_path)) if findings_path else None
     writer = _Writer(staged_out, out_fmt)
     counts = {"rows": 0, "findings": 0, "text_columns": [], "identifier_columns": []}
+    findings_handle = None
     try:
         with progress.step(f"scrubbing {source.name}") as advance:
             findings_handle = staged_findings.open("w", encoding="utf-8") if staged_findings else None
@@ -178,6 +179,8 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             staged_findings.replace(Path(findings_path))
     except BaseException:
         writer.close()
+        if staged_findings is not None and findings_handle is not None and not findings_handle.closed:
+            findings_handle.close()
         for path in (staged_out, staged_findings):
             if path is not None and path.exists():
                 path.unlink()
