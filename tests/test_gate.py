@@ -161,3 +161,35 @@ def test_ctgan_is_reproducible_for_a_seed(heart):
     first = run(5, 9)
     assert first.equals(run(5, 9))
     assert not first.equals(run(5, 10))
+
+
+def test_removed_protected_group_fails_representation(split, copula_sample):
+    train, holdout = split
+    policy = parse_policy({"name": "b", "data": {"columns": {"target": "target", "sex": "protected"}}})
+    without_women = copula_sample[copula_sample["sex"] == 1]
+    report = validate_tables(train, without_women, holdout, policy)
+    assert ("bias", "representation:sex") in failed(report)
+    fine = validate_tables(train, copula_sample, holdout, policy)
+    assert ("bias", "representation:sex") not in failed(fine)
+
+
+def test_fairness_spreads_match_fairlearn():
+    from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
+
+    from synthguard.validators.bias import group_spreads
+
+    rng = np.random.default_rng(3)
+    y, pred = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    groups = rng.choice(["a", "b", "c"], 300)
+    parity, odds = group_spreads(y, pred, groups, np.ones((1, 300)))
+    assert parity[0] == pytest.approx(demographic_parity_difference(y, pred, sensitive_features=groups))
+    assert odds[0] == pytest.approx(equalized_odds_difference(y, pred, sensitive_features=groups))
+
+
+def test_model_that_ignores_a_group_fails_parity(split):
+    """Synthetic data where the target follows sex exactly: a model trained on it treats groups differently."""
+    train, holdout = split
+    policy = parse_policy({"name": "b", "data": {"columns": {"target": "target", "sex": "protected"}}})
+    biased = train.assign(target=lambda f: (f["sex"] == 1).astype(int))
+    report = validate_tables(train, biased, holdout, policy)
+    assert ("bias", "parity_delta:sex") in failed(report)
