@@ -193,3 +193,14 @@ def test_model_that_ignores_a_group_fails_parity(split):
     biased = train.assign(target=lambda f: (f["sex"] == 1).astype(int))
     report = validate_tables(train, biased, holdout, policy)
     assert ("bias", "parity_delta:sex") in failed(report)
+
+
+def test_copies_are_found_when_integer_codes_came_back_as_floats(split):
+    """Generalising a rare code turns ints into floats; a copied row must still be a copy."""
+    from synthguard.validators._distance import RecordEncoder, copies_of
+
+    train, _ = split
+    sdtypes = {c: "categorical" if c in ("cp", "thal", "target", "sex") else "numerical" for c in CLINICAL}
+    floats = train.astype({"cp": "float64", "target": "float64"})
+    encoder = RecordEncoder().fit(train, sdtypes)
+    assert copies_of(encoder.transform(train), encoder.transform(floats)).all()

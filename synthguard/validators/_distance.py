@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthguard.validators.base import category_strings
+
 CATEGORY_WEIGHT = 1 / np.sqrt(2)
 
 
@@ -29,7 +31,7 @@ class RecordEncoder:
                 median = np.nanmedian(values) if np.isfinite(values).any() else 0.0
                 self.numeric_[column] = (low, max(high - low, 1e-12), median)
             else:
-                self.categories_[column] = sorted(frame[column].astype(str).unique())
+                self.categories_[column] = sorted(category_strings(frame[column]).unique())
         return self
 
     @staticmethod
@@ -47,7 +49,7 @@ class RecordEncoder:
             parts.append(((np.where(missing, median, values) - low) / span)[:, None])
             parts.append(missing[:, None].astype("float64"))
         for column, categories in self.categories_.items():
-            codes = pd.Categorical(frame[column].astype(str), categories=categories).codes
+            codes = pd.Categorical(category_strings(frame[column]), categories=categories).codes
             onehot = np.zeros((len(frame), len(categories)), dtype="float64")
             rows = np.flatnonzero(codes >= 0)
             onehot[rows, codes[rows]] = CATEGORY_WEIGHT

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from synthguard.validators import register
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
 
 
 class BalanceConfig(SuiteConfig):
@@ -14,7 +14,7 @@ class BalanceConfig(SuiteConfig):
 
 
 def class_shares(values) -> dict[str, float]:
-    shares = values.astype(str).value_counts(normalize=True, dropna=False)
+    shares = category_strings(values).value_counts(normalize=True, dropna=False)
     return {str(k): float(v) for k, v in shares.items()}
 
 

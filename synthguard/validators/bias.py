@@ -21,7 +21,7 @@ from pydantic import Field
 
 from synthguard.validators import register
 from synthguard.validators._distance import RecordEncoder
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
 
 MAX_GROUPS = 10
 QUANTILES = 4
@@ -41,7 +41,7 @@ def group_labels(train: pd.Series, other: pd.Series) -> pd.Series:
         edges = np.unique(np.nanquantile(train.astype(float), np.linspace(0, 1, QUANTILES + 1)))
         edges[0], edges[-1] = -np.inf, np.inf
         return pd.cut(other.astype(float), edges).astype(str)
-    return other.astype(str)
+    return category_strings(other)
 
 
 def _model_predictions(ctx: ValidationContext, train: pd.DataFrame, positive: str) -> np.ndarray:
@@ -49,7 +49,7 @@ def _model_predictions(ctx: ValidationContext, train: pd.DataFrame, positive: st
 
     features = {c: t for c, t in ctx.sdtypes.items() if c != ctx.target}
     encoder = RecordEncoder().fit(ctx.train, features)
-    y = (train[ctx.target].astype(str) == positive).to_numpy()
+    y = (category_strings(train[ctx.target]) == positive).to_numpy()
     if y.all() or not y.any():
         return np.full(len(ctx.holdout), y.any())
     model = HistGradientBoostingClassifier(random_state=ctx.seed, max_iter=100)
@@ -71,9 +71,9 @@ class Bias(Suite):
             return checks
         from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
 
-        counts = ctx.train[ctx.target].astype(str).value_counts()
+        counts = category_strings(ctx.train[ctx.target]).value_counts()
         positive = str(counts.index[-1])  # the minority class: the decision that matters
-        y_true = (ctx.holdout[ctx.target].astype(str) == positive).to_numpy()
+        y_true = (category_strings(ctx.holdout[ctx.target]) == positive).to_numpy()
         predicted = {"real": _model_predictions(ctx, ctx.train, positive),
                      "synthetic": _model_predictions(ctx, ctx.synthetic, positive)}
         for column in ctx.protected:
