@@ -80,9 +80,10 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
               help="Real rows the generator never saw; without it a share of --real is held out.")
 @click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
               help="Thresholds and roles; defaults apply without it.")
-@click.option("--target", help="Target column for class balance.")
+@click.option("--target", help="Target column for class balance, utility and fairness.")
+@click.option("--protected", multiple=True, help="Protected attribute for the bias suite (repeatable).")
 @click.option("--report", "report_dir", type=click.Path(), help="Write report.json/html here.")
-def validate(real_path, synthetic_path, holdout_path, policy_path, target, report_dir) -> None:
+def validate(real_path, synthetic_path, holdout_path, policy_path, target, protected, report_dir) -> None:
     """Run the validation suites on existing real and synthetic tables."""
     from synthguard.data import read_table
     from synthguard.policy import load_policy, parse_policy
@@ -90,7 +91,8 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, repor
 
     policy = load_policy(policy_path) if policy_path else parse_policy({"name": "validate"})
     report = validate_tables(read_table(real_path), read_table(synthetic_path),
-                             read_table(holdout_path) if holdout_path else None, policy, target=target)
+                             read_table(holdout_path) if holdout_path else None, policy, target=target,
+                             protected=tuple(protected))
     if report_dir:
         from synthguard.release import Release
 

@@ -17,7 +17,7 @@ from synthguard.scrub.columns import plan_columns, settle_sdtypes
 
 
 def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None,
-                    policy: Policy, target: str | None = None,
+                    policy: Policy, target: str | None = None, protected: tuple[str, ...] = (),
                     progress: Progress | None = None) -> Report:
     """Check ``synthetic`` against ``real`` (and ``holdout``, real rows the generator never saw)."""
     started = time.perf_counter()
@@ -27,6 +27,11 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
         if target not in real.columns:
             raise DataError(f"target column {target!r} is not in the real table")
         policy.data.columns[target] = ColumnSpec(roles=["target"])
+    for column in protected:
+        if column not in real.columns:
+            raise DataError(f"protected column {column!r} is not in the real table")
+        spec = policy.data.columns.get(column)
+        policy.data.columns[column] = ColumnSpec(roles=sorted({*(spec.roles if spec else []), "protected"}))
     missing = [c for c in real.columns if c not in synthetic.columns]
     plan = plan_columns(real, policy)
     sdtypes = settle_sdtypes(real, plan, policy)

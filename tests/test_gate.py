@@ -204,3 +204,25 @@ def test_copies_are_found_when_integer_codes_came_back_as_floats(split):
     floats = train.astype({"cp": "float64", "target": "float64"})
     encoder = RecordEncoder().fit(train, sdtypes)
     assert copies_of(encoder.transform(train), encoder.transform(floats)).all()
+
+
+def test_validate_command_takes_protected_columns(split, copula_sample, tmp_path):
+    train, holdout = split
+    train.to_csv(tmp_path / "real.csv", index=False)
+    holdout.to_csv(tmp_path / "holdout.csv", index=False)
+    copula_sample[copula_sample["sex"] == 1].to_csv(tmp_path / "men.csv", index=False)
+    args = ["validate", "--real", str(tmp_path / "real.csv"), "--holdout", str(tmp_path / "holdout.csv"),
+            "--synthetic", str(tmp_path / "men.csv"), "--target", "target"]
+    assert CliRunner().invoke(main, [*args, "--protected", "sex"]).exit_code == 1
+    missing = CliRunner().invoke(main, [*args, "--protected", "ethnicity"])
+    assert missing.exit_code == 2 and "ethnicity" in missing.output
+
+
+def test_nearest_neighbour_ratio_flags_near_copies(split, copula_sample, policy):
+    train, holdout = split
+    near = train.sample(frac=0.3, random_state=1).assign(chol=lambda f: f["chol"] + 1)
+    mixed = pd.concat([copula_sample.iloc[: len(train) - len(near)], near], ignore_index=True)
+    report = validate_tables(train, mixed, holdout, policy)
+    assert ("privacy", "nndr_low_share") in failed(report)
+    assert ("privacy", "exact_copy_rate") not in failed(report)  # no row is an exact copy
+    assert ("privacy", "nndr_low_share") not in failed(validate_tables(train, copula_sample, holdout, policy))

@@ -14,6 +14,8 @@ from synthguard.validators import register
 from synthguard.validators._distance import RecordEncoder, copies_of, nearest
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
+NNDR_QUANTILE = 0.05
+
 
 class PrivacyConfig(SuiteConfig):
     exact_copy_rate_max: float = Field(
@@ -24,6 +26,10 @@ class PrivacyConfig(SuiteConfig):
         0.05, ge=0, le=1,
         description="allowed excess of the share of synthetic rows closer to train than to "
                     "holdout, over the same share for holdout rows")
+    nndr_margin: float = Field(
+        0.05, ge=0, le=1,
+        description="allowed excess over 5% of the share of synthetic rows whose nearest-neighbour "
+                    "distance ratio is below the 5th percentile of the holdout's")
     dcr_max_rows: int = Field(
         5000, ge=100,
         description="synthetic and holdout rows drawn (seeded) for the distance checks; "
@@ -50,14 +56,19 @@ class Privacy(Suite):
         rng = np.random.default_rng(ctx.seed)
         syn_q = _sample_rows(synthetic, self.config.dcr_max_rows, rng)
         hold_q = _sample_rows(holdout, self.config.dcr_max_rows, rng)
-        syn_to_train = nearest(train, syn_q)[:, 0]
+        syn_two = nearest(train, syn_q, k=2)
+        hold_two = nearest(train, hold_q, k=2)
+        syn_to_train, hold_to_train = syn_two[:, 0], hold_two[:, 0]
         syn_to_holdout = nearest(holdout, syn_q)[:, 0]
-        hold_to_train = nearest(train, hold_q)[:, 0]
         # Leave-one-out: each holdout row against the rest of the holdout, a set of
         # (almost) the same size, gives the share expected of rows the model never saw.
         hold_to_rest = nearest(holdout, hold_q, k=2)[:, 1]
         share = _closer_share(syn_to_train, syn_to_holdout)
         baseline_share = _closer_share(hold_to_train, hold_to_rest)
+        # Nearest-neighbour distance ratio: a row much closer to one training record than to
+        # the next is a near copy of that patient even when its absolute distance looks normal.
+        cutoff = float(np.quantile(_ratio(hold_two), NNDR_QUANTILE))
+        nndr_share = float(np.mean(_ratio(syn_two) < cutoff))
         return [
             self.check("exact_copy_rate", copy_rate, baseline_copy + self.config.exact_copy_rate_max,
                        "<=", {"copies": int(copies.sum()), "synthetic_rows": len(synthetic),
@@ -68,6 +79,9 @@ class Privacy(Suite):
                               "median_dcr_synthetic": round(float(np.median(syn_to_train)), 6),
                               "median_dcr_holdout": round(float(np.median(hold_to_train)), 6),
                               "histogram": _histograms(syn_to_train, hold_to_train)}),
+            self.check("nndr_low_share", nndr_share, NNDR_QUANTILE + self.config.nndr_margin, "<=",
+                       {"holdout_nndr_p5": round(cutoff, 6), "expected_share": NNDR_QUANTILE,
+                        "rows_measured": len(syn_q)}),
         ]
 
     def reject(self, ctx: ValidationContext) -> np.ndarray:
@@ -79,6 +93,10 @@ def _sample_rows(matrix: np.ndarray, limit: int, rng: np.random.Generator) -> np
     if len(matrix) <= limit:
         return matrix
     return matrix[np.sort(rng.choice(len(matrix), size=limit, replace=False))]
+
+
+def _ratio(two: np.ndarray) -> np.ndarray:
+    return two[:, 0] / np.maximum(two[:, 1], 1e-12)
 
 
 def _closer_share(to_train: np.ndarray, to_holdout: np.ndarray) -> float:
