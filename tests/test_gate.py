@@ -226,3 +226,17 @@ def test_nearest_neighbour_ratio_flags_near_copies(split, copula_sample, policy)
     assert ("privacy", "nndr_low_share") in failed(report)
     assert ("privacy", "exact_copy_rate") not in failed(report)  # no row is an exact copy
     assert ("privacy", "nndr_low_share") not in failed(validate_tables(train, copula_sample, holdout, policy))
+
+
+def test_halved_minority_class_fails_balance(split, copula_sample):
+    train, holdout = split
+    minority = train["target"].value_counts().idxmin()
+    rows = train[train["target"] == minority]
+    halved = pd.concat([train[train["target"] != minority], rows.iloc[: len(rows) // 2]])
+    policy = parse_policy({"name": "b", "data": {"columns": {"target": "target"}},
+                           "validate": {"suites": {"balance": {"max_imbalance_ratio": 3.0}}}})
+    report = validate_tables(train, halved, holdout, policy)
+    assert ("balance", "class_share_delta") in failed(report)
+    assert ("balance", "imbalance_ratio") in failed(report)
+    assert not {c.name for c in validate_tables(train, train.copy(), holdout, policy).failures} & {
+        "class_share_delta", "imbalance_ratio"}

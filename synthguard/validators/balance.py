@@ -11,6 +11,7 @@ from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationCont
 class BalanceConfig(SuiteConfig):
     max_share_delta: float = Field(0.10, ge=0, le=1)
     min_class_share: float = Field(0.0, ge=0, le=1)
+    max_imbalance_ratio: float | None = Field(None, ge=1, description="largest / smallest synthetic class share")
 
 
 def class_shares(values) -> dict[str, float]:
@@ -33,7 +34,12 @@ class Balance(Suite):
         table = {c: {"real": round(real.get(c, 0.0), 4), "synthetic": round(synthetic.get(c, 0.0), 4)}
                  for c in classes}
         smallest = min(synthetic.get(c, 0.0) for c in real)
-        return [
+        checks = []
+        if self.config.max_imbalance_ratio is not None:
+            ratio = max(synthetic.values()) / smallest if smallest > 0 else float("inf")
+            checks.append(self.check("imbalance_ratio", ratio, self.config.max_imbalance_ratio, "<=",
+                                     {"target": ctx.target}))
+        return checks + [
             self.check("class_share_delta", delta, self.config.max_share_delta, "<=",
                        {"target": ctx.target, "shares": table}),
             self.check("min_class_share", smallest, self.config.min_class_share, ">=",

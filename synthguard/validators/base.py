@@ -49,7 +49,7 @@ def _plain(x: Any) -> Any:
     if x is None:
         return None
     x = float(x)
-    return None if np.isnan(x) else round(x, 6)
+    return None if not np.isfinite(x) else round(x, 6)
 
 
 def category_strings(series: pd.Series) -> pd.Series:
