@@ -42,6 +42,7 @@ def test_surrogates_keep_kind_and_shape():
     mrn = ops.replace("MEDICAL_RECORD_NUMBER", "A-88213")
     assert len(mrn) == 7 and mrn[1] == "-" and mrn[2:].isdigit()
     assert ops.replace("AGE", "92") == "90+"
+    assert ops.replace("HOSPITAL", "Maplewood Assisted Living").endswith(" Assisted Living")
     assert "@" in ops.replace("EMAIL_ADDRESS", "someone@example.org")
 
 

@@ -95,14 +95,11 @@ def _is_text(values: pd.Series) -> bool:
 
 @lru_cache(maxsize=1)
 def _street_pattern() -> re.Pattern:
-    # Faker's en_US street suffixes (Alley, Turnpike, ...) are a fuller list than any
-    # hand-written one; Presidio's LOCATION covers only the town in "12 Oak Alley, Akron".
-    from faker.providers.address.en_US import Provider
+    # The address recognizer's suffix list (Faker's, Alley to Turnpike); Presidio's LOCATION
+    # covers only the town in "12 Oak Alley, Akron". Any case here: a column is all addresses.
+    from synthguard.scrub.recognizers.address import street_suffixes
 
-    suffixes = sorted({s.lower() for s in Provider.street_suffixes} | {"st", "ave", "rd", "dr", "ln",
-                                                                    "blvd", "ct"}, key=len, reverse=True)
-    return re.compile(rf"^\s*\d{{1,6}}\s+(?:[\w.'-]+\s+){{0,4}}(?:{'|'.join(map(re.escape, suffixes))})\b",
-                      re.IGNORECASE)
+    return re.compile(rf"^\s*\d{{1,6}}\s+(?:[\w.'-]+\s+){{0,4}}(?:{street_suffixes()})\b", re.IGNORECASE)
 
 
 def _looks_like_addresses(values: pd.Series) -> bool:

@@ -14,20 +14,16 @@ import random
 import re
 import secrets
 import string
-from typing import Literal
 
 from faker import Faker
 
+from synthguard.policy import OperatorName
 from synthguard.scrub.dates import shift_date
 from synthguard.scrub.lexicons import first_names
+from synthguard.scrub.recognizers.facility import SUFFIX as FACILITY_SUFFIX
 
-OperatorName = Literal["surrogate", "redact", "mask", "hash", "keep"]
 KEY_ENV = "SYNTHGUARD_KEY"
 HASH_CHARS = 16
-FACILITY_WORDS = re.compile(
-    r"\b(?:HOSPITAL|HOSP|MEDICAL CENTER|MED CTR|MEDICAL CTR|HEALTH CENTER|HEALTH SYSTEM|CLINIC|"
-    r"INFIRMARY|REHAB(?:ILITATION)? CENTER|NURSING HOME|NURSING CENTER|HOSPICE|CANCER CENTER|"
-    r"MEMORIAL|GENERAL|REGIONAL|UNIVERSITY)\b.*$", re.IGNORECASE)
 CODE_ENTITIES = {"US_SSN", "MEDICAL_RECORD_NUMBER", "US_NPI", "HEALTH_PLAN_ID", "US_MBI",
                  "ACCESSION_NUMBER", "ZIP_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER",
                  "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_ITIN", "PHONE_NUMBER"}
@@ -115,8 +111,8 @@ class Operators:
         return re.sub(r"[A-Za-z][A-Za-z'\-]*", one, text)
 
     def _facility(self, fake: Faker, text: str) -> str:
-        kept = FACILITY_WORDS.search(text)
-        return f"{fake.last_name()} {kept.group()}" if kept else f"{fake.last_name()} Hospital"
+        kept = FACILITY_SUFFIX.search(text)  # the recognizer's own list: "Assisted Living" stays
+        return f"{fake.last_name()} {text[kept.start():]}" if kept else f"{fake.last_name()} Hospital"
 
     def _shape(self, entity: str, text: str) -> str:
         """Digits stay digits and letters letters, so a phone stays a phone and an MRN an MRN."""

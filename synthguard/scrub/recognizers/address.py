@@ -13,7 +13,7 @@ STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI 
 
 
 @lru_cache(maxsize=1)
-def _street_suffixes() -> str:
+def street_suffixes() -> str:
     # Faker's en_US street suffixes are a fuller list than a hand-written one.
     from faker.providers.address.en_US import Provider
 
@@ -35,7 +35,7 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
         unit = r"(?:,?[ \t]+(?:APT|Apt|APARTMENT|Apartment|SUITE|Suite|STE|Ste|UNIT|Unit|#)\.?[ \t]*#?[ \t]*[\w-]+)?"
         city_state_zip = (rf"(?:,?[ \t]+[A-Z][A-Za-z .'-]{{1,30}},?[ \t]+(?:{'|'.join(STATES)})\b"
                           r"(?:[ \t]+\d{5}(?:-\d{4})?)?)?")
-        street = rf"(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,3}}(?:{_street_suffixes()})\b\.?"
+        street = rf"(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,3}}(?:{street_suffixes()})\b\.?"
         self._regex = re.compile(rf"(?<![\d.,/:-])\b(?P<value>\d{{1,6}}[ \t]+{street}{unit}{city_state_zip})")
 
     def analyze(self, text, entities, nlp_artifacts=None):

@@ -14,6 +14,7 @@ from synthguard.scrub.lexicons import (
     RELATIONS,
     ROLES,
     TITLES,
+    bare,
     first_names,
     is_common_word,
     is_frequent_word,
@@ -28,18 +29,10 @@ SEPARATOR = re.compile(r"^(?:\.?\s+|\s*,\s*|\s*\(\s*|\s*:\s*|\.)$")
 RARE_ZIPF = 3.3  # rarer than this in English and capitalised after a cue: a name (PRIYA, WOJCIK)
 
 
-def _bare(token: str) -> str:
-    return POSSESSIVE.sub("", token).casefold()
-
-
-def _is_name(token: str) -> bool:
-    return is_name_word(token)
-
-
 def _name_after_cue(token: str, title: bool) -> bool:
     if not _capitalised(token) or is_common_word(token):
         return False
-    if _is_name(token):
+    if is_name_word(token):
         return True
     # After DR. almost anything capitalised is a surname; after WIFE it must look like a name.
     return not is_frequent_word(token, RARE_ZIPF if not title else 4.5)
@@ -86,7 +79,7 @@ class TitledNameRecognizer(_WordScanner):
             if i + 2 < len(words) and text[first.end():words[i + 2].start()] == " ":
                 second = words[i + 2].group()
                 if _capitalised(second) and not is_common_word(second) and (
-                        _bare(second) in last_names() or not is_frequent_word(second, RARE_ZIPF)):
+                        bare(second) in last_names() or not is_frequent_word(second, RARE_ZIPF)):
                     end = self.span(words[i + 2])[1]
             results.append(self.result(start, end, 0.9, f"after {'title' if kind in TITLES else 'relation'}"))
         return results
@@ -106,10 +99,10 @@ class LexiconNameRecognizer(_WordScanner):
             ta, tb = a.group(), b.group()
             # MARK RIVERA is a name even though MARK is a word: the rare surname decides.
             if not (_capitalised(ta) and _capitalised(tb)) or is_common_word(tb) or (
-                    is_common_word(ta) and _bare(ta) not in first_names()):
+                    is_common_word(ta) and bare(ta) not in first_names()):
                 continue
-            if gap == " " and _bare(ta) in first_names() and _bare(tb) in last_names():
+            if gap == " " and bare(ta) in first_names() and bare(tb) in last_names():
                 results.append(self.result(a.start(), self.span(b)[1], 0.75, "first + last name"))
-            elif gap == ", " and ta.casefold() in last_names() and _bare(tb) in first_names():
+            elif gap == ", " and ta.casefold() in last_names() and bare(tb) in first_names():
                 results.append(self.result(a.start(), self.span(b)[1], 0.7, "last, first name"))
         return results
