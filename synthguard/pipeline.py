@@ -37,6 +37,7 @@ def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.Dat
         raise DataError("no input: give data, --input, or data.source in the policy")
     named = list(policy.data.columns) + ([policy.data.primary_key] if policy.data.primary_key else [])
     named += [c for rule in policy.generate.table.constraints for c in rule.columns]
+    named += [c for columns in policy.validation.suite_columns().values() for c in columns]
     missing = [c for c in dict.fromkeys(named) if c not in frame.columns]
     if missing:
         raise DataError(f"the policy names column{'s' * (len(missing) > 1)} "
@@ -83,6 +84,19 @@ def _check_constraints(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, s
             raise DataError(f"{label}: {broken} input rows break it; fix the data or drop the rule")
 
 
+def check_suite_columns(policy: Policy, frame: pd.DataFrame, sdtypes: dict[str, str]) -> None:
+    """Suites see modelled columns only: a rule on an identifier would fail after the whole fit."""
+    for suite, columns in policy.validation.suite_columns().items():
+        named = list(dict.fromkeys(columns))
+        absent = [c for c in named if c not in frame.columns]
+        if absent:
+            raise DataError(f"validate.suites.{suite} names {', '.join(absent)}, not in the data")
+        outside = [c for c in named if c not in sdtypes]
+        if outside:
+            raise DataError(f"validate.suites.{suite} names {', '.join(outside)}: identifier and text "
+                            "columns are never modelled, so no suite can check them")
+
+
 def _check_target(frame: pd.DataFrame, target: str | None) -> None:
     if target is not None and frame[target].nunique(dropna=True) < 2:
         raise DataError(f"target column {target!r} has a single class; nothing to balance or learn")
@@ -122,6 +136,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                             f"identifiers ({', '.join(kept)}): use surrogate or drop")
         sdtypes = settle_sdtypes(frame, plan, policy)
     _check_target(frame, policy.data.target)
+    check_suite_columns(policy, frame, sdtypes)
     _check_constraints(frame, policy, sdtypes)
     train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
                                    policy.data.target if policy.data.target in plan.model else None)

@@ -177,6 +177,11 @@ class ValidateSection(StrictModel):
     max_filter_rounds: int = Field(5, ge=1, le=50)
     suites: Suites = Field(default_factory=Suites)  # type: ignore[valid-type]
 
+    def suite_columns(self) -> dict[str, list[str]]:
+        """Columns each enabled suite's configuration names (rules, critical pairs)."""
+        named = {name: getattr(self.suites, name).columns() for name in SUITES}
+        return {name: cols for name, cols in named.items() if cols and getattr(self.suites, name).enabled}
+
 
 class ReleaseSection(StrictModel):
     output: Path | None = None

@@ -9,7 +9,7 @@ import pandas as pd
 from synthguard.data import check_frame
 from synthguard.errors import DataError
 from synthguard.gate import build_suites, context_for, run_suites
-from synthguard.pipeline import split_holdout
+from synthguard.pipeline import check_suite_columns, split_holdout
 from synthguard.policy import ColumnSpec, Policy
 from synthguard.progress import Progress
 from synthguard.report import Report
@@ -35,6 +35,7 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
     missing = [c for c in real.columns if c not in synthetic.columns]
     plan = plan_columns(real, policy)
     sdtypes = settle_sdtypes(real, plan, policy)
+    check_suite_columns(policy, real, sdtypes)
     absent = [c for c in plan.model if c in missing]
     if absent:
         raise DataError(f"the synthetic table lacks column{'s' * (len(absent) > 1)} {', '.join(absent)}")

@@ -11,6 +11,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_CSV = ROOT / "examples" / "data" / "heart_patients.csv"
 MEDICAL_POLICY = ROOT / "policies" / "medical.yaml"
+CLINICAL = ["age", "sex", "cp", "trestbps", "chol", "fbs", "restecg", "thalach", "exang", "oldpeak",
+            "slope", "ca", "thal", "target"]
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +45,24 @@ def example_copy(tmp_path) -> Path:
     path = tmp_path / "patients.csv"
     shutil.copy(EXAMPLE_CSV, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def heart(patients) -> pd.DataFrame:
+    return patients[CLINICAL]
+
+
+@pytest.fixture(scope="session")
+def split(heart):
+    from synthguard.pipeline import split_holdout
+
+    return split_holdout(heart, 0.2, seed=0, target="target")
+
+
+@pytest.fixture(scope="session")
+def copula_sample(split) -> pd.DataFrame:
+    from synthguard.generators import TABLE_GENERATORS
+
+    train, _ = split
+    gen = TABLE_GENERATORS["gaussian_copula"]({}, [], {c: "numerical" for c in ["age", "chol"]})
+    return gen.fit(train, seed=1).sample(len(train), seed=2)

@@ -4,28 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import CLINICAL
 
 from synthguard.cli import main
 from synthguard.gate import build_suites, context_for
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS
-from synthguard.pipeline import _sample_filtered, split_holdout
+from synthguard.pipeline import _sample_filtered
 from synthguard.policy import parse_policy
 from synthguard.progress import Progress
 from synthguard.validate import validate_tables
-
-CLINICAL = ["age", "sex", "cp", "trestbps", "chol", "fbs", "restecg", "thalach", "exang", "oldpeak",
-            "slope", "ca", "thal", "target"]
-
-
-@pytest.fixture(scope="module")
-def heart(patients):
-    return patients[CLINICAL]
-
-
-@pytest.fixture(scope="module")
-def split(heart):
-    return split_holdout(heart, 0.2, seed=0, target="target")
 
 
 @pytest.fixture
@@ -35,13 +23,6 @@ def policy():
 
 def failed(report):
     return {(c.suite, c.name) for c in report.failures}
-
-
-@pytest.fixture(scope="module")
-def copula_sample(split):
-    train, _ = split
-    gen = TABLE_GENERATORS["gaussian_copula"]({}, [], {c: "numerical" for c in ["age", "chol"]})
-    return gen.fit(train, seed=1).sample(len(train), seed=2)
 
 
 def test_verbatim_copy_fails_the_privacy_gate(split, policy):

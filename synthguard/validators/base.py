@@ -24,6 +24,10 @@ class SuiteConfig(StrictModel):
     enabled: bool = True
     action: Action | None = None  # None: the policy-wide validate.action
 
+    def columns(self) -> list[str]:
+        """Columns this configuration names: they must exist and be modelled, checked before fitting."""
+        return []
+
 
 @dataclass(frozen=True)
 class Check:

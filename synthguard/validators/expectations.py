@@ -1,0 +1,145 @@
+"""Expectations: rules the policy declares (ranges, code formats, orderings), run by Great Expectations.
+
+Rules are written the way Great Expectations names them, one mapping each::
+
+    expectations:
+      rules:
+        - expect_column_values_to_be_between: {column: age, min_value: 0, max_value: 120}
+        - expect_column_values_to_match_regex: {column: icd10, regex: '^[A-Z][0-9]{2}'}
+
+They run on the synthetic table (and, for the reviewer's reference, on the real one) in an
+ephemeral, in-memory Data Context: nothing is written to the user's folders and analytics
+stay off. Results keep counts only, never the offending values.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from synthguard.validators import register
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+
+COLUMN_ARGUMENTS = ("column", "column_A", "column_B", "column_list")
+
+
+@cache
+def _gx():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+        from great_expectations.expectations.registry import get_expectation_impl
+    return gx, get_expectation_impl
+
+
+def build_expectation(name: str, arguments: dict[str, Any]):
+    """The Great Expectations object for one rule; ValueError (one line) when GX refuses it."""
+    _, get_expectation_impl = _gx()
+    try:
+        cls = get_expectation_impl(name)
+    except Exception:
+        raise ValueError(f"{name}: not a Great Expectations expectation") from None
+    try:
+        return cls(**arguments)
+    except Exception as exc:  # GX raises pydantic v1 errors, one per alternative type
+        first = str(exc).splitlines()
+        detail = " ".join(line.strip() for line in first[1:3]) if len(first) > 1 else str(exc)
+        raise ValueError(f"{name}: {detail}") from None
+
+
+class ExpectationsConfig(SuiteConfig):
+    rules: list[dict[str, dict[str, Any]]] = Field(
+        default_factory=list,
+        description="Great Expectations rules, each `expect_...: {arguments}`, run on the synthetic table")
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, rules):
+        for rule in rules:
+            if len(rule) != 1:
+                raise ValueError("each rule is one mapping `expect_name: {arguments}`")
+            ((name, arguments),) = rule.items()
+            build_expectation(name, arguments)
+        return rules
+
+    def columns(self) -> list[str]:
+        named = []
+        for rule in self.rules:
+            for arguments in rule.values():
+                for key in COLUMN_ARGUMENTS:
+                    value = arguments.get(key)
+                    named += value if isinstance(value, list) else [value] if value else []
+        return named
+
+
+def _label(name: str, arguments: dict[str, Any]) -> str:
+    columns = [str(c) for key in COLUMN_ARGUMENTS for c in
+               (arguments.get(key) if isinstance(arguments.get(key), list) else [arguments.get(key)]) if c]
+    return f"{name}:{'/'.join(columns)}" if columns else name
+
+
+class _Runner:
+    """One ephemeral context and pandas asset; validate(frame, expectation) -> GX result."""
+
+    def __init__(self):
+        gx, _ = _gx()
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            analytics_enabled=False, progress_bars=ProgressBarsConfig(globally=False))
+        context = gx.get_context(mode="ephemeral", project_config=config)
+        asset = context.data_sources.add_pandas("synthguard").add_dataframe_asset("table")
+        self.batches = asset.add_batch_definition_whole_dataframe("whole table")
+
+    def validate(self, frame, expectation):
+        batch = self.batches.get_batch(batch_parameters={"dataframe": frame})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return batch.validate(expectation, result_format="SUMMARY")
+
+
+def _summary(result) -> dict[str, Any]:
+    """Counts and observed values only: GX's unexpected-value lists would leak rows into the report."""
+    raw = result.result or {}
+    out = {key: raw[key] for key in ("element_count", "unexpected_count", "missing_count") if key in raw}
+    if "unexpected_percent" in raw:
+        out["unexpected_rate"] = round(float(raw["unexpected_percent"] or 0.0) / 100, 6)
+    observed = raw.get("observed_value")
+    if isinstance(observed, (int, float)):
+        out["observed_value"] = round(float(observed), 6)
+    return out
+
+
+@register
+class Expectations(Suite):
+    name = "expectations"
+    Config = ExpectationsConfig
+
+    def run(self, ctx: ValidationContext) -> list[Check]:
+        if not self.config.rules:
+            return [Check(self.name, "rules_declared", None, None, "==", True, "info",
+                          {"reason": "the policy declares no expectations"})]
+        runner = _Runner()
+        checks = []
+        for rule in self.config.rules:
+            ((name, arguments),) = rule.items()
+            expectation = build_expectation(name, arguments)
+            result = runner.validate(ctx.synthetic, expectation)
+            real_result = runner.validate(ctx.train, build_expectation(name, arguments))
+            synthetic = _summary(result)
+            value = synthetic.get("unexpected_rate", synthetic.get("observed_value"))
+            mostly = arguments.get("mostly")
+            threshold = 1 - float(mostly) if mostly is not None else (0.0 if "unexpected_rate" in synthetic else None)
+            details = {"synthetic": synthetic, "real": _summary(real_result), "real_passes": real_result.success}
+            checks.append(Check(self.name, _label(name, arguments), value, threshold,
+                                "<=" if "unexpected_rate" in synthetic else "==",
+                                bool(result.success), self.severity, details))
+        return checks
