@@ -1,11 +1,16 @@
 # make demo: install, then release synthetic patients from the bundled example.
-# make test: install with the test tools, then lint and run the whole test suite.
+# make test: install with the test tools, then lint and run the whole test suite; then
+#   run the privacy tests again in a second environment with the anonymeter extra, whose
+#   pins (numpy<1.27, pyarrow<22) the main environment does not share.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
+ANON_VENV ?= .venv-anonymeter
+ANON_PY := $(ANON_VENV)/bin/python
+ANON_TESTS := tests/test_reidentification.py tests/test_gate.py
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test test-core test-anonymeter lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,16 +22,32 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+$(ANON_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(ANON_VENV)
+	$(ANON_PY) -m pip install --quiet --upgrade pip
+	$(ANON_PY) -m pip install --quiet torch==2.13.0
+	$(ANON_PY) -m pip install --quiet -e '.[dev,anonymeter]'
+	touch $@
+
 demo: install
 	$(VENV)/bin/synthguard synth --policy policies/medical.yaml --output out/medical
 
 lint: install
 	$(VENV)/bin/ruff check synthguard tests examples benchmarks
 
-test: lint
-	# pytest exits 5 when it collects nothing: that is a broken suite, not a pass.
-	HF_HUB_OFFLINE=1 $(PY) -m pytest -q; rc=$$?; \
+# pytest exits 5 when it collects nothing: that is a broken suite, not a pass.
+define run_pytest
+	HF_HUB_OFFLINE=1 $(1) -m pytest -q $(2); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+endef
+
+test: lint test-core test-anonymeter
+
+test-core: install
+	$(call run_pytest,$(PY),)
+
+test-anonymeter: $(ANON_VENV)/.installed
+	$(call run_pytest,$(ANON_PY),$(ANON_TESTS))
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) $(ANON_VENV) out .pytest_cache

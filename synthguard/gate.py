@@ -52,4 +52,6 @@ def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
         train=train[columns], holdout=holdout[columns], synthetic=synthetic[columns],
         sdtypes=sdtypes, target=policy.data.target if policy.data.target in sdtypes else None,
         protected=[c for c in policy.data.with_role("protected") if c in sdtypes],
+        quasi_identifiers=[c for c in policy.data.with_role("quasi_identifier") if c in sdtypes],
+        sensitive=[c for c in policy.data.with_role("sensitive") if c in sdtypes],
         constraints=list(policy.generate.table.constraints), seed=policy.generate.table.seed)

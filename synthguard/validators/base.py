@@ -88,6 +88,8 @@ class ValidationContext:
     sdtypes: dict[str, str]  # column -> numerical | categorical | datetime | boolean
     target: str | None = None
     protected: list[str] = field(default_factory=list)
+    quasi_identifiers: list[str] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=list)
     constraints: list[Any] = field(default_factory=list)
     seed: int = 0
 

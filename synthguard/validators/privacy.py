@@ -7,10 +7,12 @@ its rows no closer to the training set than new real patients are.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from pydantic import Field
 
-from synthguard.validators import register
+from synthguard.validators import _reidentification, register
 from synthguard.validators._distance import RecordEncoder, copies_of, nearest
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
@@ -34,6 +36,16 @@ class PrivacyConfig(SuiteConfig):
         5000, ge=100,
         description="synthetic and holdout rows drawn (seeded) for the distance checks; "
                     "exact copies are counted on every row")
+    reidentification: Literal["auto", "required", "off"] = Field(
+        "auto",
+        description="anonymeter attacks on the quasi-identifiers and sensitive columns: auto runs them "
+                    "when anonymeter is installed, required fails the gate when it is not")
+    max_attack_risk: float = Field(
+        0.10, ge=0, le=1,
+        description="highest allowed singling-out, linkability and inference risk (anonymeter's "
+                    "estimate: attack success on training rows beyond success on the holdout)")
+    attacks: int = Field(200, ge=10, description="attacks per anonymeter evaluator (at most the holdout size)")
+    attack_max_rows: int = Field(5000, ge=100, description="training and synthetic rows drawn for the attacks")
 
 
 @register
@@ -82,7 +94,27 @@ class Privacy(Suite):
             self.check("nndr_low_share", nndr_share, NNDR_QUANTILE + self.config.nndr_margin, "<=",
                        {"holdout_nndr_p5": round(cutoff, 6), "expected_share": NNDR_QUANTILE,
                         "rows_measured": len(syn_q)}),
+            *self._attacks(ctx),
         ]
+
+    def _attacks(self, ctx: ValidationContext) -> list[Check]:
+        mode = self.config.reidentification
+        if mode == "off":
+            return []
+        if not ctx.quasi_identifiers:
+            return [Check(self.name, "reidentification_risk", None, None, "<=", mode != "required",
+                          "info" if mode != "required" else self.severity,
+                          {"reason": "no column has role 'quasi_identifier'; no attack to run"})]
+        if not _reidentification.available():
+            return [Check(self.name, "reidentification_risk", None, None, "<=", mode != "required",
+                          "info" if mode != "required" else self.severity,
+                          {"reason": f"anonymeter is not installed ({_reidentification.INSTALL_HINT})"})]
+        risks = _reidentification.attack_risks(
+            ctx.train, ctx.holdout, ctx.synthetic, ctx.sdtypes, ctx.quasi_identifiers, ctx.sensitive,
+            self.config.attacks, self.config.attack_max_rows, ctx.seed)
+        return [self.check(f"{attack}_risk", risk.pop("risk"), self.config.max_attack_risk, "<=",
+                           {**risk, "method": "anonymeter 1.1, control: holdout"})
+                for attack, risk in risks.items()]
 
     def reject(self, ctx: ValidationContext) -> np.ndarray:
         train, _, synthetic = self._encode(ctx)
