@@ -10,6 +10,8 @@ from synthguard.policy import Policy, ValidateSection
 from synthguard.progress import Progress
 from synthguard.validators import SUITES, Check, Suite, ValidationContext
 
+DATE_KINDS = ("date", "date_of_birth")
+
 
 def build_suites(section: ValidateSection) -> list[tuple[Suite, str]]:
     """(suite, action) for each enabled suite, in registry order."""
@@ -46,9 +48,15 @@ def rejected_rows(suites: list[tuple[Suite, str]], ctx: ValidationContext) -> np
 
 
 def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
-                synthetic: pd.DataFrame, sdtypes: dict[str, str]) -> ValidationContext:
+                synthetic: pd.DataFrame, sdtypes: dict[str, str], released: pd.DataFrame | None = None,
+                real: pd.DataFrame | None = None, plan=None) -> ValidationContext:
+    """What the suites read; ``released``, ``real`` and ``plan`` (a ColumnPlan) feed the residual-PII scan."""
     columns = list(sdtypes)
     return ValidationContext(
+        released=released, real=real, scrub_settings=policy.scrub,
+        # A shared date is no evidence of a leak: 300 birth dates collide by chance.
+        identifier_columns=[i.column for i in plan.identifiers if i.kind not in DATE_KINDS] if plan else [],
+        text_columns=list(plan.text) if plan else [],
         train=train[columns], holdout=holdout[columns], synthetic=synthetic[columns],
         sdtypes=sdtypes, target=policy.data.target if policy.data.target in sdtypes else None,
         protected=[c for c in policy.data.with_role("protected") if c in sdtypes],

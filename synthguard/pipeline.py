@@ -18,7 +18,7 @@ from synthguard.progress import Progress
 from synthguard.release import Release
 from synthguard.report import Report
 from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
-from synthguard.scrub.surrogates import surrogate_column
+from synthguard.scrub.surrogates import comparable, surrogate_column
 
 MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5
@@ -106,11 +106,13 @@ def _assemble(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, po
               seed: int) -> pd.DataFrame:
     """Synthetic modelled columns plus fresh identifier surrogates, in the input's order."""
     out = synthetic.reset_index(drop=True).copy()
+    real_values = frozenset(comparable(v) for i in plan.identifiers for v in frame[i.column].dropna())
     for i, ident in enumerate(plan.identifiers):
         if ident.action == "surrogate":
             out[ident.column] = surrogate_column(
                 ident.kind, frame[ident.column], len(out), seed + i, policy.scrub.locale,
-                unique=ident.column == policy.data.primary_key or frame[ident.column].is_unique)
+                unique=ident.column == policy.data.primary_key or frame[ident.column].is_unique,
+                avoid=real_values)
     return out[[c for c in plan.order if c in out.columns]]
 
 
@@ -161,7 +163,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     timings["sample"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes), progress)
+    # Assembled before the gate so that the privacy suite scans what would be released.
+    released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
+    checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan),
+                        progress)
     timings["validate"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - started
 
@@ -177,10 +182,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               "synthetic": len(synthetic)},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings)
-    data_out = None
-    if report.passed:
-        data_out = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
-    return Release(data=data_out, report=report, formats=tuple(policy.release.formats))
+    return Release(data=released if report.passed else None, report=report, formats=tuple(policy.release.formats))
 
 
 def _sample_filtered(generator, generaliser, rows, seeds, suites, make_context, progress):

@@ -23,6 +23,7 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
     started = time.perf_counter()
     policy = policy.model_copy(deep=True)  # the target option must not edit the caller's policy
     real, synthetic = check_frame(real, "real"), check_frame(synthetic, "synthetic")
+    full_real = real
     if target:
         if target not in real.columns:
             raise DataError(f"target column {target!r} is not in the real table")
@@ -47,7 +48,7 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
                      "those rows, the privacy baselines are lenient")
     else:
         holdout = check_frame(holdout, "holdout")
-    ctx = context_for(policy, real, holdout, synthetic, sdtypes)
+    ctx = context_for(policy, real, holdout, synthetic, sdtypes, released=synthetic, real=full_real, plan=plan)
     checks = run_suites(build_suites(policy.validation), ctx, progress or Progress())
     return Report(
         policy_name=policy.name, policy_sha256=policy.digest(), seed=policy.generate.table.seed,

@@ -1,5 +1,7 @@
 """The gate catches what it exists for: copies of training rows, broken rules, lost classes."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -221,3 +223,25 @@ def test_halved_minority_class_fails_balance(split, copula_sample):
     assert ("balance", "imbalance_ratio") in failed(report)
     assert not {c.name for c in validate_tables(train, train.copy(), holdout, policy).failures} & {
         "class_share_delta", "imbalance_ratio"}
+
+
+def test_residual_pii_counts_real_identifiers_in_a_synthetic_table(patients, tmp_path):
+    """A table made elsewhere that kept some real names and pasted real phones into its notes."""
+    from synthguard.pipeline import split_holdout
+
+    real, holdout = split_holdout(patients, 0.2, seed=0, target="target")
+    synthetic = real.drop(columns=["patient_id", "mrn", "phone", "address"])
+    synthetic = synthetic.sample(frac=1, random_state=1).reset_index(drop=True)
+    clean_names = [f"Zq Person {i}" for i in range(len(synthetic))]
+    synthetic["name"] = clean_names
+    synthetic.loc[:4, "name"] = real["name"].iloc[:5].to_numpy()
+    synthetic["notes"] = "Stable, no complaints."
+    synthetic.loc[:2, "notes"] = [f"Call back at {p} tomorrow." for p in real["phone"].iloc[10:13]]
+    report = validate_tables(real, synthetic, holdout, parse_policy({"name": "leak"}))
+    (check,) = [c for c in report.checks if c.name == "residual_pii"]
+    assert not check.passed and check.value == 8
+    assert check.details["per_column"]["name"] == 5 and check.details["per_column"]["notes"] == 3
+    assert check.details["entity_types"] == {"PHONE_NUMBER": 3}
+    dumped = json.dumps(report.to_dict())
+    leaked = list(real["name"].iloc[:5]) + list(real["phone"].iloc[10:13])
+    assert not any(value in dumped for value in leaked)

@@ -81,20 +81,29 @@ def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Calla
     return lambda: _fill(template, rng)
 
 
+def comparable(value) -> str:
+    """The form in which a released value counts as equal to a real one: case and spacing ignored."""
+    return " ".join(str(value).casefold().split())
+
+
 def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: str = "en_US",
-                     unique: bool = False) -> pd.Series:
-    """``rows`` new values of ``kind`` shaped like ``real``, none equal to a real value."""
+                     unique: bool = False, avoid: frozenset[str] = frozenset()) -> pd.Series:
+    """``rows`` new values of ``kind`` shaped like ``real``, none equal to a real value.
+
+    ``avoid`` holds real values of the other identifier columns (as ``comparable`` forms):
+    a referrer's surrogate must not be a patient's real name either.
+    """
     fake = Faker(locale)
     fake.seed_instance(seed)
     rng = random.Random(seed)
     make = _maker(kind, real, fake, rng)
-    taken = set(real.dropna().astype(str))
+    taken = {comparable(v) for v in real.dropna()} | avoid
     out: list[str] = []
     seen: set[str] = set()
     for _ in range(rows):
         for _attempt in range(MAX_REDRAWS):
             value = make()
-            if value not in taken and not (unique and value in seen):
+            if comparable(value) not in taken and not (unique and value in seen):
                 break
         else:
             raise DataError(f"cannot draw {rows} distinct {kind} surrogates of this column's shape; "

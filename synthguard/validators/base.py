@@ -92,6 +92,13 @@ class ValidationContext:
     sensitive: list[str] = field(default_factory=list)
     constraints: list[Any] = field(default_factory=list)
     seed: int = 0
+    # The release as it would be written (identifier surrogates, text) and the real table
+    # with every column: what the residual-PII scan compares. None when not available.
+    released: pd.DataFrame | None = None
+    real: pd.DataFrame | None = None
+    identifier_columns: list[str] = field(default_factory=list)
+    text_columns: list[str] = field(default_factory=list)
+    scrub_settings: Any = None
 
 
 class Suite:

@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from synthguard.validators import _reidentification, register
+from synthguard.validators import _reidentification, _residual, register
 from synthguard.validators._distance import RecordEncoder, copies_of, nearest
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
@@ -36,6 +36,10 @@ class PrivacyConfig(SuiteConfig):
         5000, ge=100,
         description="synthetic and holdout rows drawn (seeded) for the distance checks; "
                     "exact copies are counted on every row")
+    max_residual_pii: int = Field(
+        0, ge=0,
+        description="real identifier values allowed in the released identifier and text columns")
+    pii_scan_max_rows: int = Field(5000, ge=100, description="released text rows scanned (seeded sample)")
     reidentification: Literal["auto", "required", "off"] = Field(
         "auto",
         description="anonymeter attacks on the quasi-identifiers and sensitive columns: auto runs them "
@@ -94,8 +98,16 @@ class Privacy(Suite):
             self.check("nndr_low_share", nndr_share, NNDR_QUANTILE + self.config.nndr_margin, "<=",
                        {"holdout_nndr_p5": round(cutoff, 6), "expected_share": NNDR_QUANTILE,
                         "rows_measured": len(syn_q)}),
+            *self._residual(ctx),
             *self._attacks(ctx),
         ]
+
+    def _residual(self, ctx: ValidationContext) -> list[Check]:
+        if ctx.released is None or ctx.real is None:
+            return []
+        found = _residual.residual_pii(ctx.real, ctx.released, ctx.identifier_columns, ctx.text_columns,
+                                       ctx.scrub_settings, self.config.pii_scan_max_rows, ctx.seed)
+        return [self.check("residual_pii", found.pop("leaks"), self.config.max_residual_pii, "<=", found)]
 
     def _attacks(self, ctx: ValidationContext) -> list[Check]:
         mode = self.config.reidentification
