@@ -12,13 +12,14 @@ from synthguard.data import check_frame, read_table
 from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import build_suites, context_for, rejected_rows, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
-from synthguard.generators import TABLE_GENERATORS
+from synthguard.generators import TABLE_GENERATORS, TableGenerator
 from synthguard.policy import Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.release import Release
 from synthguard.report import Report
 from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import comparable, surrogate_column
+from synthguard.validators.base import category_strings
 
 MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5
@@ -147,6 +148,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generaliser = RareCategoryGeneraliser(table.min_category_count, table.rare_category_label)
     generaliser.fit(train, sdtypes)
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
+    draw = _drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
     tick = time.perf_counter()
     with (progress.step(f"fitting {table.synthesizer} on {len(train)} rows"),
           opaque_errors(f"fitting {table.synthesizer}", GenerationError)):
@@ -157,7 +159,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     rows = table.num_rows(len(frame))
     tick = time.perf_counter()
     with opaque_errors(f"sampling {table.synthesizer}", GenerationError):
-        synthetic, filtered = _sample_filtered(generator, generaliser, rows, sample_seeds, suites,
+        synthetic, filtered = _sample_filtered(draw, generaliser, rows, sample_seeds, suites,
                                                lambda s: context_for(policy, train, holdout, s, sdtypes),
                                                progress)
     timings["sample"] = time.perf_counter() - tick
@@ -185,12 +187,42 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     return Release(data=released if report.passed else None, report=report, formats=tuple(policy.release.formats))
 
 
-def _sample_filtered(generator, generaliser, rows, seeds, suites, make_context, progress):
+def class_counts(shares: dict[str, float], rows: int) -> dict[str, int]:
+    """Rows per class, largest remainder first, summing to ``rows``."""
+    exact = {label: share * rows for label, share in shares.items()}
+    counts = {label: int(value) for label, value in exact.items()}
+    for label in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[: rows - sum(counts.values())]:
+        counts[label] += 1
+    return counts
+
+
+def _drawer(generator, table, target: str | None, train: pd.DataFrame):
+    """draw(rows, seed): plain sampling, or conditional sampling to the policy's target distribution."""
+    if table.target_distribution is None:
+        return generator.sample
+    if type(generator).sample_conditioned is TableGenerator.sample_conditioned:
+        raise DataError(f"generator {generator.name} cannot sample to a target distribution; "
+                        "drop generate.table.target_distribution or pick an SDV synthesizer")
+    labels = {category_strings(pd.Series([v], dtype=train[target].dtype)).iloc[0]: v
+              for v in train[target].dropna().unique()}
+    unknown = [k for k in table.target_distribution if k not in labels]
+    if unknown:
+        raise DataError(f"target_distribution names class{'es' * (len(unknown) > 1)} {', '.join(unknown)} "
+                        f"that {target!r} does not have in the training rows; classes: {', '.join(sorted(labels))}")
+
+    def draw(rows: int, seed: int) -> pd.DataFrame:
+        counts = class_counts(table.target_distribution, rows)
+        return generator.sample_conditioned(target, {labels[k]: n for k, n in counts.items()}, seed)
+
+    return draw
+
+
+def _sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progress):
     """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times."""
     filtering = any(action == "filter" for _, action in suites)
     label = f"sampling {rows} rows" + (f", up to {len(seeds)} rounds of filtering" if filtering else "")
     with progress.step(label, total=len(seeds) if filtering else None) as advance:
-        synthetic = generaliser.transform(generator.sample(rows, seeds[0]))
+        synthetic = generaliser.transform(draw(rows, seeds[0]))
         advance()
         dropped = 0
         for seed in seeds[1:]:
@@ -199,7 +231,7 @@ def _sample_filtered(generator, generaliser, rows, seeds, suites, make_context, 
                 break
             dropped += int(mask.sum())
             kept = synthetic[~mask]
-            refill = generaliser.transform(generator.sample(rows - len(kept), seed))
+            refill = generaliser.transform(draw(rows - len(kept), seed))
             synthetic = pd.concat([kept, refill], ignore_index=True)
             advance()
         else:

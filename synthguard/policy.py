@@ -144,11 +144,23 @@ class TableSection(StrictModel):
     min_category_count: int = Field(5, ge=1)
     rare_category_label: str = "Other"
     constraints: list[Constraint] = Field(default_factory=list)
+    # Class -> share of the synthetic rows, reached by conditional sampling on the target.
+    target_distribution: dict[str, float] | None = None
+
+    @field_validator("target_distribution", mode="before")
+    @classmethod
+    def _class_labels_as_text(cls, value):
+        # YAML reads `0: 0.5` with an integer key; labels are matched as text.
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     @model_validator(mode="after")
     def _rows_or_scale(self):
         if self.rows is not None and self.scale is not None:
             raise ValueError("give either rows or scale, not both")
+        if self.target_distribution is not None:
+            shares = self.target_distribution.values()
+            if not shares or any(not 0 < v <= 1 for v in shares) or abs(sum(shares) - 1) > 1e-6:
+                raise ValueError("target_distribution: shares must be in (0, 1] and add up to 1")
         TABLE_GENERATORS[self.synthesizer].check_parameters(self.parameters)
         return self
 
@@ -210,6 +222,8 @@ class Policy(StrictModel):
         key = self.data.primary_key
         if key and key in self.data.columns and "identifier" not in self.data.columns[key].roles:
             raise ValueError(f"data.primary_key {key!r} must have role 'identifier' (or no entry)")
+        if self.generate.table.target_distribution is not None and self.data.target is None:
+            raise ValueError("generate.table.target_distribution needs a column with role 'target'")
         return self
 
     def digest(self) -> str:

@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from synthguard.pipeline import split_holdout
 from synthguard.policy import parse_policy
 from synthguard.validate import validate_tables
+from tests.conftest import ROOT
 
 ONLY_FIDELITY = {"privacy": {"enabled": False}, "bias": {"enabled": False}, "balance": {"enabled": False}}
 

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import CLINICAL
 
 from synthguard.cli import main
 from synthguard.gate import build_suites, context_for
@@ -16,6 +15,7 @@ from synthguard.pipeline import _sample_filtered
 from synthguard.policy import parse_policy
 from synthguard.progress import Progress
 from synthguard.validate import validate_tables
+from tests.conftest import CLINICAL
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_filter_action_drops_copied_rows_and_samples_again(split):
     generaliser = RareCategoryGeneraliser(5).fit(train, sdtypes)
     suites = build_suites(policy.validation)
     synthetic, dropped = _sample_filtered(
-        generator, generaliser, 200, list(range(11, 23)), suites,
+        generator.sample, generaliser, 200, list(range(11, 23)), suites,
         lambda s: context_for(policy, train, holdout, s, sdtypes), Progress())
     assert dropped >= 100 and len(synthetic) == 200
     merged = synthetic.merge(train.drop_duplicates(), how="inner", on=CLINICAL)

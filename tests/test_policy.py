@@ -81,3 +81,12 @@ def test_unknown_scrub_entity_lists_the_supported_ones():
     with pytest.raises(PolicyError, match=r"scrub\.entities: unknown entity BLOOD_TYPE; supported: .*PERSON"):
         parse_policy({"name": "x", "scrub": {"entities": ["PERSON", "BLOOD_TYPE"]}})
     assert parse_policy({"name": "x", "scrub": {"entities": ["PERSON", "NRP"]}})
+
+
+@pytest.mark.parametrize("table, columns, message", [
+    ({"target_distribution": {0: 0.5, 1: 0.6}}, {"y": "target"}, "add up to 1"),
+    ({"target_distribution": {0: 0.5, 1: 0.5}}, {}, "needs a column with role 'target'"),
+])
+def test_target_distribution_is_checked_when_the_policy_loads(table, columns, message):
+    with pytest.raises(PolicyError, match=message):
+        parse_policy({"name": "t", "data": {"columns": columns}, "generate": {"table": table}})

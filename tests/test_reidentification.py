@@ -2,13 +2,13 @@
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 from synthguard.generators import TABLE_GENERATORS
 from synthguard.pipeline import split_holdout
 from synthguard.policy import parse_policy
 from synthguard.validate import validate_tables
 from synthguard.validators import _reidentification
+from tests.conftest import ROOT
 
 ADULT = ROOT / "tests" / "data" / "uci_adult_5000.csv"
 QUASI = ["age", "sex", "race", "education", "marital_status"]

@@ -162,3 +162,20 @@ def test_drop_action_and_single_format(patients, medical_raw, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [
         "manifest.json", "report.html", "report.json", "synthetic.parquet"]
     assert release.data["cp"].dtype.kind in "iu" or str(release.data["cp"].dtype) == "Int64"
+
+
+def test_target_distribution_is_reached_by_conditional_sampling(patients, medical_raw):
+    medical_raw["generate"]["table"]["target_distribution"] = {0: 0.3, 1: 0.7}
+    medical_raw["validate"]["action"] = "warn"
+    release = synthguard.synthesize(patients, parse_policy(medical_raw))
+    shares = release.data["target"].value_counts(normalize=True)
+    assert shares[1] == pytest.approx(0.7, abs=0.01) and shares[0] == pytest.approx(0.3, abs=0.01)
+    (balance,) = [c for c in release.report.checks if c.name == "class_share_delta"]
+    assert balance.passed and balance.details["reference"] == "policy target_distribution"
+
+
+def test_unknown_class_in_target_distribution_stops_before_fitting(medical_raw, write_policy, tmp_path):
+    medical_raw["generate"]["table"]["target_distribution"] = {"0": 0.5, "sick": 0.5}
+    result = synth(["--policy", write_policy(medical_raw), "--output", tmp_path / "out"])
+    assert result.exit_code == 2
+    assert "sick" in result.output and "classes: 0, 1" in result.output and "fitting" not in result.output

@@ -33,3 +33,7 @@ class TableGenerator:
 
     def sample(self, num_rows: int, seed: int) -> pd.DataFrame:
         raise NotImplementedError
+
+    def sample_conditioned(self, column: str, counts: dict[Any, int], seed: int) -> pd.DataFrame:
+        """``counts[value]`` rows with ``column == value`` each (a policy's target distribution)."""
+        raise NotImplementedError(f"{self.name} cannot sample to a target distribution")

@@ -89,6 +89,19 @@ class _SDVGenerator(TableGenerator):
             sampled = self.synthesizer_.sample(num_rows)
         return sampled[TABLE_NAME].reset_index(drop=True)
 
+    def sample_conditioned(self, column: str, counts: dict[Any, int], seed: int) -> pd.DataFrame:
+        from sdv.sampling import Condition
+
+        self.synthesizer_.reset_sampling()
+        self.synthesizer_._set_random_state(seed)
+        conditions = [Condition(num_rows=n, column_values={column: value}) for value, n in counts.items() if n]
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            sampled = self.synthesizer_.sample_from_conditions(conditions)
+        if isinstance(sampled, dict):
+            sampled = sampled[TABLE_NAME]
+        return sampled.sample(frac=1, random_state=seed % 2**32).reset_index(drop=True)
+
 
 @register_table
 class GaussianCopula(_SDVGenerator):

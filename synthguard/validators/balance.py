@@ -29,9 +29,12 @@ class Balance(Suite):
             return [Check(self.name, "target_declared", None, None, "==", True, "info",
                           {"reason": "no column has role 'target'; class balance not checked"})]
         real, synthetic = class_shares(ctx.train[ctx.target]), class_shares(ctx.synthetic[ctx.target])
-        classes = sorted(set(real) | set(synthetic))
-        delta = max(abs(real.get(c, 0.0) - synthetic.get(c, 0.0)) for c in classes)
-        table = {c: {"real": round(real.get(c, 0.0), 4), "synthetic": round(synthetic.get(c, 0.0), 4)}
+        # Asked-for shares replace the real ones as the reference: they are what was sampled for.
+        expected = ctx.target_shares or real
+        classes = sorted(set(real) | set(synthetic) | set(expected))
+        delta = max(abs(expected.get(c, 0.0) - synthetic.get(c, 0.0)) for c in classes)
+        table = {c: {"real": round(real.get(c, 0.0), 4), "synthetic": round(synthetic.get(c, 0.0), 4),
+                     **({"requested": round(expected.get(c, 0.0), 4)} if ctx.target_shares else {})}
                  for c in classes}
         smallest = min(synthetic.get(c, 0.0) for c in real)
         checks = []
@@ -41,7 +44,8 @@ class Balance(Suite):
                                      {"target": ctx.target}))
         return checks + [
             self.check("class_share_delta", delta, self.config.max_share_delta, "<=",
-                       {"target": ctx.target, "shares": table}),
+                       {"target": ctx.target, "shares": table,
+                        "reference": "policy target_distribution" if ctx.target_shares else "real training rows"}),
             self.check("min_class_share", smallest, self.config.min_class_share, ">=",
                        {"target": ctx.target}),
         ]

@@ -87,6 +87,7 @@ class ValidationContext:
     synthetic: pd.DataFrame
     sdtypes: dict[str, str]  # column -> numerical | categorical | datetime | boolean
     target: str | None = None
+    target_shares: dict[str, float] | None = None  # the policy's target distribution, when it asks for one
     protected: list[str] = field(default_factory=list)
     quasi_identifiers: list[str] = field(default_factory=list)
     sensitive: list[str] = field(default_factory=list)
