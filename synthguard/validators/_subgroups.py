@@ -30,20 +30,25 @@ def _shape_score(real: pd.Series, synthetic: pd.Series, sdtype: str) -> float:
     return float(TVComplement.compute(category_strings(real), category_strings(synthetic)))
 
 
-def subgroup_scores(ctx: ValidationContext, predictions: dict[str, np.ndarray] | None) -> list[dict]:
-    """One row per group: rows, column-shape score, and (with a target) both models' balanced accuracy."""
+def subgroup_scores(ctx: ValidationContext, predictions: dict[str, np.ndarray] | None,
+                    train: pd.DataFrame, synthetic: pd.DataFrame) -> list[dict]:
+    """One row per group: rows, column-shape score, and (with a target) both models' balanced accuracy.
+
+    ``train`` and ``synthetic`` are the rows to compare (seeded samples on big tables);
+    ``predictions`` are for every holdout row.
+    """
     from sklearn.metrics import balanced_accuracy_score
 
     rows = []
     for column in ctx.protected:
         reference = ctx.train[column]
-        train_groups = group_labels(reference, ctx.train[column])
-        synthetic_groups = group_labels(reference, ctx.synthetic[column])
+        train_groups = group_labels(reference, train[column])
+        synthetic_groups = group_labels(reference, synthetic[column])
         holdout_groups = group_labels(reference, ctx.holdout[column])
         others = [c for c in ctx.sdtypes if c != column]
         for group in sorted(train_groups.unique()):
-            real_part = ctx.train[(train_groups == group).to_numpy()]
-            synthetic_part = ctx.synthetic[(synthetic_groups == group).to_numpy()]
+            real_part = train[(train_groups == group).to_numpy()]
+            synthetic_part = synthetic[(synthetic_groups == group).to_numpy()]
             row = {"column": column, "group": group, "rows": {"real": len(real_part), "synthetic": len(synthetic_part)}}
             if min(len(real_part), len(synthetic_part)) >= MIN_GROUP_ROWS:
                 with warnings.catch_warnings():

@@ -33,6 +33,8 @@ class BiasConfig(SuiteConfig):
     max_representation_delta: float = Field(0.10, ge=0, le=1)
     max_parity_delta: float = Field(0.20, ge=0, le=1)
     max_odds_delta: float = Field(0.25, ge=0, le=1)
+    model_rows_max: int = Field(
+        20000, ge=100, description="rows drawn (seeded) to train each model and, from the holdout, to judge it")
 
 
 def group_labels(train: pd.Series, other: pd.Series) -> pd.Series:
@@ -44,17 +46,18 @@ def group_labels(train: pd.Series, other: pd.Series) -> pd.Series:
     return category_strings(other)
 
 
-def _model_predictions(ctx: ValidationContext, train: pd.DataFrame, positive: str) -> np.ndarray:
+def _model_predictions(ctx: ValidationContext, train: pd.DataFrame, positive: str,
+                       holdout: pd.DataFrame) -> np.ndarray:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     features = {c: t for c, t in ctx.sdtypes.items() if c != ctx.target}
     encoder = RecordEncoder().fit(ctx.train, features)
     y = (category_strings(train[ctx.target]) == positive).to_numpy()
     if y.all() or not y.any():
-        return np.full(len(ctx.holdout), y.any())
+        return np.full(len(holdout), y.any())
     model = HistGradientBoostingClassifier(random_state=ctx.seed, max_iter=100)
     model.fit(encoder.transform(train), y)
-    return model.predict(encoder.transform(ctx.holdout))
+    return model.predict(encoder.transform(holdout))
 
 
 @register
@@ -73,11 +76,15 @@ class Bias(Suite):
 
         counts = category_strings(ctx.train[ctx.target]).value_counts()
         positive = str(counts.index[-1])  # the minority class: the decision that matters
-        y_true = (category_strings(ctx.holdout[ctx.target]) == positive).to_numpy()
-        predicted = {"real": _model_predictions(ctx, ctx.train, positive),
-                     "synthetic": _model_predictions(ctx, ctx.synthetic, positive)}
+        # The bootstrap holds one weight per holdout row and resample: bounded rows, bounded memory.
+        limit = self.config.model_rows_max
+        holdout, train_rows, synthetic_rows = (f if len(f) <= limit else f.sample(limit, random_state=ctx.seed)
+                                               for f in (ctx.holdout, ctx.train, ctx.synthetic))
+        y_true = (category_strings(holdout[ctx.target]) == positive).to_numpy()
+        predicted = {"real": _model_predictions(ctx, train_rows, positive, holdout),
+                     "synthetic": _model_predictions(ctx, synthetic_rows, positive, holdout)}
         for column in ctx.protected:
-            groups = group_labels(ctx.train[column], ctx.holdout[column])
+            groups = group_labels(ctx.train[column], holdout[column])
             resampled = bootstrap_deltas(y_true, predicted["real"], predicted["synthetic"], groups.to_numpy(),
                                          BOOTSTRAP, ctx.seed)
             for name, metric, threshold in (
@@ -91,7 +98,8 @@ class Bias(Suite):
                     "difference": round(abs(synthetic - real), 4),
                     "interval_90": [round(float(low), 4), round(float(high), 4)],
                     "trained_on_real": round(real, 4), "trained_on_synthetic": round(synthetic, 4),
-                    "positive_class": positive, "holdout_rows": len(ctx.holdout),
+                    "positive_class": positive, "holdout_rows": len(holdout),
+                    "model_rows": {"real": len(train_rows), "synthetic": len(synthetic_rows)},
                     "metric": f"fairlearn {metric.__name__}"}))
         return checks
 

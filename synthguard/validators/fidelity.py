@@ -35,7 +35,9 @@ class FidelityConfig(SuiteConfig):
         0.15, ge=0, le=2, description="largest allowed change of a critical pair's association")
     subgroup_column_shapes_min: float = Field(
         0.70, ge=0, le=1, description="lowest column-shape score allowed inside any protected group")
-    model_rows_max: int = Field(20000, ge=100)
+    model_rows_max: int = Field(20000, ge=100, description="rows drawn (seeded) for models and pair measures")
+    report_rows_max: int = Field(
+        100000, ge=1000, description="rows drawn (seeded) for SDMetrics' column shapes and pair trends")
 
     def columns(self) -> list[str]:
         return [c for pair in self.critical_pairs for c in pair]
@@ -50,6 +52,15 @@ def sdmetrics_metadata(ctx: ValidationContext) -> dict:
     return {"columns": columns}
 
 
+def _sample_note(real: pd.DataFrame, synthetic: pd.DataFrame, ctx: ValidationContext) -> dict:
+    """Rows read, and the Dvoretzky-Kiefer-Wolfowitz 95% bound on each KS distance they allow."""
+    n, m = len(real), len(synthetic)
+    note = {"rows_measured": {"real": n, "synthetic": m}}
+    if n < len(ctx.train) or m < len(ctx.synthetic):
+        note["ks_ci95_halfwidth"] = round(float(np.sqrt(np.log(2 / 0.05) * (n + m) / (2 * n * m))), 5)
+    return note
+
+
 @register
 class Fidelity(Suite):
     name = "fidelity"
@@ -60,8 +71,12 @@ class Fidelity(Suite):
             warnings.simplefilter("ignore")  # sdmetrics announces a future rename on import
             from sdmetrics.reports.single_table import QualityReport
 
+            # SDMetrics reads every row; at a million rows it reads a seeded sample instead,
+            # and the report gives the sample and the KS error bound it implies.
+            real, synthetic = self._sample(ctx, ctx.train, self.config.report_rows_max), \
+                self._sample(ctx, ctx.synthetic, self.config.report_rows_max)
             report = QualityReport()
-            report.generate(ctx.train, ctx.synthetic, sdmetrics_metadata(ctx), verbose=False)
+            report.generate(real, synthetic, sdmetrics_metadata(ctx), verbose=False)
         scores = dict(report.get_properties()[["Property", "Score"]].itertuples(index=False))
         shapes = report.get_details("Column Shapes").sort_values("Score")
         pairs = report.get_details("Column Pair Trends").sort_values("Score")
@@ -81,7 +96,7 @@ class Fidelity(Suite):
             *self._pairs(ctx),
             *self._subgroups(ctx, predictions),
             self.check("column_shapes", scores["Column Shapes"], self.config.column_shapes_min, ">=",
-                       {"worst_columns": worst_columns,
+                       {"worst_columns": worst_columns, **_sample_note(real, synthetic, ctx),
                         "metric": "SDMetrics KSComplement / TVComplement, mean over columns"}),
             self.check("column_pair_trends", scores["Column Pair Trends"],
                        self.config.column_pair_trends_min, ">=",
@@ -107,8 +122,9 @@ class Fidelity(Suite):
         return self.check("detection_auc", auc, self.config.detection_auc_max, "<=",
                           {"rows_each": n, "model": "HistGradientBoosting, 3-fold CV", "ideal": 0.5})
 
-    def _sample(self, ctx: ValidationContext, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.sample(min(len(frame), self.config.model_rows_max), random_state=ctx.seed)
+    def _sample(self, ctx: ValidationContext, frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+        limit = limit or self.config.model_rows_max
+        return frame if len(frame) <= limit else frame.sample(limit, random_state=ctx.seed)
 
     def _pairs(self, ctx: ValidationContext) -> list[Check]:
         real, synthetic = self._sample(ctx, ctx.train), self._sample(ctx, ctx.synthetic)
@@ -133,7 +149,7 @@ class Fidelity(Suite):
     def _subgroups(self, ctx: ValidationContext, predictions) -> list[Check]:
         if not ctx.protected:
             return []
-        rows = subgroup_scores(ctx, predictions)
+        rows = subgroup_scores(ctx, predictions, self._sample(ctx, ctx.train), self._sample(ctx, ctx.synthetic))
         scored = [r for r in rows if "column_shapes" in r]
         if not scored:
             return [Check(self.name, "subgroup_column_shapes", None, None, ">=", True, "info",

@@ -90,13 +90,14 @@ class Privacy(Suite):
                        "<=", {"copies": int(copies.sum()), "synthetic_rows": len(synthetic),
                               "holdout_copy_rate": round(baseline_copy, 6)}),
             self.check("dcr_closer_to_train_share", share, baseline_share + self.config.dcr_share_margin,
-                       "<=", {"holdout_share": round(baseline_share, 6),
+                       "<=", {"holdout_share": round(baseline_share, 6), "ci95": wilson(share, len(syn_q)),
                               "rows_measured": {"synthetic": len(syn_q), "holdout": len(hold_q)},
                               "median_dcr_synthetic": round(float(np.median(syn_to_train)), 6),
                               "median_dcr_holdout": round(float(np.median(hold_to_train)), 6),
                               "histogram": _histograms(syn_to_train, hold_to_train)}),
             self.check("nndr_low_share", nndr_share, NNDR_QUANTILE + self.config.nndr_margin, "<=",
                        {"holdout_nndr_p5": round(cutoff, 6), "expected_share": NNDR_QUANTILE,
+                        "ci95": wilson(nndr_share, len(syn_q)),
                         "rows_measured": len(syn_q)}),
             *self._residual(ctx),
             *self._attacks(ctx),
@@ -137,6 +138,15 @@ def _sample_rows(matrix: np.ndarray, limit: int, rng: np.random.Generator) -> np
     if len(matrix) <= limit:
         return matrix
     return matrix[np.sort(rng.choice(len(matrix), size=limit, replace=False))]
+
+
+def wilson(share: float, n: int, z: float = 1.96) -> list[float]:
+    """95% Wilson interval of a share measured on n sampled rows."""
+    if n == 0:
+        return [0.0, 1.0]
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [round(float(max(0.0, centre - half)), 6), round(float(min(1.0, centre + half)), 6)]
 
 
 def _ratio(two: np.ndarray) -> np.ndarray:
