@@ -58,9 +58,11 @@ def subgroup_scores(ctx: ValidationContext, predictions: dict[str, np.ndarray] |
             in_holdout = (holdout_groups == group).to_numpy()
             if predictions is not None and in_holdout.sum() >= MIN_GROUP_ROWS // 2:
                 truth = category_strings(ctx.holdout[ctx.target])[in_holdout]
-                row["utility"] = {
-                    "holdout_rows": int(in_holdout.sum()),
-                    **{name: round(float(balanced_accuracy_score(truth, pred[in_holdout])), 4)
-                       for name, pred in predictions.items()}}
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # a group whose holdout rows hold one class
+                    row["utility"] = {
+                        "holdout_rows": int(in_holdout.sum()),
+                        **{name: round(float(balanced_accuracy_score(truth, pred[in_holdout])), 4)
+                           for name, pred in predictions.items()}}
             rows.append(row)
     return rows
