@@ -1,0 +1,105 @@
+"""How well faithfulness() separates faithful rewrites from changed facts, on public data.
+
+    python benchmarks/faithfulness.py
+
+1. PAWS-Wiki (200 pairs, shared/fixtures/paraphrase): ROC AUC of faithfulness() for
+   "is a paraphrase" (label 1) against adversarial word swaps (label 0).
+2. PubMedQA long answers (500, shared/fixtures/factuality): each answer is corrupted in one
+   way where it can be (a number changed, a negation flipped, a drug swapped, a side
+   flipped); the flag rate (score < 0.5) per corruption, and for the unchanged answers.
+Goal (issue 5): corrupted numbers, negations and drugs flagged >= 95%; identical text never.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from pathlib import Path
+
+from sklearn.metrics import roc_auc_score
+
+from synthguard.validators.factuality import _drugs, faithfulness
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
+AUXILIARY = re.compile(r"\b(is|was|were|are|did|does|do|may|can|could|should|would|will|has|have|had)\b")
+NEGATION = re.compile(r"\b(not|no|never)\s+", re.IGNORECASE)
+SIDE = re.compile(r"\b(left|right)\b", re.IGNORECASE)
+COMMON_DRUGS = ["metformin", "aspirin", "warfarin", "heparin", "insulin", "atorvastatin", "lisinopril",
+                "amoxicillin", "prednisone", "morphine", "tamoxifen", "cisplatin"]
+
+
+def change_number(text: str, rng: random.Random) -> str | None:
+    numbers = list(NUMBER.finditer(text))
+    if not numbers:
+        return None
+    match = rng.choice(numbers)
+    value = match.group()
+    new = str(int(float(value) * 10) if "." not in value else round(float(value) * 10, 2))
+    if new == value:
+        new = str(int(float(value)) + 7)
+    return text[: match.start()] + new + text[match.end():]
+
+
+def flip_negation(text: str, rng: random.Random) -> str:
+    existing = list(NEGATION.finditer(text))
+    if existing:
+        match = rng.choice(existing)
+        return text[: match.start()] + text[match.end():]
+    auxiliaries = list(AUXILIARY.finditer(text))
+    if auxiliaries:
+        match = rng.choice(auxiliaries)
+        return text[: match.end()] + " not" + text[match.end():]
+    return "It is not true that " + text[0].lower() + text[1:]
+
+
+def swap_drug(text: str, rng: random.Random) -> str | None:
+    drugs = _drugs()
+    words = [m for m in re.finditer(r"[A-Za-z]+", text) if m.group().lower() in drugs]
+    if not words:
+        return None
+    match = rng.choice(words)
+    other = rng.choice([d for d in COMMON_DRUGS if d != match.group().lower()])
+    return text[: match.start()] + other + text[match.end():]
+
+
+def flip_side(text: str, rng: random.Random) -> str | None:
+    sides = list(SIDE.finditer(text))
+    if not sides:
+        return None
+    match = rng.choice(sides)
+    flipped = "right" if match.group().lower() == "left" else "left"
+    return text[: match.start()] + flipped + text[match.end():]
+
+
+def main() -> None:
+    rng = random.Random(0)
+    pairs = [json.loads(line) for line in (FIXTURES / "paraphrase" / "paws_wiki_200.jsonl").open()]
+    started = time.perf_counter()
+    scores = faithfulness([p["sentence1"] for p in pairs], [p["sentence2"] for p in pairs])
+    auc = roc_auc_score([p["label"] for p in pairs], scores)
+    print(f"PAWS-Wiki, {len(pairs)} pairs ({sum(p['label'] for p in pairs)} paraphrases): "
+          f"ROC AUC {auc:.3f} ({time.perf_counter() - started:.2f} s)")
+
+    answers = [r["LONG_ANSWER"] for r in json.loads((FIXTURES / "factuality" / "pubmedqa_pqal_dev.json")
+                                                      .read_text()).values()]
+    print(f"\nPubMedQA long answers: {len(answers)}")
+    print(f"{'corruption':<18}{'applicable':>11}{'flagged':>9}{'rate':>8}")
+    identical = faithfulness(answers, answers)
+    flagged = sum(s < 0.5 for s in identical)
+    print(f"{'none (identical)':<18}{len(answers):>11}{flagged:>9}{flagged / len(answers):>8.1%}")
+    for name, corrupt in (("number changed", change_number), ("negation flipped", flip_negation),
+                          ("drug swapped", swap_drug), ("side flipped", flip_side)):
+        pairs = [(a, c) for a in answers if (c := corrupt(a, rng)) is not None and c != a]
+        if not pairs:
+            print(f"{name:<18}{0:>11}")
+            continue
+        scores = faithfulness([a for a, _ in pairs], [c for _, c in pairs])
+        flagged = sum(s < 0.5 for s in scores)
+        print(f"{name:<18}{len(pairs):>11}{flagged:>9}{flagged / len(pairs):>8.1%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Faithfulness of generated text to its source: do the facts a clinician acts on survive?
+
+Tier 0, always on and model-free: numbers (with their units), dates, negation, laterality,
+drug names and ICD-10 codes are pulled out of source and candidate and must agree.
+Embedding similarity cannot stand in for this: "metoprolol 50 mg" and "metoprolol 500 mg"
+embed almost identically. A candidate with no conflict scores in [0.5, 1] by how much of the
+source's word order it keeps (ROUGE-L F1 over tokens); a conflict caps it below 0.5, so
+``faithfulness(...) >= 0.5`` reads "no fact changed".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+UNITS = {
+    "mg": "mg", "milligram": "mg", "milligrams": "mg", "g": "g", "gram": "g", "grams": "g", "mcg": "mcg",
+    "ug": "mcg", "microgram": "mcg", "micrograms": "mcg", "kg": "kg", "ml": "ml", "milliliter": "ml",
+    "milliliters": "ml", "l": "l", "liter": "l", "liters": "l", "units": "units", "unit": "units", "iu": "units",
+    "%": "%", "percent": "%", "mmhg": "mmhg", "bpm": "bpm", "mmol": "mmol", "meq": "meq", "cm": "cm", "mm": "mm",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "d": "d", "day": "d", "days": "d", "wk": "wk",
+    "week": "wk", "weeks": "wk", "mo": "mo", "month": "mo", "months": "mo", "y": "y", "yr": "y", "yrs": "y",
+    "year": "y", "years": "y", "x": "x", "times": "x", "min": "min", "minutes": "min",
+}
+NEGATIONS = {"no", "not", "never", "without", "denies", "denied", "deny", "negative", "none", "neither", "nor",
+             "absent", "cannot", "unable"}
+LATERALITY = {"left": "left", "right": "right", "l": "left", "r": "right", "bilateral": "bilateral",
+              "bilaterally": "bilateral", "lt": "left", "rt": "right"}
+ICD10 = re.compile(r"\b[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?\b")
+DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:'[a-z]+)?|%")
+# Drug lexicon entries that are everyday words ("iron", "water") would turn paraphrases into conflicts.
+EVERYDAY_ZIPF = 4.0
+
+
+@cache
+def _drugs() -> frozenset[str]:
+    from wordfreq import zipf_frequency
+
+    from synthguard.scrub.lexicons import drug_names, stop_words
+
+    return frozenset(d for d in drug_names()
+                     if d not in stop_words() and zipf_frequency(d, "en") < EVERYDAY_ZIPF)
+
+
+@dataclass
+class Facts:
+    numbers: Counter = field(default_factory=Counter)
+    dates: Counter = field(default_factory=Counter)
+    negations: int = 0
+    sides: Counter = field(default_factory=Counter)
+    drugs: Counter = field(default_factory=Counter)
+    codes: Counter = field(default_factory=Counter)
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower() for t in TOKEN.findall(text.replace("n't", " not"))]
+
+
+def extract(text: str, extra_drugs: frozenset[str] = frozenset()) -> Facts:
+    facts = Facts(dates=Counter(DATE.findall(text)), codes=Counter(ICD10.findall(text)))
+    without_dates = DATE.sub(" ", ICD10.sub(" ", text))
+    words = tokens(without_dates)
+    drugs = _drugs() | extra_drugs
+    for i, word in enumerate(words):
+        value = NUMBER_WORDS.get(word, word.replace(",", "") if word[0].isdigit() else None)
+        if value is not None:
+            unit = UNITS.get(words[i + 1], "") if i + 1 < len(words) else ""
+            facts.numbers[(value.rstrip("0").rstrip(".") if "." in value else value, unit)] += 1
+        elif word in NEGATIONS:
+            facts.negations += 1
+        elif word in LATERALITY and (len(word) > 2 or not text.isupper()):
+            facts.sides[LATERALITY[word]] += 1
+        elif word in drugs:
+            facts.drugs[word] += 1
+    return facts
+
+
+def conflicts(source: str, candidate: str, extra_drugs: frozenset[str] = frozenset()) -> list[str]:
+    """The kinds of fact that differ: numbers, dates, negation, laterality, drugs, codes."""
+    a, b = extract(source, extra_drugs), extract(candidate, extra_drugs)
+    found = []
+    # A paraphrase may drop a unit or restate a number once more; a changed value is a conflict.
+    if set(v for v, _ in a.numbers) != set(v for v, _ in b.numbers):
+        found.append("numbers")
+    if set(a.dates) != set(b.dates):
+        found.append("dates")
+    # Strict on purpose: merging "no fever, no chills" into "no fever or chills" is flagged too,
+    # and a flipped finding is the costlier miss.
+    if a.negations != b.negations:
+        found.append("negation")
+    if set(a.sides) != set(b.sides):
+        found.append("laterality")
+    if set(a.drugs) != set(b.drugs):
+        found.append("drugs")
+    if set(a.codes) != set(b.codes):
+        found.append("codes")
+    return found
+
+
+def rouge_l(a: list[str], b: list[str]) -> float:
+    """ROUGE-L F1 over tokens (longest common subsequence)."""
+    if not a or not b:
+        return 0.0
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    lcs = previous[-1]
+    if lcs == 0:
+        return 0.0
+    precision, recall = lcs / len(b), lcs / len(a)
+    return 2 * precision * recall / (precision + recall)
+
+
+def faithfulness(sources: Iterable[str], candidates: Iterable[str],
+                 extra_drugs: Iterable[str] = ()) -> list[float]:
+    """One score in [0, 1] per (source, candidate); below 0.5 means a fact changed."""
+    extra = frozenset(d.lower() for d in extra_drugs)
+    scores = []
+    for source, candidate in zip(sources, candidates, strict=True):
+        overlap = rouge_l(tokens(source), tokens(candidate))
+        found = conflicts(source, candidate, extra)
+        if found:
+            scores.append(0.49 * overlap / len(found))
+        else:
+            scores.append(0.5 + 0.5 * overlap)
+    return scores
