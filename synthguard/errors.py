@@ -41,3 +41,7 @@ def opaque_errors(what: str, error_type: type[SynthguardError] = SynthguardError
             raise
         raise error_type(f"{what} failed ({type(error).__name__}); set SYNTHGUARD_DEBUG=1 to see "
                          "the engine's own message, which may quote data") from None
+
+
+class ModelError(SynthguardError):
+    """The policy's language model cannot be loaded or reached; the message names it and the fix."""

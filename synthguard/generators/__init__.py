@@ -6,8 +6,10 @@ import importlib
 import pkgutil
 
 from synthguard.generators.base import TableGenerator
+from synthguard.generators.llm import ChatModel
 
 TABLE_GENERATORS: dict[str, type[TableGenerator]] = {}
+LLM_BACKENDS: dict[str, type[ChatModel]] = {}
 
 
 def register_table(cls: type[TableGenerator]) -> type[TableGenerator]:
@@ -17,8 +19,21 @@ def register_table(cls: type[TableGenerator]) -> type[TableGenerator]:
     return cls
 
 
+def register_llm(cls: type[ChatModel]) -> type[ChatModel]:
+    if cls.name in LLM_BACKENDS:
+        raise ValueError(f"LLM backend {cls.name!r} is registered twice")
+    LLM_BACKENDS[cls.name] = cls
+    return cls
+
+
+def chat_model(settings) -> ChatModel:
+    """The backend the settings name, ready to ``chat``."""
+    return LLM_BACKENDS[settings.backend](settings)
+
+
 for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "base" and not _module.name.startswith("_"):
+    if _module.name not in ("base", "llm") and not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["TABLE_GENERATORS", "TableGenerator", "register_table"]
+__all__ = ["LLM_BACKENDS", "TABLE_GENERATORS", "ChatModel", "TableGenerator", "chat_model", "register_llm",
+           "register_table"]
