@@ -1,0 +1,73 @@
+"""Paraphrase mode end to end on real parts: Presidio scrubbing before and after, a real chat backend
+(an OpenAI-compatible server the test starts), and the judge that rejects unfaithful or leaking rewrites."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from synthguard.generators import chat_model
+from synthguard.generators.llm import LLMSettings
+from synthguard.generators.text import TextSettings, paraphrase
+from synthguard.policy import parse_policy
+from synthguard.scrub.operators import release_key
+from synthguard.scrub.scrubber import TextScrubber
+
+NOTES = ["Mr. Zebulon Canaryfeather denies chest pain. Metoprolol 50 mg daily, left knee swelling.",
+         "Pt c/o SOB and chest pain x2 days. No fever."]
+
+
+class _Rewriter(BaseHTTPRequestHandler):
+    """Answers like a careless model on the first try (changes the dose, invents, echoes a name)
+    and like a careful one afterwards."""
+
+    calls: dict = {}
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        note = body["messages"][-1]["content"]
+        key = note[:20]
+        self.calls[key] = self.calls.get(key, 0) + 1
+        if self.calls[key] == 1:
+            reply = ("Zebulon Canaryfeather takes metoprolol 500 mg." if "Metoprolol" in note
+                     else "A chest pain caused by a heart attack.")
+        else:
+            reply = note.replace("denies", "reports no").replace("Pt c/o", "The patient complains of")
+            reply = reply.replace("No fever.", "He has no fever.") if "No fever" in reply else reply
+        payload = json.dumps({"choices": [{"message": {"content": reply}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture
+def rewriter():
+    _Rewriter.calls = {}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Rewriter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_unfaithful_and_leaking_rewrites_are_rejected_and_regenerated(rewriter):
+    settings = TextSettings(llm=LLMSettings(backend="openai", model="careless", base_url=rewriter))
+    scrubber = TextScrubber(parse_policy({"name": "t"}).scrub, release_key())
+    result = paraphrase(NOTES, chat_model(settings.llm), scrubber, settings, seed=0)
+    assert len(result.texts) == 2 and result.dropped == 0
+    assert result.rejected["unfaithful"] == 2  # the changed dose and the invented cause
+    released = " ".join(result.texts + result.sources)
+    assert "Canaryfeather" not in released and "Zebulon" not in released
+    assert "50 mg" in result.texts[0] and "500" not in result.texts[0]
+
+
+def test_a_record_failing_every_attempt_is_dropped_not_released_empty(rewriter):
+    settings = TextSettings(llm=LLMSettings(backend="openai", model="careless", base_url=rewriter), max_attempts=1)
+    scrubber = TextScrubber(parse_policy({"name": "t"}).scrub, release_key())
+    result = paraphrase(NOTES, chat_model(settings.llm), scrubber, settings, seed=0)
+    assert result.texts == [] and result.dropped == 2
+    assert sum(result.rejected.values()) == 2
