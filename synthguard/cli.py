@@ -46,9 +46,11 @@ def main() -> None:
 @click.option("--output", "output_dir", type=click.Path(file_okay=True),
               help="Release folder; overrides release.output.")
 @click.option("--seed", type=int, help="Overrides generate.table.seed.")
+@click.option("--llm-model", "llm_model", help="Local model folder or model name for text generation; "
+              "overrides generate.text.llm.model (and turns text generation on).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed: int | None,
-          quiet: bool) -> None:
+          llm_model: str | None, quiet: bool) -> None:
     """Scrub, generate, validate and release a table as the policy says."""
     from synthguard.pipeline import synthesize
     from synthguard.policy import load_policy
@@ -58,6 +60,11 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
     policy = load_policy(policy_path)
     if seed is not None:
         policy.generate.table.seed = seed
+    if llm_model is not None:
+        from synthguard.generators.text import TextSettings
+
+        policy.generate.text = policy.generate.text or TextSettings()
+        policy.generate.text.llm.model = llm_model
     output = Path(output_dir) if output_dir else policy.release.output
     if output is None:
         _fail("no output folder: give --output or release.output in the policy")

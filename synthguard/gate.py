@@ -49,11 +49,11 @@ def rejected_rows(suites: list[tuple[Suite, str]], ctx: ValidationContext) -> np
 
 def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
                 synthetic: pd.DataFrame, sdtypes: dict[str, str], released: pd.DataFrame | None = None,
-                real: pd.DataFrame | None = None, plan=None) -> ValidationContext:
+                real: pd.DataFrame | None = None, plan=None, generated_text=None) -> ValidationContext:
     """What the suites read; ``released``, ``real`` and ``plan`` (a ColumnPlan) feed the residual-PII scan."""
     columns = list(sdtypes)
     return ValidationContext(
-        released=released, real=real, scrub_settings=policy.scrub,
+        released=released, real=real, scrub_settings=policy.scrub, generated_text=generated_text or {},
         # A shared date is no evidence of a leak: 300 birth dates collide by chance.
         identifier_columns=[i.column for i in plan.identifiers if i.kind not in DATE_KINDS] if plan else [],
         text_columns=list(plan.text) if plan else [],

@@ -167,14 +167,22 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     tick = time.perf_counter()
     # Assembled before the gate so that the privacy suite scans what would be released.
     released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
-    checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan),
-                        progress)
     timings["validate"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    generated = _generate_text(frame, plan, policy, _seeds(table.seed + 1, 1)[0], progress)
+    timings["text"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan,
+                                            generated), progress)
+    timings["validate"] += time.perf_counter() - tick
     timings["total"] = time.perf_counter() - started
 
     notes = [f"column scan: {note}" for note in plan.notes]
     notes += [f"free-text column {c!r} is not released: text generation is not configured"
-              for c in plan.text]
+              for c in plan.text if c not in generated]
+    notes += [f"free-text column {c!r}: {len(r.texts)} records rewritten by {r.model} and released in "
+              f"synthetic_text.jsonl (not linked to table rows); {r.dropped} dropped after every attempt failed"
+              for c, r in generated.items()]
     if filtered:
         notes.append(f"action filter dropped {filtered} synthetic rows and sampled again")
     report = Report(
@@ -184,7 +192,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               "synthetic": len(synthetic)},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings)
-    return Release(data=released if report.passed else None, report=report, formats=tuple(policy.release.formats))
+    texts = pd.DataFrame([{"column": c, "text": t} for c, r in generated.items() for t in r.texts],
+                         columns=["column", "text"]) if generated else None
+    return Release(data=released if report.passed else None, texts=texts if report.passed else None,
+                   report=report, formats=tuple(policy.release.formats))
 
 
 def class_counts(shares: dict[str, float], rows: int) -> dict[str, int]:
@@ -215,6 +226,33 @@ def _drawer(generator, table, target: str | None, train: pd.DataFrame):
         return generator.sample_conditioned(target, {labels[k]: n for k, n in counts.items()}, seed)
 
     return draw
+
+
+def _generate_text(frame: pd.DataFrame, plan: ColumnPlan, policy: Policy, seed: int,
+                   progress: Progress) -> dict:
+    """{column: TextResult} for the free-text columns, when the policy configures text generation."""
+    settings = policy.generate.text
+    if settings is None or not plan.text:
+        return {}
+    from synthguard.generators import chat_model
+    from synthguard.generators.text import paraphrase
+    from synthguard.scrub.operators import release_key
+    from synthguard.scrub.scrubber import TextScrubber
+
+    with progress.step(f"loading language model ({settings.llm.backend})"), \
+            opaque_errors("loading the language model", GenerationError):
+        model = chat_model(settings.llm)
+    scrubber = TextScrubber(policy.scrub, release_key())
+    generated = {}
+    for column in plan.text:
+        texts = frame[column].dropna().astype(str)
+        texts = texts[texts.str.strip() != ""]
+        if settings.max_rows is not None and len(texts) > settings.max_rows:
+            texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
+        with progress.step(f"rewriting {len(texts)} {column!r} records with {model.identity()}"), \
+                opaque_errors(f"generating text for {column!r}", GenerationError):
+            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed)
+    return generated
 
 
 def _sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progress):

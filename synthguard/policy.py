@@ -25,6 +25,7 @@ from pydantic import (
 from synthguard.constraints import Constraint
 from synthguard.errors import PolicyError
 from synthguard.generators import TABLE_GENERATORS
+from synthguard.generators.text import TextSettings
 from synthguard.strict import StrictModel
 from synthguard.validators import SUITES
 from synthguard.validators.base import Action
@@ -172,6 +173,8 @@ class TableSection(StrictModel):
 
 class GenerateSection(StrictModel):
     table: TableSection = Field(default_factory=TableSection)
+    # Free-text columns: rewritten by a language model (generators/text.py), or withheld when absent.
+    text: TextSettings | None = None
 
 
 def _suites_model():

@@ -72,6 +72,7 @@ class Release:
     data: pd.DataFrame | None
     report: Report
     formats: tuple[str, ...] = ("parquet", "csv")
+    texts: pd.DataFrame | None = None  # generated free text: one row per released record (column, text)
 
     @property
     def passed(self) -> bool:
@@ -95,6 +96,8 @@ class Release:
         if self.passed and self.data is not None:
             for fmt in self.formats:
                 write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
+            if self.texts is not None:
+                write_table(self.texts, staging / f"{DATA_STEM}_text.jsonl", "jsonl")
         body = self.report.to_dict()
         (staging / "report.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         (staging / "report.html").write_text(render_html(body), encoding="utf-8")

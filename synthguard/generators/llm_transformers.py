@@ -36,6 +36,7 @@ class TransformersChat(ChatModel):
         import transformers
 
         transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()  # synthguard draws its own progress
         source = settings.model
         if source is None:
             from synthguard.generators._embedded import embedded_model_path

@@ -42,15 +42,20 @@ class TextResult:
     texts: list[str]  # their released rewrites
     rejected: Counter = field(default_factory=Counter)  # reason -> rejections, over all attempts
     dropped: int = 0  # records that failed every attempt
+    model: str = ""  # backend and model that wrote the texts
 
 
-def _verdicts(sources: list[str], candidates: list[str], real_pii: list[set[str]], settings: TextSettings
-              ) -> list[str | None]:
-    """None when a rewrite may be released, else the first reason it may not."""
+def _verdicts(sources: list[str], candidates: list[str], released: list[str], real_pii: list[set[str]],
+              settings: TextSettings) -> list[str | None]:
+    """None when a rewrite may be released, else the first reason it may not.
+
+    ``candidates`` are the model's words, judged against ``sources`` (both scrubbed once);
+    ``released`` are the same rewrites scrubbed again, searched for the real PII.
+    """
     scores = faithfulness(sources, candidates, settings.extra_drugs)
     verdicts: list[str | None] = []
-    for source, candidate, score, pii in zip(sources, candidates, scores, real_pii, strict=True):
-        lowered = candidate.casefold()
+    for source, candidate, final, score, pii in zip(sources, candidates, released, scores, real_pii, strict=True):
+        lowered = final.casefold()
         if not candidate.strip():
             verdicts.append("empty")
         elif any(value in lowered for value in pii):
@@ -77,8 +82,12 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
             break
         conversations = [[{"role": "system", "content": PARAPHRASE_PROMPT},
                           {"role": "user", "content": scrubbed[i]}] for i in pending]
-        rewrites, _ = scrubber.scrub(model.chat(conversations, seed=seed + attempt * len(texts)))
-        verdicts = _verdicts([scrubbed[i] for i in pending], rewrites, [real_pii[i] for i in pending], settings)
+        raw = model.chat(conversations, seed=seed + attempt * len(texts))
+        # Judged before the second scrub: it would give the source's surrogates new surrogates
+        # (a phone number changes digits) and every rewrite would look unfaithful.
+        rewrites, _ = scrubber.scrub(raw)
+        verdicts = _verdicts([scrubbed[i] for i in pending], raw, rewrites, [real_pii[i] for i in pending],
+                             settings)
         still = []
         for i, rewrite, verdict in zip(pending, rewrites, verdicts, strict=True):
             if verdict is None:
@@ -89,4 +98,4 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
         pending = still
     kept = sorted(released)
     return TextResult(sources=[scrubbed[i] for i in kept], texts=[released[i] for i in kept],
-                      rejected=rejected, dropped=len(pending))
+                      rejected=rejected, dropped=len(pending), model=model.identity())

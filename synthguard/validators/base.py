@@ -100,6 +100,8 @@ class ValidationContext:
     identifier_columns: list[str] = field(default_factory=list)
     text_columns: list[str] = field(default_factory=list)
     scrub_settings: Any = None
+    # Generated text per column: {column: TextResult} (sources, released texts, rejections).
+    generated_text: dict[str, Any] = field(default_factory=dict)
 
 
 class Suite:

@@ -16,6 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from pydantic import Field
+
+from synthguard.validators import register
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
@@ -34,6 +39,9 @@ LATERALITY = {"left": "left", "right": "right", "l": "left", "r": "right", "bila
               "bilaterally": "bilateral", "lt": "left", "rt": "right"}
 ICD10 = re.compile(r"\b[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?\b")
 DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+# Identifiers are the scrubber's business and are replaced by surrogates; their digits are
+# not clinical facts (a rewrite that drops a call-back number has changed no finding).
+PHONE = re.compile(r"\(?\b\d{3}\)?[-. ]?\d{3}[-. ]\d{4}\b|\+\d[\d -]{7,}\d")
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:'[a-z]+)?|%")
 # Drug lexicon entries that are everyday words ("iron", "water") would turn paraphrases into conflicts.
 EVERYDAY_ZIPF = 4.0
@@ -65,7 +73,7 @@ def tokens(text: str) -> list[str]:
 
 def extract(text: str, extra_drugs: frozenset[str] = frozenset()) -> Facts:
     facts = Facts(dates=Counter(DATE.findall(text)), codes=Counter(ICD10.findall(text)))
-    without_dates = DATE.sub(" ", ICD10.sub(" ", text))
+    without_dates = DATE.sub(" ", ICD10.sub(" ", PHONE.sub(" ", text)))
     words = tokens(without_dates)
     drugs = _drugs() | extra_drugs
     for i, word in enumerate(words):
@@ -134,3 +142,40 @@ def faithfulness(sources: Iterable[str], candidates: Iterable[str],
         else:
             scores.append(0.5 + 0.5 * overlap)
     return scores
+
+
+class FactualityConfig(SuiteConfig):
+    min_faithfulness: float = Field(0.5, ge=0, le=1, description="lowest faithfulness of any released text")
+    min_kept_share: float = Field(
+        0.0, ge=0, le=1, description="share of attempted records that must survive the text filters")
+    min_novelty: float = Field(0.05, ge=0, le=1, description="1 - ROUGE-L to the source; below it is a copy")
+
+
+@register
+class Factuality(Suite):
+    """Re-checks every released generated text against its (scrubbed) source, and reports rejections."""
+
+    name = "factuality"
+    Config = FactualityConfig
+
+    def run(self, ctx: ValidationContext) -> list[Check]:
+        if not ctx.generated_text:
+            return [Check(self.name, "text_generated", None, None, "==", True, "info",
+                          {"reason": "no text column was generated"})]
+        checks = []
+        for column, result in ctx.generated_text.items():
+            attempted = len(result.texts) + result.dropped
+            scores = faithfulness(result.sources, result.texts)
+            novelty = [1 - rouge_l(tokens(s), tokens(t)) for s, t in zip(result.sources, result.texts, strict=True)]
+            details = {"released": len(result.texts), "dropped": result.dropped,
+                       "rejections": dict(result.rejected), "model": result.model}
+            checks += [
+                self.check(f"kept_share:{column}", len(result.texts) / attempted if attempted else 0.0,
+                           self.config.min_kept_share, ">=", details),
+                self.check(f"min_faithfulness:{column}", min(scores, default=1.0), self.config.min_faithfulness,
+                           ">=", {"mean": round(float(sum(scores) / len(scores)), 4) if scores else None,
+                                  "metric": "tier 0: numbers, dates, negation, laterality, drugs, ICD codes"}),
+                self.check(f"min_novelty:{column}", min(novelty, default=1.0), self.config.min_novelty, ">=",
+                           {"metric": "1 - ROUGE-L F1 to the scrubbed source"}),
+            ]
+        return checks
