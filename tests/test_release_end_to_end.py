@@ -96,7 +96,8 @@ def test_impossible_threshold_exits_1_and_writes_the_report_but_no_data(medical_
 
 def test_rerun_replaces_a_previous_release_atomically(release_dir, tmp_path, medical_raw, write_policy):
     out = tmp_path / "out"
-    assert synth(["--policy", MEDICAL_POLICY, "--output", out]).exit_code == 0
+    first = synth(["--policy", MEDICAL_POLICY, "--output", out])
+    assert first.exit_code == 0, first.output
     medical_raw["validate"]["suites"]["fidelity"]["column_shapes_min"] = 1.0
     assert synth(["--policy", write_policy(medical_raw), "--output", out]).exit_code == 1
     assert not (out / "synthetic.csv").exists()  # the failed run's folder replaced the old one

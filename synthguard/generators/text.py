@@ -39,7 +39,8 @@ class TextSettings(StrictModel):
 @dataclass
 class TextResult:
     sources: list[str]  # the scrubbed inputs of the kept records
-    texts: list[str]  # their released rewrites
+    texts: list[str]  # their released rewrites (scrubbed again)
+    judged: list[str] = field(default_factory=list)  # the model's words as judged, before the second scrub
     rejected: Counter = field(default_factory=Counter)  # reason -> rejections, over all attempts
     dropped: int = 0  # records that failed every attempt
     model: str = ""  # backend and model that wrote the texts
@@ -75,7 +76,7 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
     real_pii = [{text[f.start:f.end].casefold() for f in found if f.end - f.start >= 4}
                 for text, found in zip(texts, findings, strict=True)]
     pending = list(range(len(texts)))
-    released: dict[int, str] = {}
+    released: dict[int, tuple[str, str]] = {}
     rejected: Counter = Counter()
     for attempt in range(settings.max_attempts):
         if not pending:
@@ -89,13 +90,14 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
         verdicts = _verdicts([scrubbed[i] for i in pending], raw, rewrites, [real_pii[i] for i in pending],
                              settings)
         still = []
-        for i, rewrite, verdict in zip(pending, rewrites, verdicts, strict=True):
+        for i, words, rewrite, verdict in zip(pending, raw, rewrites, verdicts, strict=True):
             if verdict is None:
-                released[i] = rewrite
+                released[i] = (words, rewrite)
             else:
                 rejected[verdict] += 1
                 still.append(i)
         pending = still
     kept = sorted(released)
-    return TextResult(sources=[scrubbed[i] for i in kept], texts=[released[i] for i in kept],
+    return TextResult(sources=[scrubbed[i] for i in kept], texts=[released[i][1] for i in kept],
+                      judged=[released[i][0] for i in kept],
                       rejected=rejected, dropped=len(pending), model=model.identity())
