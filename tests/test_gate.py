@@ -245,3 +245,14 @@ def test_residual_pii_counts_real_identifiers_in_a_synthetic_table(patients, tmp
     dumped = json.dumps(report.to_dict())
     leaked = list(real["name"].iloc[:5]) + list(real["phone"].iloc[10:13])
     assert not any(value in dumped for value in leaked)
+
+
+def test_residual_pii_scans_model_written_text_too(patients):
+    from synthguard.validators._residual import residual_pii
+
+    real_name = patients["name"].iloc[3]
+    written = ["Patient stable, no complaints.", f"Seen with {real_name} at the bedside today."]
+    found = residual_pii(patients, patients[["age"]], ["name"], [], parse_policy({"name": "x"}).scrub,
+                         100, 0, {"notes": written})
+    assert found["leaks"] == 1 and found["per_column"]["notes"] == 1
+    assert found["entity_types"] == {"PERSON": 1} and real_name not in json.dumps(found)

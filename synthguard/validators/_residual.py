@@ -29,16 +29,23 @@ def _known_values(real: pd.DataFrame, columns: list[str]) -> set[str]:
 
 
 def residual_pii(real: pd.DataFrame, released: pd.DataFrame, identifier_columns: list[str],
-                 text_columns: list[str], settings, max_rows: int, seed: int) -> dict[str, Any]:
-    """{leaks, per_column, entity_types, rows_scanned} for the released identifier and text columns."""
+                 text_columns: list[str], settings, max_rows: int, seed: int,
+                 generated: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """{leaks, per_column, entity_types, rows_scanned} for the released identifier and text columns.
+
+    ``generated`` holds released model-written texts per source column (synthetic_text.jsonl),
+    scanned like a text column of the release.
+    """
     known = _known_values(real, [c for c in identifier_columns if c in real.columns])
     per_column: dict[str, int] = {}
     for column in (c for c in identifier_columns if c in released.columns):
         per_column[column] = int(released[column].dropna().map(_norm).isin(known).sum())
     entity_types: Counter[str] = Counter()
     rows_scanned = {}
-    for column in (c for c in text_columns if c in released.columns):
-        texts = released[column].dropna().astype(str)
+    sources = {c: released[c] for c in text_columns if c in released.columns}
+    sources.update({c: pd.Series(texts, dtype="object") for c, texts in (generated or {}).items()})
+    for column, values in sources.items():
+        texts = values.dropna().astype(str)
         texts = texts.sample(min(len(texts), max_rows), random_state=seed)
         real_texts = set(real[column].dropna().map(_norm)) if column in real.columns else set()
         copied = int(texts.map(_norm).isin(real_texts).sum())

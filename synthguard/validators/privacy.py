@@ -107,7 +107,8 @@ class Privacy(Suite):
         if ctx.released is None or ctx.real is None:
             return []
         found = _residual.residual_pii(ctx.real, ctx.released, ctx.identifier_columns, ctx.text_columns,
-                                       ctx.scrub_settings, self.config.pii_scan_max_rows, ctx.seed)
+                                       ctx.scrub_settings, self.config.pii_scan_max_rows, ctx.seed,
+                                       {c: r.texts for c, r in ctx.generated_text.items()})
         return [self.check("residual_pii", found.pop("leaks"), self.config.max_residual_pii, "<=", found)]
 
     def _attacks(self, ctx: ValidationContext) -> list[Check]:
