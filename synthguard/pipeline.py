@@ -13,6 +13,7 @@ from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import build_suites, context_for, rejected_rows, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS, TableGenerator
+from synthguard.generators.text import generate_text_columns
 from synthguard.policy import Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.release import Release
@@ -169,7 +170,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
     timings["validate"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    generated = _generate_text(frame, plan, policy, _seeds(table.seed + 1, 1)[0], progress)
+    generated = generate_text_columns(frame, plan.text, policy, _seeds(table.seed + 1, 1)[0], progress)
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan,
@@ -226,33 +227,6 @@ def _drawer(generator, table, target: str | None, train: pd.DataFrame):
         return generator.sample_conditioned(target, {labels[k]: n for k, n in counts.items()}, seed)
 
     return draw
-
-
-def _generate_text(frame: pd.DataFrame, plan: ColumnPlan, policy: Policy, seed: int,
-                   progress: Progress) -> dict:
-    """{column: TextResult} for the free-text columns, when the policy configures text generation."""
-    settings = policy.generate.text
-    if settings is None or not plan.text:
-        return {}
-    from synthguard.generators import chat_model
-    from synthguard.generators.text import paraphrase
-    from synthguard.scrub.operators import release_key
-    from synthguard.scrub.scrubber import TextScrubber
-
-    with progress.step(f"loading language model ({settings.llm.backend})"), \
-            opaque_errors("loading the language model", GenerationError):
-        model = chat_model(settings.llm)
-    scrubber = TextScrubber(policy.scrub, release_key())
-    generated = {}
-    for column in plan.text:
-        texts = frame[column].dropna().astype(str)
-        texts = texts[texts.str.strip() != ""]
-        if settings.max_rows is not None and len(texts) > settings.max_rows:
-            texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
-        with progress.step(f"rewriting {len(texts)} {column!r} records with {model.identity()}"), \
-                opaque_errors(f"generating text for {column!r}", GenerationError):
-            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed)
-    return generated
 
 
 def _sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progress):

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pandas as pd
 from pydantic import Field
 
+from synthguard.errors import GenerationError, opaque_errors
 from synthguard.generators.llm import ChatModel, LLMSettings
 from synthguard.strict import StrictModel
 from synthguard.validators.factuality import faithfulness, rouge_l, tokens
@@ -101,3 +103,28 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
     return TextResult(sources=[scrubbed[i] for i in kept], texts=[released[i][1] for i in kept],
                       judged=[released[i][0] for i in kept],
                       rejected=rejected, dropped=len(pending), model=model.identity())
+
+
+def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress) -> dict:
+    """{column: TextResult} for the free-text ``columns``, when the policy configures text generation."""
+    settings = policy.generate.text
+    if settings is None or not columns:
+        return {}
+    from synthguard.generators import chat_model
+    from synthguard.scrub.operators import release_key
+    from synthguard.scrub.scrubber import TextScrubber
+
+    with progress.step(f"loading language model ({settings.llm.backend})"), \
+            opaque_errors("loading the language model", GenerationError):
+        model = chat_model(settings.llm)
+    scrubber = TextScrubber(policy.scrub, release_key())
+    generated = {}
+    for column in columns:
+        texts = frame[column].dropna().astype(str)
+        texts = texts[texts.str.strip() != ""]
+        if settings.max_rows is not None and len(texts) > settings.max_rows:
+            texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
+        with progress.step(f"rewriting {len(texts)} {column!r} records with {model.identity()}"), \
+                opaque_errors(f"generating text for {column!r}", GenerationError):
+            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed)
+    return generated
