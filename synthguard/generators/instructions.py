@@ -1,0 +1,67 @@
+"""Filters of the instruction-data modes, as their papers define them.
+
+Evol-Instruct (Xu et al. 2023, WizardLM, section 3.3) drops an evolution when:
+1. the evolved instruction brings no information gain over the original (the paper asks
+   ChatGPT; here: it adds no content word the original lacks, or is nearly the same text);
+2. the response is a refusal: it contains "sorry" and is short (under 80 words);
+3. the response holds only punctuation and stop words;
+4. the evolved instruction copies the evolving prompt's wording ("given prompt",
+   "rewritten prompt", "#Rewritten Prompt#").
+Self-Instruct (Wang et al. 2023, section 2.3) keeps a new task only when its ROUGE-L
+against every task already in the pool is below 0.7 and it passes the keyword filters
+(no images, files, plots...; not too short or long; starts with a word).
+"""
+
+from __future__ import annotations
+
+import re
+
+from synthguard.validators.factuality import rouge_l, tokens
+
+REFUSAL_MAX_WORDS = 80
+NO_GAIN_OVERLAP = 0.9
+PROMPT_WORDING = re.compile(r"#?\s*(given|rewritten|created|new)\s+prompt\s*#?|#rewritten prompt#", re.IGNORECASE)
+SELF_INSTRUCT_MAX_ROUGE = 0.7
+SELF_INSTRUCT_BLOCKED = {"image", "images", "graph", "graphs", "picture", "pictures", "file", "files", "map",
+                         "maps", "draw", "plot", "video", "audio", "music", "flowchart", "diagram"}
+MIN_INSTRUCTION_WORDS, MAX_INSTRUCTION_WORDS = 3, 150
+
+
+def _stop_words() -> frozenset[str]:
+    from synthguard.scrub.lexicons import stop_words
+
+    return stop_words()
+
+
+def _content_words(text: str) -> set[str]:
+    return {t for t in tokens(text) if t not in _stop_words() and len(t) > 1}
+
+
+def evol_elimination_reason(original: str, evolved: str, response: str) -> str | None:
+    """Why WizardLM's filters drop this evolution, or None to keep it."""
+    if PROMPT_WORDING.search(evolved):
+        return "copies_prompt_wording"
+    if not (_content_words(evolved) - _content_words(original)) or \
+            rouge_l(tokens(original), tokens(evolved)) >= NO_GAIN_OVERLAP:
+        return "no_information_gain"
+    words = response.split()
+    if "sorry" in response.casefold() and len(words) < REFUSAL_MAX_WORDS:
+        return "refusal"
+    if not _content_words(response):
+        return "only_punctuation_and_stop_words"
+    return None
+
+
+def self_instruct_rejection(candidate: str, pool: list[str]) -> str | None:
+    """Why Self-Instruct's filters drop this new instruction, or None to keep it."""
+    words = candidate.split()
+    if not MIN_INSTRUCTION_WORDS < len(words) <= MAX_INSTRUCTION_WORDS:
+        return "length"
+    if not candidate[:1].isalpha():
+        return "starts_without_a_letter"
+    if set(tokens(candidate)) & SELF_INSTRUCT_BLOCKED:
+        return "unsupported_modality"
+    candidate_tokens = tokens(candidate)
+    if any(rouge_l(tokens(task), candidate_tokens) >= SELF_INSTRUCT_MAX_ROUGE for task in pool):
+        return "too_similar"
+    return None
