@@ -90,3 +90,12 @@ def test_unknown_scrub_entity_lists_the_supported_ones():
 def test_target_distribution_is_checked_when_the_policy_loads(table, columns, message):
     with pytest.raises(PolicyError, match=message):
         parse_policy({"name": "t", "data": {"columns": columns}, "generate": {"table": table}})
+
+
+@pytest.mark.parametrize("text, message", [
+    ({"llm": {"backend": "ollama"}}, "backend openai with base_url"),
+    ({"mode": "evol_instruct"}, r"generate\.text\.mode"),
+])
+def test_text_generation_settings_are_checked_when_the_policy_loads(text, message):
+    with pytest.raises(PolicyError, match=message):
+        parse_policy({"name": "t", "generate": {"text": text}})

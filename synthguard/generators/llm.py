@@ -39,7 +39,8 @@ class LLMSettings(StrictModel):
         from synthguard.generators import LLM_BACKENDS
 
         if value not in LLM_BACKENDS:
-            raise ValueError(f"unknown LLM backend {value!r}; allowed: {', '.join(sorted(LLM_BACKENDS))}")
+            raise ValueError(f"unknown LLM backend {value!r}; allowed: {', '.join(sorted(LLM_BACKENDS))} "
+                             "(vLLM, Ollama and llama.cpp server: backend openai with base_url)")
         return value
 
 

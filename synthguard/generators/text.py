@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 from pydantic import Field
@@ -29,7 +30,8 @@ PARAPHRASE_PROMPT = ("Rewrite the following clinical text in different words. Ke
 
 
 class TextSettings(StrictModel):
-    mode: str = Field("paraphrase", description="paraphrase (more modes: augment, evol_instruct, self_instruct)")
+    # augment, evol_instruct and self_instruct are not wired yet (issue 5): refused, not silently paraphrased.
+    mode: Literal["paraphrase"] = Field("paraphrase", description="paraphrase: each record of a text column rewritten")
     llm: LLMSettings = Field(default_factory=LLMSettings)
     max_rows: int | None = Field(None, ge=1, description="rewrite a seeded sample of this many records")
     max_attempts: int = Field(3, ge=1, le=20, description="generations per record before it is dropped")
