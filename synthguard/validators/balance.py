@@ -26,8 +26,7 @@ class Balance(Suite):
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         if ctx.target is None:
-            return [Check(self.name, "target_declared", None, None, "==", True, "info",
-                          {"reason": "no column has role 'target'; class balance not checked"})]
+            return [self.not_checked("target_declared", "no column has role 'target'; class balance not checked")]
         real, synthetic = class_shares(ctx.train[ctx.target]), class_shares(ctx.synthetic[ctx.target])
         # Asked-for shares replace the real ones as the reference: they are what was sampled for.
         expected = ctx.target_shares or real

@@ -119,6 +119,12 @@ class Suite:
         """Boolean mask of synthetic rows that fail this suite on their own, or None."""
         return None
 
+    def not_checked(self, name: str, reason: str, *, op: str = "==", threshold: float | None = None,
+                    required: bool = False, **details: Any) -> Check:
+        """A row saying why a check did not run: information, or a failure when the policy requires it."""
+        return Check(self.name, name, None, threshold, op, not required, self.severity if required else "info",
+                     {"reason": reason, **details})
+
     def check(self, name, value, threshold, op, details=None) -> Check:
         return Check(
             suite=self.name,

@@ -67,8 +67,7 @@ class Bias(Suite):
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         if not ctx.protected:
-            return [Check(self.name, "protected_declared", None, None, "==", True, "info",
-                          {"reason": "no column has role 'protected'; bias not checked"})]
+            return [self.not_checked("protected_declared", "no column has role 'protected'; bias not checked")]
         checks = [self._representation(ctx, column) for column in ctx.protected]
         if ctx.target is None or ctx.target in ctx.protected:
             return checks

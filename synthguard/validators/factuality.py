@@ -160,8 +160,7 @@ class Factuality(Suite):
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         if not ctx.generated_text:
-            return [Check(self.name, "text_generated", None, None, "==", True, "info",
-                          {"reason": "no text column was generated"})]
+            return [self.not_checked("text_generated", "no text column was generated")]
         checks = []
         for column, result in ctx.generated_text.items():
             attempted = len(result.texts) + result.dropped

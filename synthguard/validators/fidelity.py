@@ -90,11 +90,13 @@ class Fidelity(Suite):
             for _, r in pairs.dropna(subset=["Score"]).head(WORST_SHOWN).iterrows()
         ]
         utility, predictions = self._utility(ctx)
+        # One seeded sample of each table for the pair and subgroup measures.
+        sampled = self._sample(ctx, ctx.train), self._sample(ctx, ctx.synthetic)
         return [
             self._detection(ctx),
             *utility,
-            *self._pairs(ctx),
-            *self._subgroups(ctx, predictions),
+            *self._pairs(ctx, *sampled),
+            *self._subgroups(ctx, predictions, *sampled),
             self.check("column_shapes", scores["Column Shapes"], self.config.column_shapes_min, ">=",
                        {"worst_columns": worst_columns, **_sample_note(real, synthetic, ctx),
                         "metric": "SDMetrics KSComplement / TVComplement, mean over columns"}),
@@ -106,9 +108,8 @@ class Fidelity(Suite):
         if np.isnan(score):
             # SDMetrics scores only pairs whose real association passes its own bar; when none
             # does, there is no trend to keep (strong_pair_retention says the same).
-            return Check(self.name, "column_pair_trends", None, self.config.column_pair_trends_min, ">=", True,
-                         "info", {"reason": "no column pair has a real association SDMetrics scores",
-                                  "metric": metric})
+            return self.not_checked("column_pair_trends", "no column pair has a real association SDMetrics scores",
+                                    op=">=", threshold=self.config.column_pair_trends_min, metric=metric)
         return self.check("column_pair_trends", score, self.config.column_pair_trends_min, ">=",
                           {"worst_pairs": worst_pairs, "metric": metric})
 
@@ -134,8 +135,7 @@ class Fidelity(Suite):
         limit = limit or self.config.model_rows_max
         return frame if len(frame) <= limit else frame.sample(limit, random_state=ctx.seed)
 
-    def _pairs(self, ctx: ValidationContext) -> list[Check]:
-        real, synthetic = self._sample(ctx, ctx.train), self._sample(ctx, ctx.synthetic)
+    def _pairs(self, ctx: ValidationContext, real: pd.DataFrame, synthetic: pd.DataFrame) -> list[Check]:
         associations = PairAssociations(ctx.train, ctx.sdtypes)
         rows = associations.compare(real, synthetic)
         strong = [r for r in rows if abs(r["real"]) >= self.config.strong_association]
@@ -154,15 +154,16 @@ class Fidelity(Suite):
                                      self.config.critical_pair_max_delta, "<=", row))
         return checks
 
-    def _subgroups(self, ctx: ValidationContext, predictions) -> list[Check]:
+    def _subgroups(self, ctx: ValidationContext, predictions, real: pd.DataFrame,
+                   synthetic: pd.DataFrame) -> list[Check]:
         if not ctx.protected:
             return []
-        rows = subgroup_scores(ctx, predictions, self._sample(ctx, ctx.train), self._sample(ctx, ctx.synthetic))
+        rows = subgroup_scores(ctx, predictions, real, synthetic)
         scored = [r for r in rows if "column_shapes" in r]
         if not scored:
-            return [Check(self.name, "subgroup_column_shapes", None, None, ">=", True, "info",
-                          {"reason": f"no protected group has {MIN_GROUP_ROWS} real and synthetic rows",
-                           "groups": rows})]
+            return [self.not_checked("subgroup_column_shapes",
+                                     f"no protected group has {MIN_GROUP_ROWS} real and synthetic rows",
+                                     op=">=", groups=rows)]
         worst = min(scored, key=lambda r: r["column_shapes"])
         return [self.check("subgroup_column_shapes", worst["column_shapes"],
                            self.config.subgroup_column_shapes_min, ">=",

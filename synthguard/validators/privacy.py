@@ -115,14 +115,11 @@ class Privacy(Suite):
         mode = self.config.reidentification
         if mode == "off":
             return []
-        if not ctx.quasi_identifiers:
-            return [Check(self.name, "reidentification_risk", None, None, "<=", mode != "required",
-                          "info" if mode != "required" else self.severity,
-                          {"reason": "no column has role 'quasi_identifier'; no attack to run"})]
-        if not _reidentification.available():
-            return [Check(self.name, "reidentification_risk", None, None, "<=", mode != "required",
-                          "info" if mode != "required" else self.severity,
-                          {"reason": f"anonymeter is not installed ({_reidentification.INSTALL_HINT})"})]
+        reason = ("no column has role 'quasi_identifier'; no attack to run" if not ctx.quasi_identifiers
+                  else None if _reidentification.available()
+                  else f"anonymeter is not installed ({_reidentification.INSTALL_HINT})")
+        if reason:
+            return [self.not_checked("reidentification_risk", reason, op="<=", required=mode == "required")]
         risks = _reidentification.attack_risks(
             ctx.train, ctx.holdout, ctx.synthetic, ctx.sdtypes, ctx.quasi_identifiers, ctx.sensitive,
             self.config.attacks, self.config.attack_max_rows, ctx.seed)
