@@ -1,5 +1,9 @@
+import contextlib
+import json
 import os
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
@@ -69,3 +73,36 @@ def copula_sample(split) -> pd.DataFrame:
     train, _ = split
     gen = TABLE_GENERATORS["gaussian_copula"]({}, [], {c: "numerical" for c in ["age", "chol"]})
     return gen.fit(train, seed=1).sample(len(train), seed=2)
+
+
+class ChatHandler(BaseHTTPRequestHandler):
+    """Base for the OpenAI-compatible servers tests start on 127.0.0.1: quiet, JSON in, one completion out."""
+
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+    def read_body(self) -> dict:
+        return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+
+    def send_status(self, code: int) -> None:
+        self.send_response(code)
+        self.end_headers()
+
+    def send_reply(self, text: str) -> None:
+        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@contextlib.contextmanager
+def serve(handler: type[ChatHandler]):
+    """Run ``handler`` on a free port; yields the /v1 base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()

@@ -1,16 +1,15 @@
 """Both chat backends on real parts: tiny random models saved and loaded through from_pretrained,
 and an OpenAI-compatible HTTP server started by the test on 127.0.0.1."""
 
-import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from synthguard.errors import ModelError
 from synthguard.generators import chat_model
 from synthguard.generators.llm import LLMSettings
+from tests.conftest import ChatHandler, serve
 
 WORDS = "the patient denies chest pain fever takes metoprolol mg daily rewrite keep every fact note".split()
 CHAT_TEMPLATE = ("{% for m in messages %}<{{ m['role'] }}> {{ m['content'] }} {% endfor %}"
@@ -81,13 +80,10 @@ def test_a_missing_model_stops_with_its_name_and_the_fix(tmp_path):
         chat_model(LLMSettings(model=str(tmp_path / "no-such-model")))
 
 
-class _Endpoint(BaseHTTPRequestHandler):
+class _Endpoint(ChatHandler):
     """A minimal OpenAI-compatible /v1/chat/completions: replies with the user text upper-cased."""
 
     state: dict = {}
-
-    def log_message(self, *args):  # keep the test output clean
-        pass
 
     def do_POST(self):
         state = self.state
@@ -97,37 +93,25 @@ class _Endpoint(BaseHTTPRequestHandler):
             state["max_in_flight"] = max(state["max_in_flight"], state["in_flight"])
             fail = state["fail_first"] > 0
             state["fail_first"] -= 1 if fail else 0
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = self.read_body()
         state["auth"].add(self.headers.get("Authorization"))
         time.sleep(0.05)
         with state["lock"]:
             state["in_flight"] -= 1
         if self.path != "/v1/chat/completions":
-            self.send_response(404)
-            self.end_headers()
-            return
-        if fail:
-            self.send_response(503)
-            self.end_headers()
-            return
-        text = body["messages"][-1]["content"].upper()
-        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": text}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+            self.send_status(404)
+        elif fail:
+            self.send_status(503)
+        else:
+            self.send_reply(body["messages"][-1]["content"].upper())
 
 
 @pytest.fixture
 def endpoint():
     _Endpoint.state = {"lock": threading.Lock(), "requests": 0, "in_flight": 0, "max_in_flight": 0,
                        "fail_first": 0, "auth": set()}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", _Endpoint.state
-    server.shutdown()
+    with serve(_Endpoint) as url:
+        yield url, _Endpoint.state
 
 
 def test_openai_backend_over_real_http_with_retries_and_a_concurrency_limit(endpoint, monkeypatch):

@@ -1,10 +1,6 @@
 """Paraphrase mode end to end on real parts: Presidio scrubbing before and after, a real chat backend
 (an OpenAI-compatible server the test starts), and the judge that rejects unfaithful or leaking rewrites."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from synthguard.generators import chat_model
@@ -13,23 +9,20 @@ from synthguard.generators.text import TextSettings, paraphrase
 from synthguard.policy import parse_policy
 from synthguard.scrub.operators import release_key
 from synthguard.scrub.scrubber import TextScrubber
+from tests.conftest import ChatHandler, serve
 
 NOTES = ["Mr. Zebulon Canaryfeather denies chest pain. Metoprolol 50 mg daily, left knee swelling.",
          "Pt c/o SOB and chest pain x2 days. No fever."]
 
 
-class _Rewriter(BaseHTTPRequestHandler):
+class _Rewriter(ChatHandler):
     """Answers like a careless model on the first try (changes the dose, invents, echoes a name)
     and like a careful one afterwards."""
 
     calls: dict = {}
 
-    def log_message(self, *args):
-        pass
-
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        note = body["messages"][-1]["content"]
+        note = self.read_body()["messages"][-1]["content"]
         key = note[:20]
         self.calls[key] = self.calls.get(key, 0) + 1
         if self.calls[key] == 1:
@@ -38,20 +31,14 @@ class _Rewriter(BaseHTTPRequestHandler):
         else:
             reply = note.replace("denies", "reports no").replace("Pt c/o", "The patient complains of")
             reply = reply.replace("No fever.", "He has no fever.") if "No fever" in reply else reply
-        payload = json.dumps({"choices": [{"message": {"content": reply}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        self.send_reply(reply)
 
 
 @pytest.fixture
 def rewriter():
     _Rewriter.calls = {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Rewriter)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with serve(_Rewriter) as url:
+        yield url
 
 
 def test_unfaithful_and_leaking_rewrites_are_rejected_and_regenerated(rewriter):

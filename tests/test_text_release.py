@@ -2,40 +2,29 @@
 an unreachable model a clean exit 2, and the embedded default model answering offline."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from synthguard.cli import main
+from tests.conftest import ChatHandler, serve
 
 CANARY = {"name": "Zebulon Canaryfeather", "phone": "(555) 013-3713"}
 
 
-class _Careful(BaseHTTPRequestHandler):
+class _Careful(ChatHandler):
     """Rewrites the way a careful model would: same facts, other words."""
 
-    def log_message(self, *args):
-        pass
-
     def do_POST(self):
-        note = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["messages"][-1]["content"]
-        reply = "Summary: " + note.replace("presents with", "is seen for").replace("Seen by", "Reviewed by")
-        payload = json.dumps({"choices": [{"message": {"content": reply}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        note = self.read_body()["messages"][-1]["content"]
+        self.send_reply("Summary: " + note.replace("presents with", "is seen for").replace("Seen by", "Reviewed by"))
 
 
 @pytest.fixture
 def careful_endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Careful)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
+    with serve(_Careful) as url:
+        yield url
 
 
 def test_rewritten_notes_are_released_and_no_canary_reaches_any_artefact(
