@@ -19,6 +19,14 @@ from synthguard.validators.base import category_strings
 CATEGORY_WEIGHT = 1 / np.sqrt(2)
 
 
+def numeric_values(series: pd.Series, sdtype: str) -> np.ndarray:
+    """Numbers as floats, dates as days since 1970 (NaN where missing or unreadable)."""
+    if sdtype == "datetime":
+        days = pd.to_datetime(series, errors="coerce", format="mixed")
+        return (days - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
+
+
 class RecordEncoder:
     def fit(self, frame: pd.DataFrame, sdtypes: dict[str, str]) -> RecordEncoder:
         self.sdtypes_ = sdtypes
@@ -26,7 +34,7 @@ class RecordEncoder:
         self.categories_: dict[str, list[str]] = {}
         for column, sdtype in sdtypes.items():
             if sdtype in ("numerical", "datetime"):
-                values = self._numeric(frame[column], sdtype)
+                values = numeric_values(frame[column], sdtype)
                 low, high = np.nanmin(values), np.nanmax(values)
                 median = np.nanmedian(values) if np.isfinite(values).any() else 0.0
                 self.numeric_[column] = (low, max(high - low, 1e-12), median)
@@ -34,17 +42,10 @@ class RecordEncoder:
                 self.categories_[column] = sorted(category_strings(frame[column]).unique())
         return self
 
-    @staticmethod
-    def _numeric(series: pd.Series, sdtype: str) -> np.ndarray:
-        if sdtype == "datetime":
-            days = pd.to_datetime(series, errors="coerce", format="mixed")
-            return (days - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
-        return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64")
-
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         parts = []
         for column, (low, span, median) in self.numeric_.items():
-            values = self._numeric(frame[column], self.sdtypes_[column])
+            values = numeric_values(frame[column], self.sdtypes_[column])
             missing = np.isnan(values)
             parts.append(((np.where(missing, median, values) - low) / span)[:, None])
             parts.append(missing[:, None].astype("float64"))

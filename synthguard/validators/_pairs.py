@@ -16,6 +16,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from synthguard.validators._distance import numeric_values
 from synthguard.validators.base import category_strings
 
 NUMERIC = ("numerical", "datetime")
@@ -23,9 +24,7 @@ BINS = 10
 
 
 def _as_number(series: pd.Series, sdtype: str) -> pd.Series:
-    if sdtype == "datetime":
-        return pd.to_datetime(series, errors="coerce", format="mixed").astype("int64").where(series.notna())
-    return pd.to_numeric(series, errors="coerce").astype("float64")
+    return pd.Series(numeric_values(series, sdtype), index=series.index)
 
 
 def _codes(series: pd.Series, sdtype: str, edges: np.ndarray | None) -> pd.Series:

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthguard.validators._distance import numeric_values
+
 # anonymeter's default, 10 million query attempts, spins for minutes when few columns
 # allow few distinct singling-out queries (two quasi-identifiers: age and sex).
 MAX_ATTEMPTS_PER_ATTACK = 200
@@ -43,8 +45,7 @@ def _attack_frame(frame: pd.DataFrame, columns: list[str], sdtypes: dict[str, st
     out = frame[columns].reset_index(drop=True)
     for column in columns:
         if sdtypes[column] == "datetime":
-            days = pd.to_datetime(out[column], errors="coerce", format="mixed")
-            out[column] = (days - pd.Timestamp("1970-01-01")).dt.days.astype("float64")
+            out[column] = numeric_values(out[column], "datetime")
         elif sdtypes[column] in ("categorical", "boolean"):
             out[column] = out[column].astype(str)
     return out
