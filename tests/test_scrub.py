@@ -46,6 +46,40 @@ def test_surrogates_keep_kind_and_shape():
     assert "@" in ops.replace("EMAIL_ADDRESS", "someone@example.org")
 
 
+@pytest.mark.parametrize("entity, value", [("PERSON", "John Smith"), ("PHONE_NUMBER", "(617) 555-0142"),
+                                           ("LOCATION", "Springfield")])
+def test_a_surrogate_equal_to_a_real_value_is_redrawn(entity, value):
+    # Surrogates come from the same name lists as real people: one can land on another real
+    # name of the same note, which would put a real value back (seen in CI on a rewrite).
+    ops = Operators(KEY)
+    first = ops.replace(entity, value)
+    taken = frozenset({" ".join(first.casefold().split()), *first.casefold().split()})
+    redrawn = ops.replace(entity, value, avoid=taken)
+    assert redrawn != first and not taken & {redrawn.casefold(), *redrawn.casefold().split()}
+    assert redrawn == ops.replace(entity, value, avoid=taken)  # still a function of the key
+    assert ops.replace(entity, value) == first  # nothing to avoid: the release-consistent one
+
+
+def test_text_scrub_never_swaps_one_real_name_for_another_in_the_same_note():
+    from synthguard.scrub.scrubber import TextScrubber
+
+    scrubber = TextScrubber(parse_policy({"name": "t"}).scrub, KEY)
+    ops = Operators(KEY)
+    # A note naming both a patient and the doctor the patient's surname would turn into.
+    doctor = ops.replace("PERSON", "Jones")
+    note = f"Mr. Jones was seen today by Dr. {doctor} for chest pain."
+    (scrubbed,), (found,) = scrubber.scrub([note])
+    assert {r.entity_type for r in found} == {"PERSON"}
+    assert doctor.casefold() not in scrubbed.casefold() and "jones" not in scrubbed.casefold()
+
+
+def test_replay_matches_whole_words_only():
+    from synthguard.generators.text import replays
+
+    assert replays("Seen by Dr. Ross today", frozenset({"ross"}))
+    assert not replays("Pain radiating across the chest", frozenset({"ross"}))
+
+
 @pytest.mark.parametrize("operator, check", [
     ("redact", lambda out: out == "[PERSON]"),
     ("mask", lambda out: out == "**** *****"),

@@ -13,6 +13,7 @@ Records still failing after the last attempt are dropped, never released as None
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
@@ -50,7 +51,13 @@ class TextResult:
     model: str = ""  # backend and model that wrote the texts
 
 
-def _verdicts(sources: list[str], candidates: list[str], released: list[str], real_pii: list[set[str]],
+def replays(text: str, values: frozenset[str]) -> bool:
+    """Whether any real value appears in ``text`` as whole words ("Ross" is not in "across")."""
+    folded = " ".join(text.casefold().split())
+    return any(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded) for value in values)
+
+
+def _verdicts(sources: list[str], candidates: list[str], released: list[str], real_pii: list[frozenset[str]],
               settings: TextSettings) -> list[str | None]:
     """None when a rewrite may be released, else the first reason it may not.
 
@@ -60,10 +67,9 @@ def _verdicts(sources: list[str], candidates: list[str], released: list[str], re
     scores = faithfulness(sources, candidates, settings.extra_drugs)
     verdicts: list[str | None] = []
     for source, candidate, final, score, pii in zip(sources, candidates, released, scores, real_pii, strict=True):
-        lowered = final.casefold()
         if not candidate.strip():
             verdicts.append("empty")
-        elif any(value in lowered for value in pii):
+        elif replays(final, pii):
             verdicts.append("pii_replay")
         elif score < settings.min_faithfulness:
             verdicts.append("unfaithful")
@@ -76,9 +82,10 @@ def _verdicts(sources: list[str], candidates: list[str], released: list[str], re
 
 def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSettings, seed: int) -> TextResult:
     """Scrub, rewrite, scrub again and judge ``texts`` (see the module docstring)."""
+    from synthguard.scrub.scrubber import real_values
+
     scrubbed, findings = scrubber.scrub(texts)
-    real_pii = [{text[f.start:f.end].casefold() for f in found if f.end - f.start >= 4}
-                for text, found in zip(texts, findings, strict=True)]
+    real_pii = [real_values(text, found) for text, found in zip(texts, findings, strict=True)]
     pending = list(range(len(texts)))
     released: dict[int, tuple[str, str]] = {}
     rejected: Counter = Counter()
@@ -90,7 +97,7 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
         raw = model.chat(conversations, seed=seed + attempt * len(texts))
         # Judged before the second scrub: it would give the source's surrogates new surrogates
         # (a phone number changes digits) and every rewrite would look unfaithful.
-        rewrites, _ = scrubber.scrub(raw)
+        rewrites, _ = scrubber.scrub(raw, avoid=[real_pii[i] for i in pending])
         verdicts = _verdicts([scrubbed[i] for i in pending], raw, rewrites, [real_pii[i] for i in pending],
                              settings)
         still = []

@@ -29,6 +29,16 @@ CODE_ENTITIES = {"US_SSN", "MEDICAL_RECORD_NUMBER", "US_NPI", "HEALTH_PLAN_ID", 
                  "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_ITIN", "PHONE_NUMBER"}
 
 
+MAX_REDRAWS = 20
+
+
+def _collides(made: str, avoid: frozenset[str]) -> bool:
+    if not avoid:
+        return False
+    folded = " ".join(made.casefold().split())
+    return folded in avoid or any(word in avoid for word in re.findall(r"[^\W\d_][\w'\-]*", folded))
+
+
 def release_key() -> bytes:
     """SYNTHGUARD_KEY (any string) when set, else a fresh random key for this release."""
     configured = os.environ.get(KEY_ENV)
@@ -67,7 +77,7 @@ class Operators:
         offset = int.from_bytes(self._digest("date-shift", patient)[:8]) % (2 * span) + 1
         return offset - span - 1 if offset <= span else offset - span
 
-    def replace(self, entity: str, text: str, patient: str = "") -> str:
+    def replace(self, entity: str, text: str, patient: str = "", avoid: frozenset[str] = frozenset()) -> str:
         operator = self.choices.get(entity, self.default)
         if operator == "keep":
             return text
@@ -77,35 +87,50 @@ class Operators:
             return re.sub(r"[A-Za-z0-9]", "*", text)
         if operator == "hash":
             return self._digest(f"hash:{entity}", text.casefold()).hex()[:HASH_CHARS]
-        return self.surrogate(entity, text, patient)
+        return self.surrogate(entity, text, patient, avoid)
 
-    def surrogate(self, entity: str, text: str, patient: str = "") -> str:
+    def surrogate(self, entity: str, text: str, patient: str = "", avoid: frozenset[str] = frozenset()) -> str:
+        """``avoid``: case-folded real values the surrogate must not equal (nor, for names, any word of).
+
+        A surrogate drawn from the same name lists as the real data can land on another real
+        name of the same document (Smith for Jones beside a real Dr. Smith): that would put a
+        real value back into the text, so such a draw is redrawn. Dates keep the patient's shift.
+        """
         if entity == "DATE_TIME":
             return shift_date(text, self.shift_days(patient))
         if entity == "AGE":
             return "90+"  # HIPAA Safe Harbor: ages over 89 fold into one category
+        made = self._surrogate_once(entity, text, 0)
+        for redraw in range(1, MAX_REDRAWS + 1):
+            if not _collides(made, avoid):
+                break
+            made = self._surrogate_once(entity, text, redraw)
+        return made
+
+    def _surrogate_once(self, entity: str, text: str, redraw: int) -> str:
+        salt = f"#{redraw}" if redraw else ""  # redraw 0 is the release-consistent surrogate
         if entity == "PERSON":
-            return self._person(text)
+            return self._person(text, salt)
         if entity in CODE_ENTITIES:
-            return self._shape(entity, text)
-        fake = self._seeded(entity, text)
+            return self._shape(entity + salt, text)
+        fake = self._seeded(entity + salt, text)
         made = {
             "EMAIL_ADDRESS": fake.email, "URL": fake.url, "IP_ADDRESS": fake.ipv4,
             "LOCATION": fake.city,
             "STREET_ADDRESS": (lambda: fake.address().replace("\n", ", ")) if "," in text else fake.street_address,
             "HOSPITAL": lambda: self._facility(fake, text),
-        }.get(entity, lambda: self._shape(entity, text))()
+        }.get(entity, lambda: self._shape(entity + salt, text))()
         return _style(made, text) if entity not in ("EMAIL_ADDRESS", "URL") else made
 
     def _seeded(self, purpose: str, value: str) -> Faker:
         self._fake.seed_instance(self._rng(purpose, value).getrandbits(64))
         return self._fake
 
-    def _person(self, text: str) -> str:
+    def _person(self, text: str, salt: str = "") -> str:
         """Token by token, so SMITH in "DR. SMITH" and "JOHN SMITH" becomes the same surname."""
         def one(match: re.Match) -> str:
             token = match.group()
-            fake = self._seeded("PERSON", token)
+            fake = self._seeded("PERSON" + salt, token)
             made = fake.first_name() if token.casefold() in first_names() else fake.last_name()
             return _style(made, token) if token[:1].isupper() or token.isupper() else made
         return re.sub(r"[A-Za-z][A-Za-z'\-]*", one, text)
@@ -117,6 +142,7 @@ class Operators:
     def _shape(self, entity: str, text: str) -> str:
         """Digits stay digits and letters letters, so a phone stays a phone and an MRN an MRN."""
         rng = self._rng(f"shape:{entity}", text)
+        entity = entity.split("#")[0]
         out = []
         for i, char in enumerate(text):
             if char.isdigit():

@@ -7,6 +7,7 @@ tagged once. Findings carry positions, types and scores, never the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from functools import partial
 
@@ -67,6 +68,21 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     return out
 
 
+def real_values(text: str, found: list[RecognizerResult], min_chars: int = 4) -> frozenset[str]:
+    """Case-folded detected values of ``text`` (and the words of detected names), for surrogates
+    to avoid and for replay checks; short ones (initials, "Dr") are left out as too common."""
+    values = set()
+    for result in found:
+        value = " ".join(text[result.start:result.end].casefold().split())
+        if result.entity_type == "DATE_TIME":
+            continue  # dates are shifted per patient, not drawn; a shifted date may equal another real one
+        if len(value) >= min_chars:
+            values.add(value)
+        if result.entity_type == "PERSON":
+            values.update(w for w in re.findall(r"[^\W\d_][\w'\-]*", value) if len(w) >= min_chars)
+    return frozenset(values)
+
+
 class TextScrubber:
     """Finds PHI in documents and replaces it as the policy's operators say."""
 
@@ -78,22 +94,28 @@ class TextScrubber:
     def analyze(self, texts: list[str]) -> list[list[RecognizerResult]]:
         return analyze_texts(texts, self.settings)
 
-    def scrub(self, texts: list[str], patients: list[str] | None = None
-              ) -> tuple[list[str], list[list[RecognizerResult]]]:
-        """Scrubbed texts and the results behind them; empty documents pass through."""
+    def scrub(self, texts: list[str], patients: list[str] | None = None,
+              avoid: list[frozenset[str]] | None = None) -> tuple[list[str], list[list[RecognizerResult]]]:
+        """Scrubbed texts and the results behind them; empty documents pass through.
+
+        No surrogate equals a value detected in its own document, nor one in ``avoid`` (per
+        document: the real values when the text being scrubbed is already a rewrite).
+        """
         from presidio_anonymizer.entities import OperatorConfig
 
         patients = patients or [""] * len(texts)
+        avoid = avoid or [frozenset()] * len(texts)
         results = self.analyze(texts)
         anonymizer = build_anonymizer()
         scrubbed = []
-        for text, found, patient in zip(texts, results, patients, strict=True):
+        for text, found, patient, extra in zip(texts, results, patients, avoid, strict=True):
             if not found:
                 scrubbed.append(text)
                 continue
+            taken = real_values(text, found, min_chars=1) | extra
             operators = {
                 entity: OperatorConfig("custom", {"lambda": partial(self.operators.replace, entity,
-                                                                    patient=patient)})
+                                                                    patient=patient, avoid=taken)})
                 for entity in {r.entity_type for r in found}
             }
             scrubbed.append(anonymizer.anonymize(text=text, analyzer_results=found, operators=operators).text)
