@@ -12,7 +12,7 @@ from synthguard.data import check_frame, read_table
 from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import build_suites, context_for, rejected_rows, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
-from synthguard.generators import TABLE_GENERATORS, TableGenerator
+from synthguard.generators import TABLE_GENERATORS, TEXT_MODES, TableGenerator
 from synthguard.generators.text import generate_text_columns
 from synthguard.policy import Policy, load_policy
 from synthguard.progress import Progress
@@ -130,6 +130,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
         table.seed, 3 + policy.validation.max_filter_rounds + 1)
 
     frame = read_input(data, policy)
+    if policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data:
+        from synthguard.pipeline_instructions import synthesize_instructions
+
+        return synthesize_instructions(frame, policy, progress)
     with progress.step("scanning columns for identifiers"):
         plan = plan_columns(frame, policy)
         if not plan.model:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from synthguard.generators.base import TableGenerator
 from synthguard.generators.llm import ChatModel
 
 TABLE_GENERATORS: dict[str, type[TableGenerator]] = {}
 LLM_BACKENDS: dict[str, type[ChatModel]] = {}
+TEXT_MODES: dict[str, TextMode] = {}
+
+
+@dataclass(frozen=True)
+class TextMode:
+    """A text mode: ``run(records, model, judge, settings, seed, progress)`` for instruction data."""
+
+    name: str
+    run: Callable
+    instruction_data: bool  # False: the mode rewrites a text column of a table (paraphrase)
 
 
 def register_table(cls: type[TableGenerator]) -> type[TableGenerator]:
@@ -26,6 +38,15 @@ def register_llm(cls: type[ChatModel]) -> type[ChatModel]:
     return cls
 
 
+def register_text_mode(name: str, instruction_data: bool = True):
+    def decorate(run: Callable) -> Callable:
+        if name in TEXT_MODES:
+            raise ValueError(f"text mode {name!r} is registered twice")
+        TEXT_MODES[name] = TextMode(name, run, instruction_data)
+        return run
+    return decorate
+
+
 def chat_model(settings) -> ChatModel:
     """The backend the settings name, ready to ``chat``."""
     return LLM_BACKENDS[settings.backend](settings)
@@ -35,5 +56,5 @@ for _module in pkgutil.iter_modules(__path__):
     if _module.name not in ("base", "llm") and not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["LLM_BACKENDS", "TABLE_GENERATORS", "ChatModel", "TableGenerator", "chat_model", "register_llm",
-           "register_table"]
+__all__ = ["LLM_BACKENDS", "TABLE_GENERATORS", "TEXT_MODES", "ChatModel", "TableGenerator", "TextMode", "chat_model",
+           "register_llm", "register_table", "register_text_mode"]

@@ -15,6 +15,9 @@ against every task already in the pool is below 0.7 and it passes the keyword fi
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
 from synthguard.validators.factuality import rouge_l, tokens
 
@@ -25,6 +28,49 @@ SELF_INSTRUCT_MAX_ROUGE = 0.7
 SELF_INSTRUCT_BLOCKED = {"image", "images", "graph", "graphs", "picture", "pictures", "file", "files", "map",
                          "maps", "draw", "plot", "video", "audio", "music", "flowchart", "diagram"}
 MIN_INSTRUCTION_WORDS, MAX_INSTRUCTION_WORDS = 3, 150
+
+
+ANSWER_PROMPT = "Answer the instruction helpfully and correctly. Reply with the answer only."
+
+
+@dataclass(frozen=True)
+class Record:
+    """One instruction-dataset record (already scrubbed when a mode sees it)."""
+
+    instruction: str
+    input: str = ""
+    output: str = ""
+
+    def prompt(self) -> str:
+        return f"{self.instruction}\n\n{self.input}" if self.input.strip() else self.instruction
+
+
+@dataclass
+class ModeContext:
+    """What a mode works with: the chat model, the judge every text passes, the policy's settings."""
+
+    model: Any  # ChatModel
+    judge: Any  # generators._judge.TextJudge
+    settings: Any  # generators.text.TextSettings
+    seed: int
+    progress: Any
+    nli: Any = None
+
+
+@dataclass
+class ModeResult:
+    records: list[Record]
+    generated: dict[str, Any]  # field -> TextResult, what the factuality suite reads
+    rejected: Counter = field(default_factory=Counter)
+
+
+def answer(ctx: ModeContext, prompts: list[str], seed: int) -> list[str]:
+    return ctx.model.chat([[{"role": "system", "content": ANSWER_PROMPT}, {"role": "user", "content": p}]
+                           for p in prompts], seed=seed)
+
+
+def is_refusal(response: str) -> bool:
+    return "sorry" in response.casefold() and len(response.split()) < REFUSAL_MAX_WORDS
 
 
 def _stop_words() -> frozenset[str]:
@@ -44,8 +90,7 @@ def evol_elimination_reason(original: str, evolved: str, response: str) -> str |
     if not (_content_words(evolved) - _content_words(original)) or \
             rouge_l(tokens(original), tokens(evolved)) >= NO_GAIN_OVERLAP:
         return "no_information_gain"
-    words = response.split()
-    if "sorry" in response.casefold() and len(words) < REFUSAL_MAX_WORDS:
+    if is_refusal(response):
         return "refusal"
     if not _content_words(response):
         return "only_punctuation_and_stop_words"

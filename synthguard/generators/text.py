@@ -13,15 +13,16 @@ Records still failing after the last attempt are dropped, never released as None
 
 from __future__ import annotations
 
-import re
+import hashlib
+import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
 
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from synthguard.errors import GenerationError, opaque_errors
+from synthguard.generators import register_text_mode
 from synthguard.generators.llm import ChatModel, LLMSettings
 from synthguard.strict import StrictModel
 from synthguard.validators.factuality import faithfulness, rouge_l, tokens
@@ -30,48 +31,62 @@ PARAPHRASE_PROMPT = ("Rewrite the following clinical text in different words. Ke
                      "side (left/right) and negation exactly. Reply with the rewritten text only.")
 
 
+class InstructionFields(StrictModel):
+    """Column names of an instruction dataset (Alpaca style); Self-Instruct's ``instances`` lists are read too."""
+
+    instruction: str = "instruction"
+    input: str = "input"
+    output: str = "output"
+
+
 class TextSettings(StrictModel):
-    # augment, evol_instruct and self_instruct are not wired yet (issue 5): refused, not silently paraphrased.
-    mode: Literal["paraphrase"] = Field("paraphrase", description="paraphrase: each record of a text column rewritten")
+    mode: str = Field("paraphrase", description="a registered text mode: paraphrase (a text column of a table), "
+                                                "augment, evol_instruct, self_instruct (instruction datasets)")
     llm: LLMSettings = Field(default_factory=LLMSettings)
-    max_rows: int | None = Field(None, ge=1, description="rewrite a seeded sample of this many records")
+    max_rows: int | None = Field(None, ge=1, description="work on a seeded sample of this many source records")
     max_attempts: int = Field(3, ge=1, le=20, description="generations per record before it is dropped")
     min_faithfulness: float = Field(0.5, ge=0, le=1)
     max_copy_overlap: float = Field(0.95, gt=0, le=1, description="ROUGE-L to the source above this is a copy")
+    max_copied_run: int = Field(25, ge=5, description="a run of this many tokens shared with any source is a copy")
+    max_duplicate_jaccard: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard to any source: a near copy")
     extra_drugs: list[str] = Field(default_factory=list, description="drug names added to the tier-0 lexicon")
+    nli_model: str | None = Field(None, description="local NLI model folder: tier-1 faithfulness (entailment both "
+                                                    "ways, contradiction rejects)")
+    fields: InstructionFields = Field(default_factory=InstructionFields)
+    num_tasks: int = Field(20, ge=1, description="self_instruct: new tasks to generate")
+    prompt_tasks: int = Field(6, ge=1, le=20, description="self_instruct: tasks from the pool shown per request")
+    evolutions: int = Field(1, ge=1, le=8, description="evol_instruct: rounds of evolution per seed instruction")
+    resume: bool = Field(True, description="cache every reply so that a killed run resumes (needs SYNTHGUARD_KEY)")
+
+    @field_validator("mode")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        from synthguard.generators import TEXT_MODES
+
+        if value not in TEXT_MODES:
+            raise ValueError(f"unknown text mode {value!r}; allowed: {', '.join(sorted(TEXT_MODES))}")
+        return value
 
 
 @dataclass
 class TextResult:
-    sources: list[str]  # the scrubbed inputs of the kept records
-    texts: list[str]  # their released rewrites (scrubbed again)
+    sources: list[str]  # per kept record, what it is judged against (scrubbed); "" when nothing is
+    texts: list[str]  # the released texts (scrubbed again)
     judged: list[str] = field(default_factory=list)  # the model's words as judged, before the second scrub
     rejected: Counter = field(default_factory=Counter)  # reason -> rejections, over all attempts
     dropped: int = 0  # records that failed every attempt
     model: str = ""  # backend and model that wrote the texts
+    faithful: bool = True  # whether the texts restate their sources (faithfulness and novelty apply)
+    pool: list[str] = field(default_factory=list)  # every scrubbed source: memorization and embedding reference
+    memorization: bool = True  # False where texts build on their source by design (evolved instructions)
 
 
-def replays(text: str, values: frozenset[str]) -> bool:
-    """Whether any real value appears in ``text`` as whole words ("Ross" is not in "across")."""
-    folded = " ".join(text.casefold().split())
-    return any(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded) for value in values)
-
-
-def _verdicts(sources: list[str], candidates: list[str], released: list[str], real_pii: list[frozenset[str]],
-              settings: TextSettings) -> list[str | None]:
-    """None when a rewrite may be released, else the first reason it may not.
-
-    ``candidates`` are the model's words, judged against ``sources`` (both scrubbed once);
-    ``released`` are the same rewrites scrubbed again, searched for the real PII.
-    """
-    scores = faithfulness(sources, candidates, settings.extra_drugs)
+def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings, nli=None) -> list[str | None]:
+    """None when a rewrite keeps its source's facts and is no copy of it, else why not."""
+    scores = faithfulness(sources, candidates, settings.extra_drugs, nli=nli)
     verdicts: list[str | None] = []
-    for source, candidate, final, score, pii in zip(sources, candidates, released, scores, real_pii, strict=True):
-        if not candidate.strip():
-            verdicts.append("empty")
-        elif replays(final, pii):
-            verdicts.append("pii_replay")
-        elif score < settings.min_faithfulness:
+    for source, candidate, score in zip(sources, candidates, scores, strict=True):
+        if score < settings.min_faithfulness:
             verdicts.append("unfaithful")
         elif rouge_l(tokens(source), tokens(candidate)) > settings.max_copy_overlap:
             verdicts.append("near_copy")
@@ -80,12 +95,20 @@ def _verdicts(sources: list[str], candidates: list[str], released: list[str], re
     return verdicts
 
 
-def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSettings, seed: int) -> TextResult:
-    """Scrub, rewrite, scrub again and judge ``texts`` (see the module docstring)."""
+def judge_for(scrubber, texts: list[str], settings: TextSettings):
+    """Scrub ``texts`` once; the scrubbed texts and a judge that knows their real values."""
+    from synthguard.generators._judge import TextJudge
     from synthguard.scrub.scrubber import real_values
 
     scrubbed, findings = scrubber.scrub(texts)
-    real_pii = [real_values(text, found) for text, found in zip(texts, findings, strict=True)]
+    real = frozenset().union(*(real_values(t, f) for t, f in zip(texts, findings, strict=True)))
+    return scrubbed, TextJudge(scrubber, real, scrubbed, settings)
+
+
+def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSettings, seed: int,
+               nli=None) -> TextResult:
+    """Scrub, rewrite, scrub again and judge ``texts`` (see the module docstring)."""
+    scrubbed, judge = judge_for(scrubber, texts, settings)
     pending = list(range(len(texts)))
     released: dict[int, tuple[str, str]] = {}
     rejected: Counter = Counter()
@@ -97,21 +120,51 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
         raw = model.chat(conversations, seed=seed + attempt * len(texts))
         # Judged before the second scrub: it would give the source's surrogates new surrogates
         # (a phone number changes digits) and every rewrite would look unfaithful.
-        rewrites, _ = scrubber.scrub(raw, avoid=[real_pii[i] for i in pending])
-        verdicts = _verdicts([scrubbed[i] for i in pending], raw, rewrites, [real_pii[i] for i in pending],
-                             settings)
+        rewrites, reasons = judge.release(raw)
+        verdicts = _verdicts([scrubbed[i] for i in pending], raw, settings, nli)
         still = []
-        for i, words, rewrite, verdict in zip(pending, raw, rewrites, verdicts, strict=True):
-            if verdict is None:
+        for i, words, rewrite, reason, verdict in zip(pending, raw, rewrites, reasons, verdicts, strict=True):
+            if (reason or verdict) is None:
                 released[i] = (words, rewrite)
             else:
-                rejected[verdict] += 1
+                rejected[reason or verdict] += 1
                 still.append(i)
         pending = still
     kept = sorted(released)
     return TextResult(sources=[scrubbed[i] for i in kept], texts=[released[i][1] for i in kept],
-                      judged=[released[i][0] for i in kept],
-                      rejected=rejected, dropped=len(pending), model=model.identity())
+                      judged=[released[i][0] for i in kept], rejected=rejected, dropped=len(pending),
+                      model=model.identity(), pool=scrubbed)
+
+
+def load_chat_model(settings: TextSettings, step: str, progress):
+    """The policy's chat model, resumable when a fixed release key makes prompts repeatable."""
+    from synthguard.generators import chat_model
+    from synthguard.generators._resume import ResumableChat
+    from synthguard.scrub.operators import KEY_ENV
+
+    with progress.step(f"loading language model ({settings.llm.backend})"), \
+            opaque_errors("loading the language model", GenerationError):
+        model = chat_model(settings.llm)
+    if settings.resume and os.environ.get(KEY_ENV):
+        from synthguard.cache import cache_dir
+
+        name = hashlib.sha256(model.identity().encode()).hexdigest()[:16]
+        return ResumableChat(model, cache_dir() / "generations" / f"{name}.jsonl", step)
+    return model
+
+
+def load_nli(settings: TextSettings, progress):
+    if settings.nli_model is None:
+        return None
+    from synthguard.validators._nli import NLIJudge
+
+    with progress.step("loading the NLI model"):
+        return NLIJudge(settings.nli_model)
+
+
+@register_text_mode("paraphrase", instruction_data=False)
+def _paraphrase_mode(*_args, **_kwargs):
+    raise TypeError("paraphrase rewrites a text column of a table: it runs through generate_text_columns")
 
 
 def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress) -> dict:
@@ -119,13 +172,11 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
     settings = policy.generate.text
     if settings is None or not columns:
         return {}
-    from synthguard.generators import chat_model
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber
 
-    with progress.step(f"loading language model ({settings.llm.backend})"), \
-            opaque_errors("loading the language model", GenerationError):
-        model = chat_model(settings.llm)
+    model = load_chat_model(settings, "paraphrase", progress)
+    nli = load_nli(settings, progress)
     scrubber = TextScrubber(policy.scrub, release_key())
     generated = {}
     for column in columns:
@@ -135,5 +186,5 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
             texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
         with progress.step(f"rewriting {len(texts)} {column!r} records with {model.identity()}"), \
                 opaque_errors(f"generating text for {column!r}", GenerationError):
-            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed)
+            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed, nli)
     return generated

@@ -107,6 +107,7 @@ class ValidationContext:
 class Suite:
     name: ClassVar[str]
     Config: ClassVar[type[SuiteConfig]] = SuiteConfig
+    reads_text: ClassVar[bool] = False  # True: it can judge an instruction dataset, which has no table
 
     def __init__(self, config: SuiteConfig, severity: Severity):
         self.config = config

@@ -130,15 +130,26 @@ def rouge_l(a: list[str], b: list[str]) -> float:
 
 
 def faithfulness(sources: Iterable[str], candidates: Iterable[str],
-                 extra_drugs: Iterable[str] = ()) -> list[float]:
-    """One score in [0, 1] per (source, candidate); below 0.5 means a fact changed."""
+                 extra_drugs: Iterable[str] = (), nli=None) -> list[float]:
+    """One score in [0, 1] per (source, candidate); below 0.5 means a fact changed.
+
+    With ``nli`` (validators/_nli.NLIJudge, tier 1) a contradiction either way also scores
+    below 0.5, and a candidate without conflicts scores 0.5 + 0.5 x the weaker entailment
+    probability of the two directions instead of its word overlap.
+    """
+    sources, candidates = list(sources), list(candidates)
     extra = frozenset(d.lower() for d in extra_drugs)
+    entailments = nli.judge(sources, candidates) if nli is not None and sources else [None] * len(sources)
     scores = []
-    for source, candidate in zip(sources, candidates, strict=True):
+    for source, candidate, entailment in zip(sources, candidates, entailments, strict=True):
         overlap = rouge_l(tokens(source), tokens(candidate))
         found = conflicts(source, candidate, extra)
+        if entailment is not None and entailment.contradiction:
+            found.append("contradiction")
         if found:
             scores.append(0.49 * overlap / len(found))
+        elif entailment is not None:
+            scores.append(0.5 + 0.5 * min(entailment.forward, entailment.backward))
         else:
             scores.append(0.5 + 0.5 * overlap)
     return scores
@@ -148,7 +159,15 @@ class FactualityConfig(SuiteConfig):
     min_faithfulness: float = Field(0.5, ge=0, le=1, description="lowest faithfulness of any released text")
     min_kept_share: float = Field(
         0.0, ge=0, le=1, description="share of attempted records that must survive the text filters")
+    min_released: int = Field(1, ge=0, description="fewest released texts per column: an empty release fails")
     min_novelty: float = Field(0.05, ge=0, le=1, description="1 - ROUGE-L to the source; below it is a copy")
+    max_memorized_share: float = Field(
+        0.0, ge=0, le=1, description="share of released texts copying a source (long shared run or MinHash)")
+    memorized_run: int = Field(25, ge=5, description="tokens shared in one run with a source that make a copy")
+    memorized_jaccard: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard to a source that makes a copy")
+    min_embedding_similarity: float = Field(
+        0.5, ge=-1, le=1, description="cosine of the mean MiniLM embeddings of sources and generated texts")
+    embeddings: bool = Field(True, description="embed sources and texts with all-MiniLM-L6-v2 (offline)")
 
 
 @register
@@ -157,6 +176,7 @@ class Factuality(Suite):
 
     name = "factuality"
     Config = FactualityConfig
+    reads_text = True
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         if not ctx.generated_text:
@@ -164,19 +184,57 @@ class Factuality(Suite):
         checks = []
         for column, result in ctx.generated_text.items():
             attempted = len(result.texts) + result.dropped
-            # Judged on the model's words: the second scrub gives surrogates new surrogates
-            # (dates shift again), which is not the model changing a fact.
-            scores = faithfulness(result.sources, result.judged)
-            novelty = [1 - rouge_l(tokens(s), tokens(t)) for s, t in zip(result.sources, result.judged, strict=True)]
             details = {"released": len(result.texts), "dropped": result.dropped,
                        "rejections": dict(result.rejected), "model": result.model}
             checks += [
+                self.check(f"released:{column}", len(result.texts), self.config.min_released, ">=", details),
                 self.check(f"kept_share:{column}", len(result.texts) / attempted if attempted else 0.0,
                            self.config.min_kept_share, ">=", details),
-                self.check(f"min_faithfulness:{column}", min(scores, default=1.0), self.config.min_faithfulness,
-                           ">=", {"mean": round(float(sum(scores) / len(scores)), 4) if scores else None,
-                                  "metric": "tier 0: numbers, dates, negation, laterality, drugs, ICD codes"}),
-                self.check(f"min_novelty:{column}", min(novelty, default=1.0), self.config.min_novelty, ">=",
-                           {"metric": "1 - ROUGE-L F1 to the scrubbed source"}),
             ]
+            if result.faithful:
+                checks += self._faithfulness(column, result)
+            if result.memorization:
+                checks.append(self._memorization(column, result))
+            checks.append(self._embeddings(column, result))
         return checks
+
+    def _faithfulness(self, column, result) -> list[Check]:
+        # Judged on the model's words: the second scrub gives surrogates new surrogates
+        # (dates shift again), which is not the model changing a fact.
+        scores = faithfulness(result.sources, result.judged)
+        novelty = [1 - rouge_l(tokens(s), tokens(t)) for s, t in zip(result.sources, result.judged, strict=True)]
+        return [
+            self.check(f"min_faithfulness:{column}", min(scores, default=1.0), self.config.min_faithfulness,
+                       ">=", {"mean": round(float(sum(scores) / len(scores)), 4) if scores else None,
+                              "metric": "tier 0: numbers, dates, negation, laterality, drugs, ICD codes"}),
+            self.check(f"min_novelty:{column}", min(novelty, default=1.0), self.config.min_novelty, ">=",
+                       {"metric": "1 - ROUGE-L F1 to the scrubbed source"}),
+        ]
+
+    def _memorization(self, column, result) -> Check:
+        from synthguard.validators._memorization import MemorizationIndex
+
+        index = MemorizationIndex(result.pool, self.config.memorized_run, self.config.memorized_jaccard)
+        looks = [index.look(t) for t in result.judged]
+        copied = sum(look.shared_run or look.jaccard >= self.config.memorized_jaccard for look in looks)
+        return self.check(
+            f"memorized_share:{column}", copied / len(looks) if looks else 0.0, self.config.max_memorized_share,
+            "<=", {"copies": copied, "texts": len(looks), "sources": len(result.pool),
+                   "max_jaccard": round(max((look.jaccard for look in looks), default=0.0), 4),
+                   "metric": f"a shared run of {self.config.memorized_run} tokens, or MinHash Jaccard >= "
+                             f"{self.config.memorized_jaccard} to any source"})
+
+    def _embeddings(self, column, result) -> Check:
+        from synthguard.validators import _embeddings
+
+        name = f"embedding_similarity:{column}"
+        if not self.config.embeddings:
+            return self.not_checked(name, "turned off (validate.suites.factuality.embeddings)")
+        if not _embeddings.available():
+            return self.not_checked(name, f"{_embeddings.PACKAGE} and sentence-transformers are not installed")
+        if not result.judged or not result.pool:
+            return self.not_checked(name, "no generated text to compare")
+        measured = _embeddings.similarity(result.pool, result.judged)
+        return self.check(name, measured["centroid"], self.config.min_embedding_similarity, ">=",
+                          {**measured, "model": "all-MiniLM-L6-v2", "sources": len(result.pool),
+                           "texts": len(result.judged)})
