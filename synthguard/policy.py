@@ -200,14 +200,14 @@ class ValidateSection(StrictModel):
 
 class ReleaseSection(StrictModel):
     output: Path | None = None
-    formats: list[Literal["parquet", "csv"]] = Field(default_factory=lambda: ["parquet", "csv"])
+    formats: list[Literal["parquet", "csv", "jsonl"]] = Field(default_factory=lambda: ["parquet", "csv"])
     license: str = "other"
 
     @field_validator("formats")
     @classmethod
     def _some_format(cls, value):
         if not value:
-            raise ValueError("list at least one format: parquet, csv")
+            raise ValueError("list at least one format: parquet, csv, jsonl")
         return list(dict.fromkeys(value))
 
 

@@ -1,9 +1,9 @@
 """augment: a new response for each unique instruction (with its input) of an instruction dataset.
 
-The new response is judged against the record's original output as a paraphrase is
-against its note: the facts (numbers, negation, drugs...) must agree, it must not be a
-copy, and it must not be a refusal; it then passes the shared judge (second scrub, PII
-replay, memorization).
+The new response is judged against the record's original output: it may leave facts out
+but must not add or change one (numbers, dates, sides, drugs, codes; with an NLI model, no
+contradiction either way), it must not be a copy, and it must not be a refusal; it then
+passes the shared judge (second scrub, PII replay, memorization).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def augment(records: list[Record], ctx: ModeContext) -> ModeResult:
                 break
             raw = answer(ctx, [unique[i].prompt() for i in pending], ctx.seed + attempt * len(unique))
             released, reasons = ctx.judge.release(raw)
-            verdicts = _verdicts([unique[i].output for i in pending], raw, ctx.settings, ctx.nli)
+            verdicts = _verdicts([unique[i].output for i in pending], raw, ctx.settings, ctx.nli, contained=True)
             still = []
             for i, words, text, reason, verdict in zip(pending, raw, released, reasons, verdicts, strict=True):
                 reason = reason or ("refusal" if is_refusal(words) else None) or verdict
@@ -42,5 +42,6 @@ def augment(records: list[Record], ctx: ModeContext) -> ModeResult:
     out = [Record(unique[i].instruction, unique[i].input, kept[i][1]) for i in order]
     result = TextResult(sources=[unique[i].output for i in order], texts=[kept[i][1] for i in order],
                         judged=[kept[i][0] for i in order], rejected=rejected, dropped=len(pending),
-                        model=ctx.model.identity(), pool=[r.output for r in records])
+                        model=ctx.model.identity(), contained=True,
+                        pool=[r.output for r in records])
     return ModeResult(out, {"output": result}, rejected)

@@ -23,7 +23,8 @@ from synthguard.validators.factuality import rouge_l, tokens
 
 REFUSAL_MAX_WORDS = 80
 NO_GAIN_OVERLAP = 0.9
-PROMPT_WORDING = re.compile(r"#?\s*(given|rewritten|created|new)\s+prompt\s*#?|#rewritten prompt#", re.IGNORECASE)
+# The paper's strings, and any "#... Prompt#" header: small models invent "#Corrected Prompt#".
+PROMPT_WORDING = re.compile(r"\b(given|rewritten|created)\s+prompt\b|#[^#\n]{0,40}\bprompt\s*#", re.IGNORECASE)
 SELF_INSTRUCT_MAX_ROUGE = 0.7
 SELF_INSTRUCT_BLOCKED = {"image", "images", "graph", "graphs", "picture", "pictures", "file", "files", "map",
                          "maps", "draw", "plot", "video", "audio", "music", "flowchart", "diagram"}

@@ -77,13 +77,15 @@ class TextResult:
     dropped: int = 0  # records that failed every attempt
     model: str = ""  # backend and model that wrote the texts
     faithful: bool = True  # whether the texts restate their sources (faithfulness and novelty apply)
+    contained: bool = False  # fresh answers: only facts they add or change conflict (factuality.conflicts)
     pool: list[str] = field(default_factory=list)  # every scrubbed source: memorization and embedding reference
     memorization: bool = True  # False where texts build on their source by design (evolved instructions)
 
 
-def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings, nli=None) -> list[str | None]:
+def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings, nli=None,
+              contained: bool = False) -> list[str | None]:
     """None when a rewrite keeps its source's facts and is no copy of it, else why not."""
-    scores = faithfulness(sources, candidates, settings.extra_drugs, nli=nli)
+    scores = faithfulness(sources, candidates, settings.extra_drugs, nli=nli, contained=contained)
     verdicts: list[str | None] = []
     for source, candidate, score in zip(sources, candidates, scores, strict=True):
         if score < settings.min_faithfulness:

@@ -49,6 +49,7 @@ crohn cushing down dupuytren ebstein ehlers fallot foley gilbert glasgow graves 
 hashimoto hodgkin horner huntington kawasaki kussmaul kernig korsakoff lyme marfan meniere
 murphy osler paget parkinson raynaud reye sjogren swan ganz tourette trendelenburg trousseau
 turner virchow von willebrand wernicke whipple wilson wolff parkinson hickman mallory weiss
+fahrenheit celsius kelvin
 """.split())
 
 TITLES = frozenset("dr doctor mr mrs ms miss mx prof professor nurse rev".split())

@@ -90,24 +90,33 @@ def extract(text: str, extra_drugs: frozenset[str] = frozenset()) -> Facts:
     return facts
 
 
-def conflicts(source: str, candidate: str, extra_drugs: frozenset[str] = frozenset()) -> list[str]:
-    """The kinds of fact that differ: numbers, dates, negation, laterality, drugs, codes."""
+def conflicts(source: str, candidate: str, extra_drugs: frozenset[str] = frozenset(),
+              contained: bool = False) -> list[str]:
+    """The kinds of fact that differ: numbers, dates, negation, laterality, drugs, codes.
+
+    ``contained``: the candidate is a fresh answer, not a restatement (augment); it may leave
+    facts out, so only facts it adds or changes count, and negation is not compared.
+    """
     a, b = extract(source, extra_drugs), extract(candidate, extra_drugs)
+
+    def differ(x, y) -> bool:
+        return not set(y) <= set(x) if contained else set(x) != set(y)
+
     found = []
     # A paraphrase may drop a unit or restate a number once more; a changed value is a conflict.
-    if set(v for v, _ in a.numbers) != set(v for v, _ in b.numbers):
+    if differ({v for v, _ in a.numbers}, {v for v, _ in b.numbers}):
         found.append("numbers")
-    if set(a.dates) != set(b.dates):
+    if differ(a.dates, b.dates):
         found.append("dates")
     # Strict on purpose: merging "no fever, no chills" into "no fever or chills" is flagged too,
     # and a flipped finding is the costlier miss.
-    if a.negations != b.negations:
+    if not contained and a.negations != b.negations:
         found.append("negation")
-    if set(a.sides) != set(b.sides):
+    if differ(a.sides, b.sides):
         found.append("laterality")
-    if set(a.drugs) != set(b.drugs):
+    if differ(a.drugs, b.drugs):
         found.append("drugs")
-    if set(a.codes) != set(b.codes):
+    if differ(a.codes, b.codes):
         found.append("codes")
     return found
 
@@ -130,12 +139,12 @@ def rouge_l(a: list[str], b: list[str]) -> float:
 
 
 def faithfulness(sources: Iterable[str], candidates: Iterable[str],
-                 extra_drugs: Iterable[str] = (), nli=None) -> list[float]:
+                 extra_drugs: Iterable[str] = (), nli=None, contained: bool = False) -> list[float]:
     """One score in [0, 1] per (source, candidate); below 0.5 means a fact changed.
 
     With ``nli`` (validators/_nli.NLIJudge, tier 1) a contradiction either way also scores
     below 0.5, and a candidate without conflicts scores 0.5 + 0.5 x the weaker entailment
-    probability of the two directions instead of its word overlap.
+    probability of the two directions instead of its word overlap. ``contained``: see ``conflicts``.
     """
     sources, candidates = list(sources), list(candidates)
     extra = frozenset(d.lower() for d in extra_drugs)
@@ -143,7 +152,7 @@ def faithfulness(sources: Iterable[str], candidates: Iterable[str],
     scores = []
     for source, candidate, entailment in zip(sources, candidates, entailments, strict=True):
         overlap = rouge_l(tokens(source), tokens(candidate))
-        found = conflicts(source, candidate, extra)
+        found = conflicts(source, candidate, extra, contained)
         if entailment is not None and entailment.contradiction:
             found.append("contradiction")
         if found:
@@ -201,7 +210,7 @@ class Factuality(Suite):
     def _faithfulness(self, column, result) -> list[Check]:
         # Judged on the model's words: the second scrub gives surrogates new surrogates
         # (dates shift again), which is not the model changing a fact.
-        scores = faithfulness(result.sources, result.judged)
+        scores = faithfulness(result.sources, result.judged, contained=result.contained)
         novelty = [1 - rouge_l(tokens(s), tokens(t)) for s, t in zip(result.sources, result.judged, strict=True)]
         return [
             self.check(f"min_faithfulness:{column}", min(scores, default=1.0), self.config.min_faithfulness,

@@ -1,0 +1,209 @@
+"""Instruction-data modes end to end through `synthguard synth`: evol_instruct, self_instruct and augment
+against OpenAI-compatible servers the tests start on 127.0.0.1, with the filters, the PII replay and
+memorization checks, the release, and resuming a killed run from the cache."""
+
+import json
+import re
+import threading
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from synthguard.cli import main
+from synthguard.generators.evol_instruct import METHODS
+from tests.conftest import ROOT, ChatHandler, serve
+
+CANARY = {"name": "Zebulon Canaryfeather", "phone": "(555) 013-3713"}
+SEEDS = [
+    {"instruction": f"Write a short thank-you note to {CANARY['name']} for the birthday gift.", "input": "",
+     "output": "Dear friend, thank you so much for the lovely gift."},
+    {"instruction": "Explain why the sky is blue to a ten year old child.", "input": "",
+     "output": "Sunlight bumps into air and the blue light scatters the most, so we see blue everywhere."},
+    {"instruction": "Convert the temperature from Celsius to Fahrenheit.", "input": "25 degrees Celsius",
+     "output": "25 degrees Celsius is 77 degrees Fahrenheit."},
+    {"instruction": f"Summarize the phone call and give the number to call back, {CANARY['phone']}.", "input": "",
+     "output": "The caller asked about the delivery; call back tomorrow morning."},
+]
+
+
+def _asked(body: dict) -> str:
+    return body["messages"][-1]["content"]
+
+
+class _Evolver(ChatHandler):
+    """Evolves like a model would, with the failures WizardLM's filters exist for on first tries."""
+
+    seen: dict = {}
+
+    def do_POST(self):
+        prompt = _asked(self.read_body())
+        if "#The Given Prompt#" in prompt or "#Given Prompt#" in prompt:
+            given = re.search(r"#(?:The )?Given Prompt#:\n(.*)\n#(?:Rewritten|Created) Prompt#:", prompt, re.S)[1]
+            tries = self.seen[given] = self.seen.get(given, 0) + 1
+            if tries == 1 and "sky" in given:
+                self.send_reply("#Rewritten Prompt#: " + given)  # copies the prompt's wording
+            elif tries == 1 and "Celsius" in given:
+                self.send_reply(given)  # no information gain
+            else:
+                self.send_reply(given + " Answer in three numbered steps and justify each step with an example.")
+        elif "thank-you" in prompt and self.seen.setdefault("refused", 0) == 0:
+            self.seen["refused"] = 1
+            self.send_reply("Sorry, I cannot help with that.")
+        else:
+            self.send_reply("Step one: consider the question carefully. Step two: explain the main idea with a "
+                            "simple example. Step three: check the answer against what we know.")
+
+
+@pytest.fixture
+def instruction_file(tmp_path):
+    path = tmp_path / "seeds.jsonl"
+    pd.DataFrame(SEEDS).to_json(path, orient="records", lines=True)
+    return path
+
+
+def _policy(tmp_path, text: dict, name="instructions") -> str:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({
+        "name": name, "data": {"format": "jsonl"}, "generate": {"table": {"seed": 3}, "text": text},
+        "validate": {"suites": {"factuality": {"min_embedding_similarity": 0.0}}},
+        "release": {"formats": ["jsonl"]}}))
+    return str(path)
+
+
+def _synth(policy: str, data, out) -> object:
+    return CliRunner().invoke(main, ["synth", "--policy", policy, "--input", str(data), "--output", str(out),
+                                     "--quiet"])
+
+
+def test_evol_instruct_filters_regenerates_and_releases_without_canaries(instruction_file, tmp_path):
+    _Evolver.seen = {}
+    with serve(_Evolver) as url:
+        policy = _policy(tmp_path, {"mode": "evol_instruct", "max_attempts": 3,
+                                    "llm": {"backend": "openai", "model": "evolver", "base_url": url}})
+        result = _synth(policy, instruction_file, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    records = pd.read_json(out / "synthetic.jsonl", lines=True)
+    assert len(records) == 4 and list(records.columns) == ["instruction", "input", "output"]
+    assert records["instruction"].str.contains("three numbered steps").all()
+    report = json.loads((out / "report.json").read_text())
+    released = next(c for c in report["checks"] if c["name"] == "released:instruction")
+    assert released["details"]["rejections"] == {"copies_prompt_wording": 1, "no_information_gain": 1,
+                                                 "refusal": 1}
+    artefacts = [result.output] + [p.read_text("utf-8", "ignore") for p in out.iterdir()]
+    for value in CANARY.values():
+        assert not any(value in text for text in artefacts)
+    assert "Zebulon" not in " ".join(artefacts) and "Canaryfeather" not in " ".join(artefacts)
+
+
+def test_evolution_prompts_cover_in_depth_and_in_breadth():
+    from synthguard.generators.evol_instruct import EVOLUTIONS, evolution_prompt
+
+    assert set(EVOLUTIONS) == {*METHODS, "in_breadth"}
+    assert "add one more constraints" in evolution_prompt("add_constraints", "Sort a list.")
+    assert "#Created Prompt#" in evolution_prompt("in_breadth", "Sort a list.")
+
+
+NEW_TASKS = ["List three renewable energy sources and one drawback of each.",
+             "Translate the sentence into French and explain the verb tense used.",
+             "Suggest a weekly workout plan for a beginner runner with knee pain.",
+             "Write a haiku about autumn leaves falling on a quiet river.",
+             "Compare the time complexity of quicksort and mergesort with examples."]
+
+
+class _TaskMaker(ChatHandler):
+    """Proposes tasks: some copy a shown task, one asks for a drawing, the rest are new."""
+
+    lock = threading.Lock()
+    count = 0
+
+    def do_POST(self):
+        prompt = _asked(self.read_body())
+        if prompt.startswith("Come up with one new task"):
+            with self.lock:
+                n = type(self).count = type(self).count + 1
+            if n % 3 == 1:
+                shown = prompt.split("Task 1: ", 1)[1].split("\n", 1)[0]
+                self.send_reply(f"Task 7: {shown}")  # too similar to the pool
+            elif n == 2:
+                self.send_reply("Draw a picture of a cat sitting on a mat.")
+            else:
+                self.send_reply(f"{n}. {NEW_TASKS[n % len(NEW_TASKS)]}")
+        else:
+            self.send_reply("Here is a careful answer with the main points, each explained in a sentence or two.")
+
+
+def test_self_instruct_keeps_new_tasks_and_counts_each_filter(instruction_file, tmp_path):
+    _TaskMaker.count = 0
+    with serve(_TaskMaker) as url:
+        policy = _policy(tmp_path, {"mode": "self_instruct", "num_tasks": 3, "prompt_tasks": 2,
+                                    "llm": {"backend": "openai", "model": "tasks", "base_url": url,
+                                            "batch_size": 1}})
+        result = _synth(policy, instruction_file, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    records = pd.read_json(tmp_path / "out" / "synthetic.jsonl", lines=True)
+    assert len(records) == 3 and set(records["instruction"]) <= set(NEW_TASKS)
+    check = next(c for c in json.loads((tmp_path / "out" / "report.json").read_text())["checks"]
+                 if c["name"] == "released:instruction")
+    assert check["details"]["rejections"]["too_similar"] >= 1
+    assert check["details"]["rejections"]["unsupported_modality"] == 1
+
+
+def test_new_instruction_strips_numbering():
+    from synthguard.generators.self_instruct import new_instruction
+
+    assert new_instruction("\n Task 9: Name a fruit.\nTask 10: more") == "Name a fruit."
+    assert new_instruction("12) Name a fruit.") == "Name a fruit."
+
+
+class _Answerer(ChatHandler):
+    """Answers the Celsius question with a wrong number first, then right; others in fresh words."""
+
+    tries: dict = {}
+
+    def do_POST(self):
+        prompt = _asked(self.read_body())
+        n = self.tries[prompt] = self.tries.get(prompt, 0) + 1
+        if "Celsius" in prompt:
+            self.send_reply("That is 75 degrees Fahrenheit." if n == 1 else "It comes to 77 degrees Fahrenheit.")
+        elif "sky" in prompt:
+            self.send_reply("Blue light scatters more than red light in the air, so the sky looks blue.")
+        else:
+            self.send_reply("A brief, friendly reply that covers what was asked.")
+
+
+def test_augment_rejects_a_changed_number_and_releases_fresh_answers(instruction_file, tmp_path):
+    _Answerer.tries = {}
+    with serve(_Answerer) as url:
+        policy = _policy(tmp_path, {"mode": "augment", "min_faithfulness": 0.5,
+                                    "llm": {"backend": "openai", "model": "answers", "base_url": url}})
+        result = _synth(policy, instruction_file, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    records = pd.read_json(tmp_path / "out" / "synthetic.jsonl", lines=True).fillna("")
+    celsius = records[records["instruction"].str.contains("Celsius")]
+    assert celsius["output"].tolist() == ["It comes to 77 degrees Fahrenheit."]
+    assert celsius["input"].tolist() == ["25 degrees Celsius"]
+    check = next(c for c in json.loads((tmp_path / "out" / "report.json").read_text())["checks"]
+                 if c["name"] == "released:output")
+    assert check["details"]["rejections"]["unfaithful"] >= 1
+
+
+def test_an_instruction_file_without_the_instruction_column_exits_2(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    pd.DataFrame([{"prompt": "x", "completion": "y"}] * 3).to_json(path, orient="records", lines=True)
+    result = _synth(_policy(tmp_path, {"mode": "augment"}), path, tmp_path / "out")
+    assert result.exit_code == 2 and "no 'instruction' column" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_shipped_seed_tasks_read_as_records():
+    from synthguard.data import read_table
+    from synthguard.generators.text import InstructionFields
+    from synthguard.pipeline_instructions import instruction_records
+
+    records = instruction_records(read_table(ROOT / "examples/data/self_instruct_seed_tasks.jsonl", "jsonl"),
+                                  InstructionFields())
+    assert len(records) == 175 and all(r.instruction and r.output for r in records)
+    assert records[1].input == "Night : Day :: Right : Left"
