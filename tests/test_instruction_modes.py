@@ -207,3 +207,55 @@ def test_the_shipped_seed_tasks_read_as_records():
                                   InstructionFields())
     assert len(records) == 175 and all(r.instruction and r.output for r in records)
     assert records[1].input == "Night : Day :: Right : Left"
+
+
+class _Flaky(ChatHandler):
+    """Answers in fresh words; after ``fail_after`` answers it fails every request (a dying server)."""
+
+    lock = threading.Lock()
+    answered = 0
+    fail_after: int | None = None
+
+    def do_POST(self):
+        prompt = _asked(self.read_body())
+        with self.lock:
+            if self.fail_after is not None and type(self).answered >= self.fail_after:
+                self.send_status(500)
+                return
+            type(self).answered += 1
+        self.send_reply(f"A fresh, careful answer that starts from the word {prompt.split()[0]!r}.")
+
+
+def test_a_killed_run_resumes_from_the_cache_and_an_edit_asks_only_for_what_changed(
+        instruction_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("SYNTHGUARD_KEY", "resume-test-key")
+
+    def run(data, out, fail_after=None):
+        _Flaky.answered, _Flaky.fail_after = 0, fail_after
+        with serve(_Flaky) as url:
+            policy = _policy(tmp_path, {"mode": "augment", "llm": {"backend": "openai", "model": "flaky",
+                                                                    "base_url": url, "batch_size": 1,
+                                                                    "max_retries": 0, "concurrency": 1}})
+            return _synth(policy, data, tmp_path / out), _Flaky.answered
+
+    killed, asked = run(instruction_file, "killed", fail_after=2)
+    assert killed.exit_code == 2 and asked == 2 and not (tmp_path / "killed").exists()
+    resumed, asked = run(instruction_file, "resumed")
+    assert resumed.exit_code == 0, resumed.output
+    assert asked == 2  # only the two records the dying server never answered
+    cache = list((tmp_path / "cache" / "synthguard" / "generations").glob("*.jsonl"))
+    assert len(cache) == 1 and len(cache[0].read_text().splitlines()) == 4  # appended, never duplicated
+    again, asked = run(instruction_file, "again")
+    assert asked == 0
+    assert (tmp_path / "again" / "synthetic.jsonl").read_bytes() == \
+        (tmp_path / "resumed" / "synthetic.jsonl").read_bytes()
+
+    grown = tmp_path / "grown.jsonl"
+    pd.DataFrame([*SEEDS, {"instruction": "Name two primary colours.", "input": "", "output": "Red and blue."}]
+                 ).to_json(grown, orient="records", lines=True)
+    edited, asked = run(grown, "grown")
+    assert edited.exit_code == 0 and asked == 1
+    assert len(cache[0].read_text().splitlines()) == 5
+    report = json.loads((tmp_path / "grown" / "report.json").read_text())
+    assert any("4 replies reused, 1 asked" in note for note in report["notes"])

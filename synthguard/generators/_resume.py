@@ -46,7 +46,9 @@ class ResumableChat(ChatModel):
 
     def _key(self, conversation: list[Message], seed: int) -> str:
         generation = {name: getattr(self.settings, name) for name in GENERATION_FIELDS}
-        body = json.dumps([self.step, self.identity(), generation, seed, conversation], sort_keys=True)
+        # The model, not where it is served: the same vLLM model behind another port is the same model.
+        model = [self.inner.name, self.settings.model or self.inner.identity()]
+        body = json.dumps([self.step, model, generation, seed, conversation], sort_keys=True)
         return hashlib.sha256(body.encode()).hexdigest()
 
     def chat(self, conversations: list[list[Message]], seed: int) -> list[str]:

@@ -150,7 +150,7 @@ def load_chat_model(settings: TextSettings, step: str, progress):
     if settings.resume and os.environ.get(KEY_ENV):
         from synthguard.cache import cache_dir
 
-        name = hashlib.sha256(model.identity().encode()).hexdigest()[:16]
+        name = hashlib.sha256(f"{model.name}:{settings.llm.model or model.identity()}".encode()).hexdigest()[:16]
         return ResumableChat(model, cache_dir() / "generations" / f"{name}.jsonl", step)
     return model
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from synthguard.validators.factuality import tokens
 
 SHINGLE = 3
-PERMUTATIONS = 64
+PERMUTATIONS = 128
 
 
 def _shingles(words: list[str]) -> set[bytes]:
@@ -47,7 +47,8 @@ class MemorizationIndex:
 
         self.run, self.threshold = run, jaccard
         self._windows: set[int] = set()
-        self._lsh = MinHashLSH(threshold=jaccard, num_perm=PERMUTATIONS)
+        # Candidates are fetched well below the threshold: LSH banding misses pairs that sit near it.
+        self._lsh = MinHashLSH(threshold=jaccard / 2, num_perm=PERMUTATIONS)
         self._signatures = {}
         for i, text in enumerate(dict.fromkeys(sources)):
             words = tokens(text)
