@@ -10,7 +10,7 @@ ANON_VENV ?= .venv-anonymeter
 ANON_PY := $(ANON_VENV)/bin/python
 ANON_TESTS := tests/test_reidentification.py tests/test_gate.py
 
-.PHONY: install demo test test-core test-anonymeter lint clean
+.PHONY: install demo demo-instructions test test-core test-anonymeter lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ $(ANON_VENV)/.installed: pyproject.toml
 
 demo: install
 	$(VENV)/bin/synthguard synth --policy policies/medical.yaml --output out/medical
+
+demo-instructions: install
+	$(VENV)/bin/synthguard synth --policy policies/instruction-tuning.yaml --output out/instructions
 
 lint: install
 	$(VENV)/bin/ruff check synthguard tests examples benchmarks
