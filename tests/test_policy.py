@@ -94,7 +94,7 @@ def test_target_distribution_is_checked_when_the_policy_loads(table, columns, me
 
 @pytest.mark.parametrize("text, message", [
     ({"llm": {"backend": "ollama"}}, "backend openai with base_url"),
-    ({"mode": "evol_instruct"}, r"generate\.text\.mode"),
+    ({"mode": "evolve"}, r"generate\.text\.mode: .*unknown text mode 'evolve'; allowed: augment, evol_instruct"),
 ])
 def test_text_generation_settings_are_checked_when_the_policy_loads(text, message):
     with pytest.raises(PolicyError, match=message):
