@@ -74,10 +74,11 @@ def test_text_scrub_never_swaps_one_real_name_for_another_in_the_same_note():
 
 
 def test_replay_matches_whole_words_only():
-    from synthguard.generators.text import replays
+    from synthguard.generators._judge import ReplayIndex
 
-    assert replays("Seen by Dr. Ross today", frozenset({"ross"}))
-    assert not replays("Pain radiating across the chest", frozenset({"ross"}))
+    index = ReplayIndex(frozenset({"ross", "(555) 013-3713"}))
+    assert "Seen by Dr. Ross today" in index and "call 555.013.3713 back" in index
+    assert "Pain radiating across the chest" not in index and "call 555 013 3714" not in index
 
 
 @pytest.mark.parametrize("operator, check", [
