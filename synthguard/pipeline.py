@@ -18,6 +18,7 @@ from synthguard.policy import Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.release import Release
 from synthguard.report import Report
+from synthguard.report.figures import build_figures
 from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import comparable, surrogate_column
 from synthguard.validators.base import category_strings
@@ -177,9 +178,12 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generated = generate_text_columns(frame, plan.text, policy, _seeds(table.seed + 1, 1)[0], progress)
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    checks = run_suites(suites, context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan,
-                                            generated), progress)
+    context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
+    checks = run_suites(suites, context, progress)
     timings["validate"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    figures = build_figures(context, checks, table.min_category_count)
+    timings["figures"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - started
 
     notes = [f"column scan: {note}" for note in plan.notes]
@@ -196,7 +200,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
         rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
               "synthetic": len(synthetic)},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
-        notes=notes, timings=timings)
+        notes=notes, timings=timings, figures=figures)
     texts = pd.DataFrame([{"column": c, "text": t} for c, r in generated.items() for t in r.texts],
                          columns=["column", "text"]) if generated else None
     return Release(data=released if report.passed else None, texts=texts if report.passed else None,

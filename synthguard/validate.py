@@ -13,6 +13,7 @@ from synthguard.pipeline import check_suite_columns, split_holdout
 from synthguard.policy import ColumnSpec, Policy
 from synthguard.progress import Progress
 from synthguard.report import Report
+from synthguard.report.figures import build_figures
 from synthguard.scrub.columns import plan_columns, settle_sdtypes
 
 
@@ -55,4 +56,5 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
         checks=checks, generator="external",
         rows={"train": len(real), "holdout": len(holdout), "synthetic": len(synthetic)},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": {}}, notes=notes,
-        timings={"total": time.perf_counter() - started})
+        timings={"total": time.perf_counter() - started},
+        figures=build_figures(ctx, checks, policy.generate.table.min_category_count))

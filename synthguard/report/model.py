@@ -24,6 +24,7 @@ class Report:
     columns: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)  # report/figures.py: shares and bins behind the plots
 
     @property
     def passed(self) -> bool:
@@ -51,6 +52,7 @@ class Report:
             "notes": self.notes,
             "checks": [c.to_dict() for c in self.checks],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+            "figures": self.figures,
         }
 
     def summary(self) -> str:
