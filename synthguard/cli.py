@@ -135,6 +135,36 @@ def scrub(input_path, output_path, policy_path, text_columns, findings_path, wor
     click.echo(f"wrote {output_path}")
 
 
+@main.command()
+@click.argument("release_dir", metavar="RELEASE_DIR", type=click.Path(file_okay=False))
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Also write the HTML re-rendered from report.json here.")
+def report(release_dir, html_path) -> None:
+    """Verify a release against its manifest and re-render its HTML from report.json."""
+    from synthguard.release import verify_release
+    from synthguard.report.html import render_html
+
+    problems, checked = verify_release(release_dir)
+    if problems:
+        for problem in problems:
+            click.echo(f"tampered: {problem}", err=True)
+        click.echo(f"{release_dir}: {len(problems)} problem(s) against manifest.json", err=True)
+        sys.exit(EXIT_GATE)
+    folder = Path(release_dir)
+    try:
+        body = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        rendered = render_html(body)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        _fail(f"{folder / 'report.json'} cannot be rendered ({type(error).__name__})")
+    same = (folder / "report.html").read_text(encoding="utf-8") == rendered
+    click.echo(f"verified: {checked} files match manifest.json; report.html re-rendered from report.json: "
+               + ("identical" if same else f"differs (written by synthguard {body.get('synthguard_version')})"))
+    if html_path:
+        Path(html_path).write_text(rendered, encoding="utf-8")
+        click.echo(f"wrote {html_path}")
+    click.echo("gate " + ("PASSED" if body.get("passed") else "FAILED") + f" for policy {body['policy']['name']}")
+
+
 @main.group()
 def policy() -> None:
     """Inspect policies."""

@@ -10,7 +10,7 @@ import pandas as pd
 
 from synthguard.data import check_frame, read_table
 from synthguard.errors import DataError, GenerationError, opaque_errors
-from synthguard.gate import build_suites, context_for, rejected_rows, run_suites
+from synthguard.gate import DATE_KINDS, build_suites, context_for, rejected_rows, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS, TEXT_MODES, TableGenerator
 from synthguard.generators.text import generate_text_columns
@@ -175,7 +175,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
     timings["assemble"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    generated = generate_text_columns(frame, plan.text, policy, _seeds(table.seed + 1, 1)[0], progress)
+    known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in DATE_KINDS
+                      for v in frame[i.column].dropna() if len(str(v)) >= 4)
+    generated = generate_text_columns(frame, plan.text, policy, _seeds(table.seed + 1, 1)[0], progress, known)
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
@@ -204,6 +206,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     texts = pd.DataFrame([{"column": c, "text": t} for c, r in generated.items() for t in r.texts],
                          columns=["column", "text"]) if generated else None
     return Release(data=released if report.passed else None, texts=texts if report.passed else None,
+                   license=policy.release.license, description=policy.description,
                    report=report, formats=tuple(policy.release.formats))
 
 

@@ -92,4 +92,5 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
                     rows={"input": source_rows, "source": len(records), "synthetic": len(data)},
                     columns={"instruction_fields": fields.model_dump()}, notes=notes, timings=timings,
                     figures=build_figures(context, checks))
-    return Release(data=data if report.passed else None, report=report, formats=tuple(policy.release.formats))
+    return Release(data=data if report.passed else None, report=report, formats=tuple(policy.release.formats),
+                   license=policy.release.license, description=policy.description)

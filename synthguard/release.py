@@ -20,6 +20,7 @@ import pandas as pd
 from synthguard.data import write_table
 from synthguard.errors import OutputError
 from synthguard.report import Report
+from synthguard.report.card import dataset_card
 from synthguard.report.html import render_html
 
 RELEASE_FORMAT = "synthguard-release"
@@ -73,6 +74,8 @@ class Release:
     report: Report
     formats: tuple[str, ...] = ("parquet", "csv")
     texts: pd.DataFrame | None = None  # generated free text: one row per released record (column, text)
+    license: str = "other"  # for the dataset card (policy release.license)
+    description: str = ""  # for the dataset card (policy description)
 
     @property
     def passed(self) -> bool:
@@ -93,14 +96,18 @@ class Release:
         return folder
 
     def _write_files(self, staging: Path) -> None:
+        data_files = []
         if self.passed and self.data is not None:
             for fmt in self.formats:
                 write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
+                data_files.append(f"{DATA_STEM}.{fmt}")
             if self.texts is not None:
                 write_table(self.texts, staging / f"{DATA_STEM}_text.jsonl", "jsonl")
-        body = self.report.to_dict()
+        body = json.loads(json.dumps(self.report.to_dict()))  # as report.json reads back: re-renders match
         (staging / "report.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         (staging / "report.html").write_text(render_html(body), encoding="utf-8")
+        (staging / "README.md").write_text(dataset_card(body, self.license, self.description, data_files),
+                                           encoding="utf-8")
         files = sorted(p for p in staging.iterdir() if p.is_file())
         manifest = {
             "format": RELEASE_FORMAT,
@@ -112,6 +119,25 @@ class Release:
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                encoding="utf-8")
+
+
+def verify_release(folder: str | Path) -> tuple[list[str], int]:
+    """Problems with a release folder against its manifest ("changed: x", "missing: x", "extra: x")
+    and how many files were checked. A folder that is not a release is an OutputError."""
+    folder = Path(folder)
+    if not folder.is_dir() or not is_release(folder):
+        raise OutputError(f"{folder} is not a synthguard release (no readable manifest.json)")
+    listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    problems = []
+    for name, entry in sorted(listed.items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"missing: {name}")
+        elif _sha256(path) != entry.get("sha256"):
+            problems.append(f"changed: {name}")
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    problems += [f"extra: {name}" for name in sorted(present - set(listed) - {"manifest.json"})]
+    return problems, len(listed)
 
 
 def _swap_into_place(staging: Path, folder: Path) -> None:

@@ -58,3 +58,19 @@ def test_a_record_failing_every_attempt_is_dropped_not_released_empty(rewriter):
     result = paraphrase(NOTES, chat_model(settings.llm), scrubber, settings, seed=0)
     assert result.texts == [] and result.dropped == 2
     assert sum(result.rejected.values()) == 2
+
+
+def test_surrogates_in_text_never_equal_a_real_identifier_of_the_table():
+    # Seen in CI: a note's surrogate name was another real patient's name from the name column.
+    from synthguard.generators.text import judge_for
+    from synthguard.scrub.operators import Operators
+
+    key = b"fixed key"
+    scrubber = TextScrubber(parse_policy({"name": "t"}).scrub, key)
+    note = "Mark Rivera, 67M, presents with no chest pain."
+    another_patient = " ".join(Operators(key).replace("PERSON", "Mark Rivera").casefold().split())
+    plain, _ = judge_for(scrubber, [note], TextSettings())
+    assert another_patient in plain[0].casefold()  # without the table's names, the collision happens
+    (scrubbed,), judge = judge_for(scrubber, [note], TextSettings(), known=frozenset({another_patient}))
+    assert another_patient not in scrubbed.casefold() and "rivera" not in scrubbed.casefold()
+    assert ("Summary: " + another_patient.title() + " was seen.") in judge.replay

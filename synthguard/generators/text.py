@@ -97,20 +97,25 @@ def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings,
     return verdicts
 
 
-def judge_for(scrubber, texts: list[str], settings: TextSettings):
-    """Scrub ``texts`` once; the scrubbed texts and a judge that knows their real values."""
+def judge_for(scrubber, texts: list[str], settings: TextSettings, known: frozenset[str] = frozenset()):
+    """Scrub ``texts`` once; the scrubbed texts and a judge that knows their real values.
+
+    ``known``: real values from elsewhere (a table's identifier columns, case-folded): no
+    surrogate may equal one, and a generated text holding one is a replay. Without them a
+    surrogate name drawn from Faker's lists can be another real patient's name.
+    """
     from synthguard.generators._judge import TextJudge
     from synthguard.scrub.scrubber import real_values
 
-    scrubbed, findings = scrubber.scrub(texts)
-    real = frozenset().union(*(real_values(t, f) for t, f in zip(texts, findings, strict=True)))
+    scrubbed, findings = scrubber.scrub(texts, avoid=[known] * len(texts))
+    real = known.union(*(real_values(t, f) for t, f in zip(texts, findings, strict=True)))
     return scrubbed, TextJudge(scrubber, real, scrubbed, settings)
 
 
 def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSettings, seed: int,
-               nli=None) -> TextResult:
+               nli=None, known: frozenset[str] = frozenset()) -> TextResult:
     """Scrub, rewrite, scrub again and judge ``texts`` (see the module docstring)."""
-    scrubbed, judge = judge_for(scrubber, texts, settings)
+    scrubbed, judge = judge_for(scrubber, texts, settings, known)
     pending = list(range(len(texts)))
     released: dict[int, tuple[str, str]] = {}
     rejected: Counter = Counter()
@@ -169,8 +174,11 @@ def _paraphrase_mode(*_args, **_kwargs):
     raise TypeError("paraphrase rewrites a text column of a table: it runs through generate_text_columns")
 
 
-def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress) -> dict:
-    """{column: TextResult} for the free-text ``columns``, when the policy configures text generation."""
+def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress,
+                          known: frozenset[str] = frozenset()) -> dict:
+    """{column: TextResult} for the free-text ``columns``, when the policy configures text generation.
+
+    ``known``: the table's real identifier values (see ``judge_for``)."""
     settings = policy.generate.text
     if settings is None or not columns:
         return {}
@@ -188,5 +196,5 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
             texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
         with progress.step(f"rewriting {len(texts)} {column!r} records with {model.identity()}"), \
                 opaque_errors(f"generating text for {column!r}", GenerationError):
-            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed, nli)
+            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed, nli, known)
     return generated

@@ -34,9 +34,24 @@ def _codes(series: pd.Series, sdtype: str, edges: np.ndarray | None) -> pd.Serie
     return category_strings(series)
 
 
-def cramers_v(a: pd.Series, b: pd.Series) -> float:
+def _contingency(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Counts of each (a, b) code pair; codes are small non-negative integers.
+
+    pandas.crosstab costs ~10 ms a pair, which made a 100-column table (4,950 pairs) take
+    minutes; a bincount over the combined code is ~100x faster and gives the same table.
+    """
+    rows, cols = int(a.max()) + 1, int(b.max()) + 1
+    table = np.bincount(a * cols + b, minlength=rows * cols).reshape(rows, cols).astype(float)
+    return table[table.sum(1) > 0][:, table.sum(0) > 0]
+
+
+def cramers_v(a, b) -> float:
     """Bias-corrected Cramér's V (Bergsma 2013): near 0 for independent columns even on small samples."""
-    table = pd.crosstab(a, b).to_numpy(dtype=float)
+    a, b = (pd.factorize(x)[0] if not isinstance(x, np.ndarray) else x for x in (a, b))
+    keep = (a >= 0) & (b >= 0)
+    if not keep.any():
+        return 0.0
+    table = _contingency(a[keep], b[keep])
     n = table.sum()
     r, k = table.shape
     if n < 2 or r < 2 or k < 2:
@@ -50,7 +65,7 @@ def cramers_v(a: pd.Series, b: pd.Series) -> float:
 
 
 class PairAssociations:
-    """Fitted on the real table (decile edges), then ``measure`` any table with the same columns."""
+    """Fitted on the real table (decile edges), then ``compare`` any tables with the same columns."""
 
     def __init__(self, real: pd.DataFrame, sdtypes: dict[str, str]):
         self.sdtypes = sdtypes
@@ -61,23 +76,38 @@ class PairAssociations:
                 self.edges[column] = np.unique(np.quantile(values, np.linspace(0, 1, BINS + 1)[1:-1])) \
                     if len(values) else np.array([])
 
-    def association(self, frame: pd.DataFrame, a: str, b: str) -> float:
-        if self.sdtypes[a] in NUMERIC and self.sdtypes[b] in NUMERIC:
-            x, y = _as_number(frame[a], self.sdtypes[a]), _as_number(frame[b], self.sdtypes[b])
+    def _encode(self, frame: pd.DataFrame, columns) -> tuple[dict, dict]:
+        """Per column: numbers (numeric columns) and integer codes (-1 missing), computed once per table."""
+        numbers, codes = {}, {}
+        for column in columns:
+            sdtype = self.sdtypes[column]
+            if sdtype in NUMERIC:
+                numbers[column] = _as_number(frame[column], sdtype)
+            codes[column] = pd.factorize(_codes(frame[column], sdtype, self.edges.get(column)))[0]
+        return numbers, codes
+
+    def _association(self, numbers: dict, codes: dict, a: str, b: str) -> float:
+        if a in numbers and b in numbers:
+            x, y = numbers[a], numbers[b]
             if x.std() == 0 or y.std() == 0:
                 return 0.0
             r = x.corr(y)
             return 0.0 if np.isnan(r) else float(r)
-        return cramers_v(_codes(frame[a], self.sdtypes[a], self.edges.get(a)),
-                         _codes(frame[b], self.sdtypes[b], self.edges.get(b)))
+        return cramers_v(codes[a], codes[b])
+
+    def association(self, frame: pd.DataFrame, a: str, b: str) -> float:
+        return self._association(*self._encode(frame, (a, b)), a, b)
 
     def compare(self, real: pd.DataFrame, synthetic: pd.DataFrame,
                 pairs: list[tuple[str, str]] | None = None) -> list[dict]:
         """One row per pair: real and synthetic association and their absolute difference."""
         pairs = pairs if pairs is not None else list(combinations(self.sdtypes, 2))
+        columns = list(dict.fromkeys(c for pair in pairs for c in pair))
+        encoded_real, encoded_synthetic = self._encode(real, columns), self._encode(synthetic, columns)
         rows = []
         for a, b in pairs:
-            real_value, synthetic_value = self.association(real, a, b), self.association(synthetic, a, b)
+            real_value = self._association(*encoded_real, a, b)
+            synthetic_value = self._association(*encoded_synthetic, a, b)
             rows.append({"columns": [a, b], "real": round(real_value, 4), "synthetic": round(synthetic_value, 4),
                          "delta": round(abs(real_value - synthetic_value), 4),
                          "measure": "pearson" if all(self.sdtypes[c] in NUMERIC for c in (a, b)) else "cramers_v"})
