@@ -25,8 +25,9 @@ from synthguard.report.html import render_html
 
 RELEASE_FORMAT = "synthguard-release"
 DATA_STEM = "synthetic"
-PACKAGES = ("synthguard", "sdv", "sdmetrics", "rdt", "copulas", "ctgan", "presidio-analyzer",
-            "spacy", "faker", "pandas", "numpy", "pyarrow", "scikit-learn", "torch")
+PACKAGES = ("synthguard", "sdv", "sdmetrics", "rdt", "copulas", "ctgan", "presidio-analyzer", "presidio-anonymizer",
+            "spacy", "faker", "pandas", "numpy", "pyarrow", "scikit-learn", "torch", "transformers",
+            "sentence-transformers", "datasketch", "fairlearn", "great-expectations", "anonymeter")
 
 
 def package_versions() -> dict[str, str]:
