@@ -87,7 +87,8 @@ def test_impossible_threshold_exits_1_and_writes_the_report_but_no_data(medical_
     out = tmp_path / "out"
     result = synth(["--policy", write_policy(medical_raw), "--output", out])
     assert result.exit_code == 1, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "manifest.json", "report.html", "report.json"]
+    assert "FAILED: the policy gate blocked this release" in (out / "README.md").read_text()
     report = json.loads((out / "report.json").read_text())
     failed = [c["name"] for c in report["checks"] if not c["passed"]]
     assert report["passed"] is False and failed == ["column_shapes"]
@@ -161,7 +162,7 @@ def test_drop_action_and_single_format(patients, medical_raw, tmp_path):
     assert "address" not in release.data.columns
     folder = release.write(tmp_path / "one")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "manifest.json", "report.html", "report.json", "synthetic.parquet"]
+        "README.md", "manifest.json", "report.html", "report.json", "synthetic.parquet"]
     assert release.data["cp"].dtype.kind in "iu" or str(release.data["cp"].dtype) == "Int64"
 
 
