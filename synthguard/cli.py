@@ -48,9 +48,10 @@ def main() -> None:
 @click.option("--seed", type=int, help="Overrides generate.table.seed.")
 @click.option("--llm-model", "llm_model", help="Local model folder or model name for text generation; "
               "overrides generate.text.llm.model (and turns text generation on).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), help="Override the policy's engine.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed: int | None,
-          llm_model: str | None, quiet: bool) -> None:
+          llm_model: str | None, engine: str | None, quiet: bool) -> None:
     """Scrub, generate, validate and release a table as the policy says."""
     from synthguard.pipeline import synthesize
     from synthguard.policy import load_policy
@@ -60,6 +61,8 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
     policy = load_policy(policy_path)
     if seed is not None:
         policy.generate.table.seed = seed
+    if engine is not None:
+        policy.engine = engine
     if llm_model is not None:
         from synthguard.generators.text import TextSettings
 
@@ -119,8 +122,9 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
 @click.option("--findings", "findings_path", type=click.Path(dir_okay=False),
               help="Write one JSON line per detected span: row, column, start, end, entity_type, score, recognizer.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for large inputs (default: up to 4).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), help="Override the policy's engine.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def scrub(input_path, output_path, policy_path, text_columns, findings_path, workers, quiet) -> None:
+def scrub(input_path, output_path, policy_path, text_columns, findings_path, workers, engine, quiet) -> None:
     """Replace PHI in a table's identifier and free-text columns."""
     from synthguard.policy import load_policy
     from synthguard.progress import Progress, RichProgress
@@ -128,7 +132,7 @@ def scrub(input_path, output_path, policy_path, text_columns, findings_path, wor
 
     loaded = load_policy(policy_path) if policy_path else None
     counts = scrub_file(input_path, output_path, loaded, tuple(text_columns), findings_path, workers,
-                        progress=Progress() if quiet else RichProgress())
+                        progress=Progress() if quiet else RichProgress(), engine=engine)
     identifiers = ", ".join(f"{i['column']} ({i['action']})" for i in counts["identifier_columns"]) or "none"
     click.echo(f"scrubbed {counts['rows']} rows: {counts['findings']} findings; text columns: "
                f"{', '.join(counts['text_columns']) or 'none'}; identifier columns: {identifiers}", err=True)

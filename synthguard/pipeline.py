@@ -155,6 +155,14 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generaliser.fit(train, sdtypes)
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
     draw = _drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
+    if policy.engine == "ray":
+        from functools import partial
+
+        from synthguard.engines.ray_engine import start_ray
+        from synthguard.generators.partitions import sample_on_ray
+
+        start_ray()  # fail on a missing extra before the fit, not after
+        draw = partial(sample_on_ray, draw, partitions=policy.ray.partitions, cpus=policy.ray.cpus_per_actor)
     tick = time.perf_counter()
     with (progress.step(f"fitting {table.synthesizer} on {len(train)} rows"),
           opaque_errors(f"fitting {table.synthesizer}", GenerationError)):

@@ -211,9 +211,23 @@ class ReleaseSection(StrictModel):
         return list(dict.fromkeys(value))
 
 
+class RaySection(StrictModel):
+    """How the ``ray`` engine runs: connects to RAY_ADDRESS when set, else starts a local instance."""
+
+    actors: int | None = Field(None, ge=1, description="actors in each pool (default: the cluster's CPUs)")
+    cpus_per_actor: float = Field(1.0, gt=0)
+    gpus_per_actor: float = Field(0.0, ge=0, description="for text generation on GPU nodes")
+    partitions: int = Field(4, ge=1, le=10_000, description="synthetic sampling partitions, each with its own "
+                                                            "derived seed; the release is reproducible for a "
+                                                            "fixed count")
+
+
 class Policy(StrictModel):
     name: str
     description: str = ""
+    engine: Literal["local", "ray"] = Field("local", description="local (default) or ray (pip install "
+                                                                 "synthguard[ray])")
+    ray: RaySection = Field(default_factory=RaySection)
     data: DataSection = Field(default_factory=DataSection)
     scrub: ScrubSection = Field(default_factory=ScrubSection)
     generate: GenerateSection = Field(default_factory=GenerateSection)

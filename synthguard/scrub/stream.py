@@ -123,12 +123,26 @@ def _staging(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
+def _local_chunks(chunks, policy, plan, columns, operators, batcher):
+    offset = 0
+    for chunk in chunks:
+        with opaque_errors("scrubbing"):
+            done = scrub_frame(chunk, policy, plan, columns, operators, batcher, offset)
+        offset += len(chunk)
+        yield done.data, done.findings
+
+
 def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = None,
                text_columns: tuple[str, ...] = (), findings_path: str | Path | None = None,
                workers: int | None = None, chunk_rows: int = CHUNK_ROWS,
-               progress: Progress | None = None) -> dict:
-    """Scrub ``source`` into ``output`` (CSV, Parquet or JSONL by suffix). Returns counts."""
+               progress: Progress | None = None, engine: str | None = None, ray_actor: type | None = None) -> dict:
+    """Scrub ``source`` into ``output`` (CSV, Parquet or JSONL by suffix). Returns counts.
+
+    ``engine``: ``local`` (processes on this machine) or ``ray`` (scrub/ray_scrub.py);
+    default: the policy's. Both give the same output for the same input and key.
+    """
     policy = policy or default_policy()
+    engine = engine or policy.engine
     progress = progress or Progress()
     source, output = Path(source), Path(output)
     if not source.is_file():
@@ -152,25 +166,28 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
     try:
         with progress.step(f"scrubbing {source.name}") as advance:
             findings_handle = staged_findings.open("w", encoding="utf-8") if staged_findings else None
-            plan = columns = None
-            for chunk in read_chunks(source, in_fmt, chunk_rows):
-                if plan is None:
-                    if chunk.empty:
-                        raise DataError(f"{source}: no rows")
-                    plan = plan_columns(chunk, policy)
-                    columns = text_columns_of(plan, text_columns, chunk)
-                    counts["text_columns"] = columns
-                    counts["identifier_columns"] = [i.__dict__ for i in plan.identifiers]
-                with opaque_errors("scrubbing"):
-                    done = scrub_frame(chunk, policy, plan, columns, operators, batcher, counts["rows"])
-                writer.write(done.data)
-                if findings_handle:
-                    findings_handle.writelines(json.dumps(f) + "\n" for f in done.findings)
-                counts["rows"] += len(chunk)
-                counts["findings"] += len(done.findings)
-                advance(len(chunk))
-            if plan is None:
+            first = next(read_chunks(source, in_fmt, chunk_rows), None)
+            if first is None or first.empty:
                 raise DataError(f"{source}: no rows")
+            plan = plan_columns(first, policy)
+            columns = text_columns_of(plan, text_columns, first)
+            counts["text_columns"] = columns
+            counts["identifier_columns"] = [i.__dict__ for i in plan.identifiers]
+            chunks = read_chunks(source, in_fmt, chunk_rows)
+            if engine == "ray":
+                from synthguard.scrub.ray_scrub import ScrubActor, scrub_chunks_on_ray
+
+                done_chunks = scrub_chunks_on_ray(chunks, policy, plan, columns, key, ray_actor or ScrubActor)
+            else:
+                done_chunks = _local_chunks(chunks, policy, plan, columns, operators, batcher)
+            with opaque_errors(f"scrubbing ({engine} engine)"):
+                for data, found in done_chunks:
+                    writer.write(data)
+                    if findings_handle:
+                        findings_handle.writelines(json.dumps(f) + "\n" for f in found)
+                    counts["rows"] += len(data)
+                    counts["findings"] += len(found)
+                    advance(len(data))
             if findings_handle:
                 findings_handle.close()
         writer.close()

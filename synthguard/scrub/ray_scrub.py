@@ -1,0 +1,73 @@
+"""Scrubbing on Ray Data: ``map_batches`` over an actor pool, one Presidio engine per actor.
+
+The driver reads the input in the same chunks as the local engine (so column types are
+inferred alike), tags every row with its global row number and hands the chunks to Ray;
+each actor builds spaCy/Presidio once and scrubs whole batches with the release key it
+was given in memory, so surrogates agree across actors (the keyed HMAC, no per-actor
+state). A row's findings travel with the row, so a batch retried on a restarted actor
+(``max_task_retries``) replaces its output instead of adding to it: nothing is lost or
+written twice. Output comes back in input order and is written by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+import pandas as pd
+
+from synthguard.policy import Policy
+from synthguard.scrub.operators import Operators
+from synthguard.scrub.table import local_batcher, scrub_frame
+
+ROW = "__synthguard_row__"
+FINDINGS = "__synthguard_findings__"
+RETRIES = 3
+
+
+class ScrubActor:
+    """Holds one Presidio engine; ``__call__`` scrubs a pandas batch tagged with ``ROW``."""
+
+    def __init__(self, policy_json: str, key: bytes, plan, columns: list[str]):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)  # one actor per CPU already
+        self.policy = Policy.model_validate_json(policy_json)
+        self.plan, self.columns = plan, columns
+        scrub = self.policy.scrub
+        self.operators = Operators(key, scrub.locale, dict(scrub.operators), scrub.default_operator,
+                                   scrub.date_shift_days)
+        self.batcher = local_batcher(self.policy, key)
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        rows = batch[ROW].to_numpy()
+        done = scrub_frame(batch.drop(columns=[ROW]).reset_index(drop=True), self.policy, self.plan, self.columns,
+                           self.operators, self.batcher, 0)
+        per_row: list[list[dict]] = [[] for _ in range(len(batch))]
+        for finding in done.findings:
+            per_row[finding["row"]].append({**finding, "row": int(rows[finding["row"]])})
+        out = done.data.copy()
+        out[ROW] = rows
+        out[FINDINGS] = [json.dumps(found) for found in per_row]
+        return out
+
+
+def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, columns: list[str], key: bytes,
+                        actor: type = ScrubActor) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
+    """(scrubbed batch, its findings) in input order."""
+    from synthguard.engines.ray_engine import actor_pool, start_ray
+
+    ray = start_ray()
+    ray.data.DataContext.get_current().execution_options.preserve_order = True
+    refs, offset = [], 0
+    for chunk in chunks:
+        refs.append(ray.put(chunk.assign(**{ROW: range(offset, offset + len(chunk))})))
+        offset += len(chunk)
+    dataset = ray.data.from_pandas_refs(refs).map_batches(
+        actor, fn_constructor_kwargs={"policy_json": policy.model_dump_json(by_alias=True), "key": key,
+                                      "plan": plan, "columns": columns},
+        batch_size=None, batch_format="pandas", compute=actor_pool(policy.ray),
+        num_cpus=policy.ray.cpus_per_actor, max_restarts=RETRIES, max_task_retries=RETRIES)
+    for batch in dataset.iter_batches(batch_size=None, batch_format="pandas"):
+        findings = [f for found in batch[FINDINGS] for f in json.loads(found)]
+        yield batch.drop(columns=[ROW, FINDINGS]).reset_index(drop=True), findings
