@@ -4,9 +4,10 @@ The driver reads the input in the same chunks as the local engine (so column typ
 inferred alike), tags every row with its global row number and hands the chunks to Ray;
 each actor builds spaCy/Presidio once and scrubs whole batches with the release key it
 was given in memory, so surrogates agree across actors (the keyed HMAC, no per-actor
-state). A row's findings travel with the row, so a batch retried on a restarted actor
-(``max_task_retries``) replaces its output instead of adding to it: nothing is lost or
-written twice. Output comes back in input order and is written by the caller.
+state). Ray Data restarts a dead actor and retries its batch (its actor pools default to
+``max_restarts=-1, max_task_retries=-1``); a row's findings travel with the row, so a
+retried batch replaces its output instead of adding to it: nothing is lost or written twice.
+Output comes back in input order and is written by the caller.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from synthguard.scrub.table import local_batcher, scrub_frame
 
 ROW = "__synthguard_row__"
 FINDINGS = "__synthguard_findings__"
-RETRIES = 3
 
 
 class ScrubActor:
@@ -67,7 +67,7 @@ def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, co
         actor, fn_constructor_kwargs={"policy_json": policy.model_dump_json(by_alias=True), "key": key,
                                       "plan": plan, "columns": columns},
         batch_size=None, batch_format="pandas", compute=actor_pool(policy.ray),
-        num_cpus=policy.ray.cpus_per_actor, max_restarts=RETRIES, max_task_retries=RETRIES)
+        num_cpus=policy.ray.cpus_per_actor)
     for batch in dataset.iter_batches(batch_size=None, batch_format="pandas"):
         findings = [f for found in batch[FINDINGS] for f in json.loads(found)]
         yield batch.drop(columns=[ROW, FINDINGS]).reset_index(drop=True), findings
