@@ -216,7 +216,6 @@ class RaySection(StrictModel):
 
     actors: int | None = Field(None, ge=1, description="actors in each pool (default: the cluster's CPUs)")
     cpus_per_actor: float = Field(1.0, gt=0)
-    gpus_per_actor: float = Field(0.0, ge=0, description="for text generation on GPU nodes")
     partitions: int = Field(4, ge=1, le=10_000, description="synthetic sampling partitions, each with its own "
                                                             "derived seed; the release is reproducible for a "
                                                             "fixed count")
