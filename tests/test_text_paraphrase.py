@@ -74,3 +74,13 @@ def test_surrogates_in_text_never_equal_a_real_identifier_of_the_table():
     (scrubbed,), judge = judge_for(scrubber, [note], TextSettings(), known=frozenset({another_patient}))
     assert another_patient not in scrubbed.casefold() and "rivera" not in scrubbed.casefold()
     assert ("Summary: " + another_patient.title() + " was seen.") in judge.replay
+
+
+def test_replay_looks_for_whole_names_while_surrogates_avoid_every_name_word():
+    from synthguard.generators.text import judge_for
+
+    scrubber = TextScrubber(parse_policy({"name": "t"}).scrub, b"fixed key")
+    _, judge = judge_for(scrubber, ["Mark Rivera, 67M, presents with no chest pain."], TextSettings())
+    assert "Summary: Mark Rivera called back." in judge.replay
+    assert "Please mark the follow-up date." not in judge.replay  # a word, not the name
+    assert "mark" in judge.real_values and "rivera" in judge.real_values

@@ -38,10 +38,11 @@ class ReplayIndex:
 class TextJudge:
     """Second scrub, PII replay and memorization, shared by the text modes."""
 
-    def __init__(self, scrubber, real_values: frozenset[str], sources: list[str], settings):
+    def __init__(self, scrubber, real_values: frozenset[str], sources: list[str], settings,
+                 replayed: frozenset[str] | None = None):
         self.scrubber = scrubber
-        self.real_values = real_values
-        self.replay = ReplayIndex(real_values)
+        self.real_values = real_values  # what surrogates must not equal
+        self.replay = ReplayIndex(real_values if replayed is None else replayed)  # what must not reappear
         self.memory = MemorizationIndex(sources, settings.max_copied_run, settings.max_duplicate_jaccard)
 
     def release(self, texts: list[str], memorization: bool = True) -> tuple[list[str], list[str | None]]:

@@ -108,8 +108,12 @@ def judge_for(scrubber, texts: list[str], settings: TextSettings, known: frozens
     from synthguard.scrub.scrubber import real_values
 
     scrubbed, findings = scrubber.scrub(texts, avoid=[known] * len(texts))
-    real = known.union(*(real_values(t, f) for t, f in zip(texts, findings, strict=True)))
-    return scrubbed, TextJudge(scrubber, real, scrubbed, settings)
+    pairs = list(zip(texts, findings, strict=True))
+    # Surrogates avoid every word of a real name; the replay check looks for whole detected
+    # values only: a lone "Mark" or "Will" left in a rewrite is a word, not a leaked name.
+    avoid = known.union(*(real_values(t, f) for t, f in pairs))
+    replayed = known.union(*(real_values(t, f, words=False) for t, f in pairs))
+    return scrubbed, TextJudge(scrubber, avoid, scrubbed, settings, replayed)
 
 
 def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSettings, seed: int,

@@ -68,9 +68,9 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     return out
 
 
-def real_values(text: str, found: list[RecognizerResult], min_chars: int = 4) -> frozenset[str]:
-    """Case-folded detected values of ``text`` (and the words of detected names), for surrogates
-    to avoid and for replay checks; short ones (initials, "Dr") are left out as too common."""
+def real_values(text: str, found: list[RecognizerResult], min_chars: int = 4, words: bool = True) -> frozenset[str]:
+    """Case-folded detected values of ``text`` (and, with ``words``, each word of a detected name),
+    for surrogates to avoid and for replay checks; short ones (initials, "Dr") are left out."""
     values = set()
     for result in found:
         value = " ".join(text[result.start:result.end].casefold().split())
@@ -78,7 +78,7 @@ def real_values(text: str, found: list[RecognizerResult], min_chars: int = 4) ->
             continue  # dates are shifted per patient, not drawn; a shifted date may equal another real one
         if len(value) >= min_chars:
             values.add(value)
-        if result.entity_type == "PERSON":
+        if words and result.entity_type == "PERSON":
             values.update(w for w in re.findall(r"[^\W\d_][\w'\-]*", value) if len(w) >= min_chars)
     return frozenset(values)
 
