@@ -77,19 +77,27 @@ def _synth(policy: str, data, out) -> object:
                                      "--quiet"])
 
 
+def _synth_against(handler, tmp_path, data, out, text: dict, **llm) -> object:
+    """synth with ``text`` settings whose model is ``handler``, served on 127.0.0.1 for the run."""
+    with serve(handler) as url:
+        settings = {**text, "llm": {"backend": "openai", "model": handler.__name__, "base_url": url, **llm}}
+        return _synth(_policy(tmp_path, settings), data, out)
+
+
+def _check(out, name: str) -> dict:
+    return next(c for c in json.loads((out / "report.json").read_text())["checks"] if c["name"] == name)
+
+
 def test_evol_instruct_filters_regenerates_and_releases_without_canaries(instruction_file, tmp_path):
     _Evolver.seen = {}
-    with serve(_Evolver) as url:
-        policy = _policy(tmp_path, {"mode": "evol_instruct", "max_attempts": 3,
-                                    "llm": {"backend": "openai", "model": "evolver", "base_url": url}})
-        result = _synth(policy, instruction_file, tmp_path / "out")
+    result = _synth_against(_Evolver, tmp_path, instruction_file, tmp_path / "out",
+                            {"mode": "evol_instruct", "max_attempts": 3})
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
     records = pd.read_json(out / "synthetic.jsonl", lines=True)
     assert len(records) == 4 and list(records.columns) == ["instruction", "input", "output"]
     assert records["instruction"].str.contains("three numbered steps").all()
-    report = json.loads((out / "report.json").read_text())
-    released = next(c for c in report["checks"] if c["name"] == "released:instruction")
+    released = _check(out, "released:instruction")
     assert released["details"]["rejections"] == {"copies_prompt_wording": 1, "no_information_gain": 1,
                                                  "refusal": 1}
     artefacts = [result.output] + [p.read_text("utf-8", "ignore") for p in out.iterdir()]
@@ -137,16 +145,12 @@ class _TaskMaker(ChatHandler):
 
 def test_self_instruct_keeps_new_tasks_and_counts_each_filter(instruction_file, tmp_path):
     _TaskMaker.count = 0
-    with serve(_TaskMaker) as url:
-        policy = _policy(tmp_path, {"mode": "self_instruct", "num_tasks": 3, "prompt_tasks": 2,
-                                    "llm": {"backend": "openai", "model": "tasks", "base_url": url,
-                                            "batch_size": 1}})
-        result = _synth(policy, instruction_file, tmp_path / "out")
+    result = _synth_against(_TaskMaker, tmp_path, instruction_file, tmp_path / "out",
+                            {"mode": "self_instruct", "num_tasks": 3, "prompt_tasks": 2}, batch_size=1)
     assert result.exit_code == 0, result.output
     records = pd.read_json(tmp_path / "out" / "synthetic.jsonl", lines=True)
     assert len(records) == 3 and set(records["instruction"]) <= set(NEW_TASKS)
-    check = next(c for c in json.loads((tmp_path / "out" / "report.json").read_text())["checks"]
-                 if c["name"] == "released:instruction")
+    check = _check(tmp_path / "out", "released:instruction")
     assert check["details"]["rejections"]["too_similar"] >= 1
     assert check["details"]["rejections"]["unsupported_modality"] == 1
 
@@ -176,17 +180,14 @@ class _Answerer(ChatHandler):
 
 def test_augment_rejects_a_changed_number_and_releases_fresh_answers(instruction_file, tmp_path):
     _Answerer.tries = {}
-    with serve(_Answerer) as url:
-        policy = _policy(tmp_path, {"mode": "augment", "min_faithfulness": 0.5,
-                                    "llm": {"backend": "openai", "model": "answers", "base_url": url}})
-        result = _synth(policy, instruction_file, tmp_path / "out")
+    result = _synth_against(_Answerer, tmp_path, instruction_file, tmp_path / "out",
+                            {"mode": "augment", "min_faithfulness": 0.5})
     assert result.exit_code == 0, result.output
     records = pd.read_json(tmp_path / "out" / "synthetic.jsonl", lines=True).fillna("")
     celsius = records[records["instruction"].str.contains("Celsius")]
     assert celsius["output"].tolist() == ["It comes to 77 degrees Fahrenheit."]
     assert celsius["input"].tolist() == ["25 degrees Celsius"]
-    check = next(c for c in json.loads((tmp_path / "out" / "report.json").read_text())["checks"]
-                 if c["name"] == "released:output")
+    check = _check(tmp_path / "out", "released:output")
     assert check["details"]["rejections"]["unfaithful"] >= 1
 
 
@@ -233,11 +234,9 @@ def test_a_killed_run_resumes_from_the_cache_and_an_edit_asks_only_for_what_chan
 
     def run(data, out, fail_after=None):
         _Flaky.answered, _Flaky.fail_after = 0, fail_after
-        with serve(_Flaky) as url:
-            policy = _policy(tmp_path, {"mode": "augment", "llm": {"backend": "openai", "model": "flaky",
-                                                                    "base_url": url, "batch_size": 1,
-                                                                    "max_retries": 0, "concurrency": 1}})
-            return _synth(policy, data, tmp_path / out), _Flaky.answered
+        result = _synth_against(_Flaky, tmp_path, data, tmp_path / out, {"mode": "augment"}, batch_size=1,
+                                max_retries=0, concurrency=1)
+        return result, _Flaky.answered
 
     killed, asked = run(instruction_file, "killed", fail_after=2)
     assert killed.exit_code == 2 and asked == 2 and not (tmp_path / "killed").exists()

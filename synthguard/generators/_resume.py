@@ -53,8 +53,10 @@ class ResumableChat(ChatModel):
 
     def chat(self, conversations: list[list[Message]], seed: int) -> list[str]:
         keys = [self._key(c, seed) for c in conversations]
-        todo = [k for k in dict.fromkeys(keys) if k not in self._replies]
-        first = {k: keys.index(k) for k in todo}
+        first: dict[str, int] = {}  # key -> its first conversation (one pass; keys.index would be quadratic)
+        for i, key in enumerate(keys):
+            first.setdefault(key, i)
+        todo = [k for k in first if k not in self._replies]
         size = self.settings.batch_size
         self.hits += len(keys) - len(todo)
         self.path.parent.mkdir(parents=True, exist_ok=True)

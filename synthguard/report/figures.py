@@ -130,10 +130,10 @@ def build_figures(ctx, checks, min_count: int = 5, max_rows: int = 20_000) -> di
         figures["distributions"] = {c: d for c, t in ctx.sdtypes.items()
                                     if (d := distribution(real[c], synthetic[c], t, min_count)) is not None}
         figures["correlations"] = correlations(real, synthetic, ctx.sdtypes)
-        for column in ctx.protected:
-            figures.setdefault("representation", {})[column] = categorical_distribution(
-                real[column], synthetic[column], min_count) if ctx.sdtypes[column] not in ("numerical", "datetime") \
-                else numeric_distribution(real[column], synthetic[column], ctx.sdtypes[column])
+        representation = {c: d for c in ctx.protected
+                          if (d := distribution(real[c], synthetic[c], ctx.sdtypes[c], min_count)) is not None}
+        if representation:
+            figures["representation"] = representation
         if ctx.target is not None:
             shares = categorical_distribution(real[ctx.target], synthetic[ctx.target], 1)
             series = {"real": shares["real"], "synthetic": shares["synthetic"]}
