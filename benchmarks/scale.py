@@ -36,8 +36,9 @@ def main() -> None:
     os.environ.setdefault("SYNTHGUARD_KEY", "benchmark-key")
 
     from synthguard.engines.ray_engine import start_ray
+    from synthguard.engines.ray_table import sample_partitions
     from synthguard.generators import TABLE_GENERATORS
-    from synthguard.generators.partitions import sample_on_ray
+    from synthguard.generators.partitions import unfiltered
     from synthguard.policy import parse_policy
     from synthguard.scrub.stream import scrub_file
 
@@ -51,8 +52,10 @@ def main() -> None:
     _, ray_start = timed(start_ray)
     cpus = int(__import__("ray").cluster_resources().get("CPU", 1))
     _, local_sample = timed(lambda: generator.sample(args.rows, 1))
-    sample_on_ray(generator.sample, 1000, 1, partitions=args.partitions)  # warm the workers
-    _, ray_sample = timed(lambda: sample_on_ray(generator.sample, args.rows, 1, partitions=args.partitions))
+    job = unfiltered(generator.sample)
+    sample_partitions(job, 1000, 1, args.partitions, 1)  # warm the workers
+    # Partitions end in Ray's object store, where the pipeline keeps them (validated and written in place).
+    _, ray_sample = timed(lambda: sample_partitions(job, args.rows, 1, args.partitions, 1))
 
     with tempfile.TemporaryDirectory() as folder:
         notes = Path(folder) / "notes.csv"

@@ -27,14 +27,47 @@ def detect_format(path: Path, declared: str = "auto") -> str:
     return fmt
 
 
-def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
-    """Read CSV (UTF-8), Parquet or JSON Lines into a DataFrame with at least one row."""
-    path = Path(path)
+def table_files(path: Path, declared: str = "auto") -> tuple[list[Path], str]:
+    """The files of a table (one file, or a folder of parts in name order) and their format.
+
+    A folder is what Spark, Ray and Hive-style exports write: ``part-*.parquet`` and the like;
+    hidden and marker files (``.crc``, ``_SUCCESS``) are skipped, and the parts must share one format.
+    """
     if not path.exists():
         raise DataError(f"input not found: {path}")
-    if not path.is_file():
-        raise DataError(f"input is not a file: {path}")
-    fmt = detect_format(path, fmt)
+    if path.is_file():
+        return [path], detect_format(path, declared)
+    if not path.is_dir():
+        raise DataError(f"input is not a file or folder: {path}")
+    parts = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "_"))
+                   and p.stat().st_size > 0)
+    kinds = {p: FORMATS.get(p.suffix.lower()) for p in parts}
+    wanted = {declared} if declared != "auto" else {k for k in kinds.values() if k}
+    if not wanted:
+        raise DataError(f"{path}: the folder holds no .csv, .parquet or .jsonl file")
+    if len(wanted) > 1:
+        raise DataError(f"{path}: the folder mixes formats ({', '.join(sorted(wanted))}); keep one per folder")
+    fmt = wanted.pop()
+    files = [p for p in parts if kinds[p] == fmt]
+    if not files:
+        raise DataError(f"{path}: the folder holds no {fmt} file")
+    return files, fmt
+
+
+def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
+    """Read CSV (UTF-8), Parquet or JSON Lines (a file, or a folder of parts) into a DataFrame with rows."""
+    files, fmt = table_files(Path(path), fmt)
+    if len(files) == 1 and files[0] == Path(path):
+        return _read_file(files[0], fmt)
+    frames = [_read_file(f, fmt, whole=False) for f in files]
+    first = list(frames[0].columns)
+    for file, frame in zip(files[1:], frames[1:], strict=True):
+        if list(frame.columns) != first:
+            raise DataError(f"{file}: its columns differ from those of {files[0].name}")
+    return check_frame(pd.concat(frames, ignore_index=True), str(path))
+
+
+def _read_file(path: Path, fmt: str, whole: bool = True) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty")
     try:
@@ -50,7 +83,7 @@ def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
         raise DataError(f"{path}: not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
     except Exception as error:  # parsers raise many types; the message names the file and kind
         raise DataError(f"{path}: cannot read as {fmt} ({type(error).__name__})") from None
-    return check_frame(frame, str(path))
+    return check_frame(frame, str(path)) if whole else frame  # a part of a folder may hold no rows
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

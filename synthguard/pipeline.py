@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,13 +28,24 @@ MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5
 
 
+def is_ray_dataset(data) -> bool:
+    return type(data).__module__.startswith("ray.data") and hasattr(data, "to_pandas")
+
+
 def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
+    """The input table: a DataFrame, a file or folder of parts, or a ``ray.data.Dataset``.
+
+    A Dataset is gathered here because a synthesizer fits in one process (SDV has no
+    distributed fit); the sampling, validation and writing that follow stay on the cluster.
+    """
     if isinstance(data, pd.DataFrame):
         frame = check_frame(data, "input DataFrame")
+    elif is_ray_dataset(data):
+        frame = check_frame(data.to_pandas(), "input ray Dataset")
     elif isinstance(data, (str, Path)):
         frame = read_table(data, policy.data.format)
     elif data is not None:
-        raise DataError(f"data must be a path or a pandas DataFrame, got {type(data).__name__}")
+        raise DataError(f"data must be a path, a pandas DataFrame or a ray Dataset, got {type(data).__name__}")
     elif policy.data.source is not None:
         frame = read_table(policy.data.source, policy.data.format)
     else:
@@ -105,17 +117,33 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> None:
         raise DataError(f"target column {target!r} has a single class; nothing to balance or learn")
 
 
+def _real_identifier_values(plan: ColumnPlan, frame: pd.DataFrame) -> frozenset[str]:
+    return frozenset(comparable(v) for i in plan.identifiers for v in frame[i.column].dropna())
+
+
+def _unique_identifiers(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy):
+    """(position, identifier) of the surrogate columns that must hold distinct values."""
+    return [(i, ident) for i, ident in enumerate(plan.identifiers) if ident.action == "surrogate"
+            and (ident.column == policy.data.primary_key or frame[ident.column].is_unique)]
+
+
 def _assemble(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, policy: Policy,
-              seed: int) -> pd.DataFrame:
-    """Synthetic modelled columns plus fresh identifier surrogates, in the input's order."""
+              seed: int, fixed: dict[str, pd.Series] | None = None) -> pd.DataFrame:
+    """Synthetic modelled columns plus fresh identifier surrogates, in the input's order.
+
+    ``fixed`` holds surrogate columns drawn elsewhere (the ray engine's release-wide unique ones).
+    """
     out = synthetic.reset_index(drop=True).copy()
-    real_values = frozenset(comparable(v) for i in plan.identifiers for v in frame[i.column].dropna())
+    fixed = fixed or {}
+    real_values = _real_identifier_values(plan, frame)
+    unique = {ident.column for _, ident in _unique_identifiers(plan, frame, policy)}
     for i, ident in enumerate(plan.identifiers):
-        if ident.action == "surrogate":
-            out[ident.column] = surrogate_column(
-                ident.kind, frame[ident.column], len(out), seed + i, policy.scrub.locale,
-                unique=ident.column == policy.data.primary_key or frame[ident.column].is_unique,
-                avoid=real_values)
+        if ident.column in fixed:
+            out[ident.column] = fixed[ident.column].to_numpy()
+        elif ident.action == "surrogate":
+            out[ident.column] = surrogate_column(ident.kind, frame[ident.column], len(out), seed + i,
+                                                 policy.scrub.locale, unique=ident.column in unique,
+                                                 avoid=real_values)
     return out[[c for c in plan.order if c in out.columns]]
 
 
@@ -156,13 +184,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
     draw = _drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
     if policy.engine == "ray":
-        from functools import partial
-
         from synthguard.engines.ray_engine import start_ray
-        from synthguard.generators.partitions import sample_on_ray
 
         start_ray()  # fail on a missing extra before the fit, not after
-        draw = partial(sample_on_ray, draw, partitions=policy.ray.partitions, cpus=policy.ray.cpus_per_actor)
     tick = time.perf_counter()
     with (progress.step(f"fitting {table.synthesizer} on {len(train)} rows"),
           opaque_errors(f"fitting {table.synthesizer}", GenerationError)):
@@ -172,15 +196,22 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     suites = build_suites(policy.validation)
     rows = table.num_rows(len(frame))
     tick = time.perf_counter()
+    cluster = None
     with opaque_errors(f"sampling {table.synthesizer}", GenerationError):
-        synthetic, filtered = _sample_filtered(draw, generaliser, rows, sample_seeds, suites,
-                                               lambda s: context_for(policy, train, holdout, s, sdtypes),
-                                               progress)
+        if policy.engine == "ray":
+            cluster = _sample_on_ray(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan,
+                                     frame, policy, surrogate_seed, progress)
+            synthetic, released, filtered = cluster.synthetic_sample, cluster.released_sample, cluster.dropped
+        else:
+            synthetic, filtered = _sample_filtered(draw, generaliser, rows, sample_seeds, suites,
+                                                   lambda s: context_for(policy, train, holdout, s, sdtypes),
+                                                   progress)
     timings["sample"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    # Assembled before the gate so that the privacy suite scans what would be released.
-    released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
+    if cluster is None:
+        # Assembled before the gate so that the privacy suite scans what would be released.
+        released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
     timings["assemble"] = time.perf_counter() - tick
     tick = time.perf_counter()
     known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in DATE_KINDS
@@ -189,6 +220,8 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
+    if cluster is not None:
+        context.population_rows, context.copies = cluster.released.rows, cluster.copies
     checks = run_suites(suites, context, progress)
     timings["validate"] = time.perf_counter() - tick
     tick = time.perf_counter()
@@ -204,18 +237,55 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               for c, r in generated.items()]
     if filtered:
         notes.append(f"action filter dropped {filtered} synthetic rows and sampled again")
+    if cluster is not None and len(synthetic) < cluster.released.rows:
+        notes.append(f"engine ray: the suites read a seeded sample of {len(synthetic)} of {cluster.released.rows} "
+                     "synthetic rows (validate.max_rows); exact copies were counted on every row")
     report = Report(
         policy_name=policy.name, policy_sha256=policy.digest(), seed=table.seed, checks=checks,
         generator=table.synthesizer,
         rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
-              "synthetic": len(synthetic)},
+              "synthetic": len(synthetic) if cluster is None else cluster.released.rows,
+              **({"validated_sample": len(synthetic)} if cluster is not None else {})},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings, figures=figures)
     texts = pd.DataFrame([{"column": c, "text": t} for c, r in generated.items() for t in r.texts],
                          columns=["column", "text"]) if generated else None
-    return Release(data=released if report.passed else None, texts=texts if report.passed else None,
-                   license=policy.release.license, description=policy.description,
-                   report=report, formats=tuple(policy.release.formats))
+    passed = report.passed
+    return Release(data=released if passed and cluster is None else None, texts=texts if passed else None,
+                   parts=cluster.released if passed and cluster is not None else None,
+                   partition_cpus=policy.ray.cpus_per_actor, license=policy.release.license,
+                   description=policy.description, report=report, formats=tuple(policy.release.formats))
+
+
+def _sample_on_ray(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan, frame, policy,
+                   surrogate_seed, progress):
+    from synthguard.pipeline_ray import sample_on_cluster
+    from synthguard.validators._distance import RecordEncoder, row_keys
+
+    real_values = _real_identifier_values(plan, frame)
+    unique_columns = {
+        ident.column: partial(_unique_surrogates, ident.kind, frame[ident.column], surrogate_seed + i,
+                              policy.scrub.locale, real_values)
+        for i, ident in _unique_identifiers(plan, frame, policy)}
+    encoder = RecordEncoder().fit(train, sdtypes)
+    return sample_on_cluster(
+        draw=draw, generaliser=generaliser, rows=rows, seed=sample_seeds[0], rounds=len(sample_seeds), suites=suites,
+        make_context=partial(_filter_context, policy, train, holdout, sdtypes), sample_filtered=_sample_filtered,
+        assemble=partial(_assemble_partition, generaliser, plan, frame, policy), unique_columns=unique_columns,
+        surrogate_seed=surrogate_seed, encoder=encoder, train_keys=row_keys(encoder.transform(train[list(sdtypes)])),
+        validate_rows=policy.validation.max_rows, policy=policy, progress=progress)
+
+
+def _unique_surrogates(kind, real, seed, locale, avoid, rows):
+    return surrogate_column(kind, real, rows, seed, locale, unique=True, avoid=avoid)
+
+
+def _filter_context(policy, train, holdout, sdtypes, synthetic):
+    return context_for(policy, train, holdout, synthetic, sdtypes)
+
+
+def _assemble_partition(generaliser, plan, frame, policy, synthetic, seed, fixed):
+    return _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, seed, fixed)
 
 
 def class_counts(shares: dict[str, float], rows: int) -> dict[str, int]:

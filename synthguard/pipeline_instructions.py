@@ -64,7 +64,7 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         scrubbed, judge = judge_for(TextScrubber(policy.scrub, release_key()), flat, settings)
         clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
     timings["scrub"] = time.perf_counter() - started
-    model = load_chat_model(settings, settings.mode, progress)
+    model = load_chat_model(settings, settings.mode, progress, policy)
     nli = load_nli(settings, progress)
     tick = time.perf_counter()
     with opaque_errors(f"text mode {settings.mode}", GenerationError):

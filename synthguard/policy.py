@@ -190,6 +190,9 @@ class ValidateSection(StrictModel):
     action: Action = "fail"
     holdout: float = Field(0.2, gt=0, lt=0.9)
     max_filter_rounds: int = Field(5, ge=1, le=50)
+    max_rows: int = Field(100_000, ge=1_000,
+                          description="engine ray: synthetic rows the suites read (a seeded sample; exact copies "
+                                      "are still counted on every row, on the cluster)")
     suites: Suites = Field(default_factory=Suites)  # type: ignore[valid-type]
 
     def suite_columns(self) -> dict[str, list[str]]:
@@ -216,6 +219,10 @@ class RaySection(StrictModel):
 
     actors: int | None = Field(None, ge=1, description="actors in each pool (default: the cluster's CPUs)")
     cpus_per_actor: float = Field(1.0, gt=0)
+    gpus_per_actor: float = Field(0.0, ge=0, description="GPUs each language-model actor asks Ray for "
+                                                         "(fractions share a GPU)")
+    llm_actors: int | None = Field(None, ge=1, description="language-model actors, one model each (default: "
+                                                           "actors, else the cluster's CPUs)")
     partitions: int = Field(4, ge=1, le=10_000, description="synthetic sampling partitions, each with its own "
                                                             "derived seed; the release is reproducible for a "
                                                             "fixed count")

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -77,10 +78,26 @@ class Release:
     texts: pd.DataFrame | None = None  # generated free text: one row per released record (column, text)
     license: str = "other"  # for the dataset card (policy release.license)
     description: str = ""  # for the dataset card (policy description)
+    # engine ray: the table stays on the cluster as partitions (engines.ray_table.Partitions), written by
+    # one task each as synthetic/<format>/part-NNNNN.<format>; ``data`` is then None (see ``to_ray``).
+    parts: Any = None
+    partition_cpus: float = 1.0
 
     @property
     def passed(self) -> bool:
         return self.report.passed
+
+    def to_ray(self):
+        """The released table as a ``ray.data.Dataset`` (engine ray; None when the gate failed)."""
+        if self.parts is not None:
+            from synthguard.engines.ray_table import to_dataset
+
+            return to_dataset(self.parts)
+        if self.data is not None:
+            from synthguard.engines.ray_engine import start_ray
+
+            return start_ray().data.from_pandas(self.data)
+        return None
 
     def write(self, folder: str | Path) -> Path:
         """Write the release folder atomically; returns its path."""
@@ -97,8 +114,13 @@ class Release:
         return folder
 
     def _write_files(self, staging: Path) -> None:
-        data_files = []
-        if self.passed and self.data is not None:
+        data_files, written = [], {}
+        if self.passed and self.parts is not None:
+            from synthguard.engines.ray_table import write_partitions
+
+            written = write_partitions(self.parts, staging, DATA_STEM, self.formats, self.partition_cpus)
+            data_files = [f"{DATA_STEM}/{fmt}/*.{fmt}" for fmt in self.formats]
+        elif self.passed and self.data is not None:
             for fmt in self.formats:
                 write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
                 data_files.append(f"{DATA_STEM}.{fmt}")
@@ -109,13 +131,15 @@ class Release:
         (staging / "report.html").write_text(render_html(body), encoding="utf-8")
         (staging / "README.md").write_text(dataset_card(body, self.license, self.description, data_files),
                                            encoding="utf-8")
-        files = sorted(p for p in staging.iterdir() if p.is_file())
+        files = sorted(p for p in staging.rglob("*") if p.is_file())
+        entries = {p.relative_to(staging).as_posix(): written.get(p.relative_to(staging).as_posix())
+                   or {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files}
         manifest = {
             "format": RELEASE_FORMAT,
             "passed": self.passed,
             "policy": {"name": self.report.policy_name, "sha256": self.report.policy_sha256},
             "seed": self.report.seed,
-            "files": {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
+            "files": dict(sorted(entries.items())),
             "packages": package_versions(),
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",

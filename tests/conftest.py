@@ -106,3 +106,38 @@ def serve(handler: type[ChatHandler]):
         yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
         server.shutdown()
+
+
+# Tiny random chat models, saved and loaded through the real from_pretrained.
+WORDS = "the patient denies chest pain fever takes metoprolol mg daily rewrite keep every fact note".split()
+CHAT_TEMPLATE = ("{% for m in messages %}<{{ m['role'] }}> {{ m['content'] }} {% endfor %}"
+                 "{% if add_generation_prompt %}<assistant>{% endif %}")
+CONVERSATIONS = [[{"role": "system", "content": "rewrite the note keep every fact"},
+                  {"role": "user", "content": "the patient denies chest pain"}],
+                 [{"role": "user", "content": "takes metoprolol 50 mg daily"}]]
+
+
+def tiny_tokenizer():
+    """A word-level tokenizer over a small clinical vocabulary, with a chat template."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<pad>", "<unk>", "<s>", "</s>", "<system>", "<user>", "<assistant>"]
+    vocab = {t: i for i, t in enumerate(specials + WORDS + [str(i) for i in range(100)])}
+    core = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, pad_token="<pad>", unk_token="<unk>",
+                                        bos_token="<s>", eos_token="</s>")
+    tokenizer.chat_template = CHAT_TEMPLATE
+    return tokenizer, len(vocab)
+
+
+def save_tiny_llama(path: Path) -> Path:
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    tokenizer, size = tiny_tokenizer()
+    config = LlamaConfig(vocab_size=size, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, pad_token_id=0, bos_token_id=2, eos_token_id=3)
+    LlamaForCausalLM(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path

@@ -1,5 +1,6 @@
 """Every bad input: one line naming the problem, exit code 2, no traceback, nothing written."""
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -108,6 +109,35 @@ def test_other_formats_are_read(fmt, tmp_path, patients):
     assert read_table(path).shape == patients.shape
 
 
+def test_a_folder_of_parts_reads_as_one_table_in_name_order(tmp_path, patients):
+    from synthguard.data import read_table
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i, start in enumerate(range(0, len(patients), 100)):
+        patients.iloc[start: start + 100].to_parquet(folder / f"part-{i:05d}.parquet")
+    (folder / "_SUCCESS").write_text("")
+    (folder / ".part-00000.parquet.crc").write_bytes(b"x")
+    pd.testing.assert_frame_equal(read_table(folder), patients.astype(read_table(folder).dtypes.to_dict()))
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"a.csv": "x\n1\n", "b.parquet": None}, "mixes formats (csv, parquet)"),
+    ({"a.csv": "x\n1\n", "b.csv": "y\n1\n"}, "b.csv: its columns differ from those of a.csv"),
+    ({"notes.txt": "hello"}, "holds no .csv, .parquet or .jsonl file"),
+])
+def test_a_folder_that_is_not_one_table_is_a_clear_error(tmp_path, files, message, medical_raw, write_policy):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for name, text in files.items():
+        if text is None:
+            pd.DataFrame({"x": [1]}).to_parquet(folder / name)
+        else:
+            (folder / name).write_text(text)
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(folder))
+    assert_bad_input(result, tmp_path / "out", message)
+
+
 def test_wrong_cli_type_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["synth", "--policy", "x.yaml", "--seed", "abc"])
     assert result.exit_code == 2
@@ -141,5 +171,5 @@ def test_api_rejects_data_of_the_wrong_type(medical_raw):
     import synthguard
     from synthguard.policy import parse_policy
 
-    with pytest.raises(synthguard.DataError, match="path or a pandas DataFrame, got list"):
+    with pytest.raises(synthguard.DataError, match="a path, a pandas DataFrame or a ray Dataset, got list"):
         synthguard.synthesize([1, 2, 3], parse_policy(medical_raw))

@@ -9,48 +9,19 @@ import pytest
 from synthguard.errors import ModelError
 from synthguard.generators import chat_model
 from synthguard.generators.llm import LLMSettings
-from tests.conftest import ChatHandler, serve
-
-WORDS = "the patient denies chest pain fever takes metoprolol mg daily rewrite keep every fact note".split()
-CHAT_TEMPLATE = ("{% for m in messages %}<{{ m['role'] }}> {{ m['content'] }} {% endfor %}"
-                 "{% if add_generation_prompt %}<assistant>{% endif %}")
-CONVERSATIONS = [[{"role": "system", "content": "rewrite the note keep every fact"},
-                  {"role": "user", "content": "the patient denies chest pain"}],
-                 [{"role": "user", "content": "takes metoprolol 50 mg daily"}]]
-
-
-def _tokenizer():
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
-
-    specials = ["<pad>", "<unk>", "<s>", "</s>", "<system>", "<user>", "<assistant>"]
-    vocab = {t: i for i, t in enumerate(specials + WORDS + [str(i) for i in range(100)])}
-    core = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
-    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, pad_token="<pad>", unk_token="<unk>",
-                                        bos_token="<s>", eos_token="</s>")
-    tokenizer.chat_template = CHAT_TEMPLATE
-    return tokenizer, len(vocab)
+from tests.conftest import CONVERSATIONS, ChatHandler, save_tiny_llama, serve, tiny_tokenizer
 
 
 @pytest.fixture(scope="module")
 def causal_path(tmp_path_factory):
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    tokenizer, size = _tokenizer()
-    config = LlamaConfig(vocab_size=size, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=2, pad_token_id=0, bos_token_id=2, eos_token_id=3)
-    path = tmp_path_factory.mktemp("tiny-llama")
-    LlamaForCausalLM(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
+    return save_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="module")
 def seq2seq_path(tmp_path_factory):
     from transformers import T5Config, T5ForConditionalGeneration
 
-    tokenizer, size = _tokenizer()
+    tokenizer, size = tiny_tokenizer()
     config = T5Config(vocab_size=size, d_model=16, d_ff=32, d_kv=8, num_layers=1, num_heads=2,
                       pad_token_id=0, eos_token_id=3, decoder_start_token_id=0)
     path = tmp_path_factory.mktemp("tiny-t5")

@@ -36,8 +36,16 @@ def start_ray():
     return ray
 
 
-def actor_pool(settings):
-    """Ray Data's actor-pool strategy for the policy's ``ray`` section."""
+def actor_pool(settings, upstream_tasks: bool = False):
+    """Ray Data's actor-pool strategy for the policy's ``ray`` section.
+
+    ``upstream_tasks``: the dataset still has tasks to run before the pool (reads, repartitions).
+    A fixed pool as large as the cluster holds every CPU from the start and those tasks never
+    get one (measured: a read_parquet feeding a 2-actor pool on 2 CPUs hangs); the pool then
+    grows from one actor instead.
+    """
     ray = start_ray()
     size = settings.actors or max(1, int(ray.cluster_resources().get("CPU", 1) // settings.cpus_per_actor))
+    if upstream_tasks and size > 1:
+        return ray.data.ActorPoolStrategy(min_size=1, max_size=size)
     return ray.data.ActorPoolStrategy(size=size)

@@ -48,6 +48,9 @@ class ChatModel:
     """``chat(conversations, seed)`` -> one reply per conversation, in order."""
 
     name: ClassVar[str]
+    # True when the model runs in this process (its weights loaded here): the ray engine then
+    # spreads it over actors; an endpoint (openai) scales on its own server.
+    loads_weights: ClassVar[bool] = False
 
     def __init__(self, settings: LLMSettings):
         self.settings = settings

@@ -30,6 +30,7 @@ def _device_and_dtype(device: str, dtype: str):
 @register_llm
 class TransformersChat(ChatModel):
     name = "transformers"
+    loads_weights = True
 
     def __init__(self, settings):
         super().__init__(settings)

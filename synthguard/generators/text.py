@@ -147,15 +147,23 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
                       model=model.identity(), pool=scrubbed)
 
 
-def load_chat_model(settings: TextSettings, step: str, progress):
-    """The policy's chat model, resumable when a fixed release key makes prompts repeatable."""
-    from synthguard.generators import chat_model
+def load_chat_model(settings: TextSettings, step: str, progress, policy=None):
+    """The policy's chat model, resumable when a fixed release key makes prompts repeatable.
+
+    With engine ray, a model that runs in-process is loaded once per Ray actor instead."""
+    from synthguard.generators import LLM_BACKENDS, chat_model
     from synthguard.generators._resume import ResumableChat
     from synthguard.scrub.operators import KEY_ENV
 
-    with progress.step(f"loading language model ({settings.llm.backend})"), \
+    on_ray = policy is not None and policy.engine == "ray" and LLM_BACKENDS[settings.llm.backend].loads_weights
+    with progress.step(f"loading language model ({settings.llm.backend}{' on Ray actors' * on_ray})"), \
             opaque_errors("loading the language model", GenerationError):
-        model = chat_model(settings.llm)
+        if on_ray:
+            from synthguard.generators.ray_chat import RayChat
+
+            model = RayChat(settings.llm, policy.ray)
+        else:
+            model = chat_model(settings.llm)
     if settings.resume and os.environ.get(KEY_ENV):
         from synthguard.cache import cache_dir
 
@@ -189,7 +197,7 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber
 
-    model = load_chat_model(settings, "paraphrase", progress)
+    model = load_chat_model(settings, "paraphrase", progress, policy)
     nli = load_nli(settings, progress)
     scrubber = TextScrubber(policy.scrub, release_key())
     generated = {}

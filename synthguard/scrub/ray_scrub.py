@@ -40,6 +40,9 @@ class ScrubActor:
         self.batcher = local_batcher(self.policy, key)
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        if ROW not in batch:  # a user's Dataset (scrub_dataset): the scrubbed rows are the whole output
+            return scrub_frame(batch.reset_index(drop=True), self.policy, self.plan, self.columns, self.operators,
+                               self.batcher, 0).data
         rows = batch[ROW].to_numpy()
         done = scrub_frame(batch.drop(columns=[ROW]).reset_index(drop=True), self.policy, self.plan, self.columns,
                            self.operators, self.batcher, 0)
@@ -52,10 +55,37 @@ class ScrubActor:
         return out
 
 
+def _pool_kwargs(policy: Policy, plan, columns: list[str], key: bytes, upstream_tasks: bool = False) -> dict:
+    from synthguard.engines.ray_engine import actor_pool
+
+    return {"fn_constructor_kwargs": {"policy_json": policy.model_dump_json(by_alias=True), "key": key,
+                                      "plan": plan, "columns": columns},
+            "batch_size": None, "batch_format": "pandas", "compute": actor_pool(policy.ray, upstream_tasks),
+            "num_cpus": policy.ray.cpus_per_actor}
+
+
+def scrub_dataset(dataset, policy: Policy, text_columns: tuple[str, ...], key: bytes, plan_rows: int,
+                  actor: type = ScrubActor):
+    """A ``ray.data.Dataset`` scrubbed lazily on the actor pool (nothing runs until it is consumed).
+
+    Columns are planned on the first ``plan_rows`` rows, as the file scrubber plans on its first chunk.
+    """
+    from synthguard.errors import DataError
+    from synthguard.scrub.columns import plan_columns
+    from synthguard.scrub.table import text_columns_of
+
+    first = dataset.limit(plan_rows).to_pandas()
+    if first.empty:
+        raise DataError("input ray Dataset: no rows")
+    plan = plan_columns(first, policy)
+    columns = text_columns_of(plan, text_columns, first)
+    return dataset.map_batches(actor, **_pool_kwargs(policy, plan, columns, key, upstream_tasks=True))
+
+
 def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, columns: list[str], key: bytes,
                         actor: type = ScrubActor) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
     """(scrubbed batch, its findings) in input order."""
-    from synthguard.engines.ray_engine import actor_pool, start_ray
+    from synthguard.engines.ray_engine import start_ray
 
     ray = start_ray()
     ray.data.DataContext.get_current().execution_options.preserve_order = True
@@ -63,11 +93,7 @@ def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, co
     for chunk in chunks:
         refs.append(ray.put(chunk.assign(**{ROW: range(offset, offset + len(chunk))})))
         offset += len(chunk)
-    dataset = ray.data.from_pandas_refs(refs).map_batches(
-        actor, fn_constructor_kwargs={"policy_json": policy.model_dump_json(by_alias=True), "key": key,
-                                      "plan": plan, "columns": columns},
-        batch_size=None, batch_format="pandas", compute=actor_pool(policy.ray),
-        num_cpus=policy.ray.cpus_per_actor)
+    dataset = ray.data.from_pandas_refs(refs).map_batches(actor, **_pool_kwargs(policy, plan, columns, key))
     for batch in dataset.iter_batches(batch_size=None, batch_format="pandas"):
         findings = [f for found in batch[FINDINGS] for f in json.loads(found)]
         yield batch.drop(columns=[ROW, FINDINGS]).reset_index(drop=True), findings

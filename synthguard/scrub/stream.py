@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synthguard.data import detect_format
+from synthguard.data import detect_format, table_files
 from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
@@ -93,6 +93,11 @@ def read_chunks(path: Path, fmt: str, rows: int) -> Iterator[pd.DataFrame]:
         raise DataError(f"{path}: cannot read as {fmt} ({type(error).__name__})") from None
 
 
+def _read_parts(files: list[Path], fmt: str, rows: int) -> Iterator[pd.DataFrame]:
+    for path in files:
+        yield from (chunk for chunk in read_chunks(path, fmt, rows) if len(chunk))
+
+
 class _Writer:
     def __init__(self, path: Path, fmt: str):
         self.path, self.fmt, self.first, self.parquet = path, fmt, True, None
@@ -145,14 +150,12 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
     engine = engine or policy.engine
     progress = progress or Progress()
     source, output = Path(source), Path(output)
-    if not source.is_file():
-        raise DataError(f"input not found: {source}")
-    if source.stat().st_size == 0:
+    files, in_fmt = table_files(source, policy.data.format)
+    if source.is_file() and source.stat().st_size == 0:
         raise DataError(f"{source}: the file is empty")
-    in_fmt = detect_format(source, policy.data.format)
     out_fmt = detect_format(output)
-    if output.resolve() == source.resolve():
-        raise DataError("--output must differ from the input")
+    if output.resolve() == source.resolve() or source.resolve() in output.resolve().parents:
+        raise DataError("--output must differ from the input and lie outside an input folder")
     key = release_key()
     workers = workers or policy.scrub.workers or min(4, os.cpu_count() or 1)
     batcher = ShardedBatcher(policy, key, workers)
@@ -166,14 +169,14 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
     try:
         with progress.step(f"scrubbing {source.name}") as advance:
             findings_handle = staged_findings.open("w", encoding="utf-8") if staged_findings else None
-            first = next(read_chunks(source, in_fmt, chunk_rows), None)
+            first = next(_read_parts(files, in_fmt, chunk_rows), None)
             if first is None or first.empty:
                 raise DataError(f"{source}: no rows")
             plan = plan_columns(first, policy)
             columns = text_columns_of(plan, text_columns, first)
             counts["text_columns"] = columns
             counts["identifier_columns"] = [i.__dict__ for i in plan.identifiers]
-            chunks = read_chunks(source, in_fmt, chunk_rows)
+            chunks = _read_parts(files, in_fmt, chunk_rows)
             if engine == "ray":
                 from synthguard.scrub.ray_scrub import ScrubActor, scrub_chunks_on_ray
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -111,14 +112,22 @@ def _surrogate_column(values: pd.Series, kind: str, patients: list[str], operato
 
 
 def scrub(data, policy: Policy | None = None, text_columns: tuple[str, ...] = (),
-          key: bytes | None = None) -> Scrubbed:
-    """Scrub a DataFrame or a table file in memory (use ``scrub_file`` for large files)."""
-    from synthguard.pipeline import read_input
+          key: bytes | None = None) -> Scrubbed | Any:
+    """Scrub a DataFrame or a table file (or folder) in memory (use ``scrub_file`` for large files).
+
+    A ``ray.data.Dataset`` comes back as a Dataset, scrubbed lazily on Ray actors (findings stay
+    with the file and DataFrame paths)."""
+    from synthguard.pipeline import is_ray_dataset, read_input
     from synthguard.policy import default_policy
 
     policy = policy or default_policy()
-    frame = read_input(data, policy)
     key = key or release_key()
+    if is_ray_dataset(data):
+        from synthguard.scrub.ray_scrub import scrub_dataset
+        from synthguard.scrub.stream import CHUNK_ROWS
+
+        return scrub_dataset(data, policy, text_columns, key, CHUNK_ROWS)
+    frame = read_input(data, policy)
     plan = plan_columns(frame, policy)
     columns = text_columns_of(plan, text_columns, frame)
     operators = Operators(key, policy.scrub.locale, dict(policy.scrub.operators),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from synthguard.validators import register
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings, sampled
 
 
 class BalanceConfig(SuiteConfig):
@@ -46,5 +46,5 @@ class Balance(Suite):
                        {"target": ctx.target, "shares": table,
                         "reference": "policy target_distribution" if ctx.target_shares else "real training rows"}),
             self.check("min_class_share", smallest, self.config.min_class_share, ">=",
-                       {"target": ctx.target}),
+                       {"target": ctx.target, **sampled(ctx, smallest)}),
         ]

@@ -78,6 +78,23 @@ def compare(value: float, threshold: float, op: str) -> bool:
     return value == threshold
 
 
+def wilson(share: float, n: int, z: float = 1.96) -> list[float]:
+    """95% Wilson interval of a share measured on n sampled rows."""
+    if n == 0:
+        return [0.0, 1.0]
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [round(float(max(0.0, centre - half)), 6), round(float(min(1.0, centre + half)), 6)]
+
+
+def sampled(ctx, share: float) -> dict[str, Any]:
+    """Details for a per-row share read on a sample of a larger table: its size and 95% interval."""
+    if ctx.population_rows is None or ctx.population_rows <= len(ctx.synthetic):
+        return {}
+    return {"rows_measured": len(ctx.synthetic), "rows_total": ctx.population_rows,
+            "ci95": wilson(share, len(ctx.synthetic))}
+
+
 @dataclass
 class ValidationContext:
     """What every suite may read. Tables hold only the modelled columns, same order."""
@@ -102,6 +119,10 @@ class ValidationContext:
     scrub_settings: Any = None
     # Generated text per column: {column: TextResult} (sources, released texts, rejections).
     generated_text: dict[str, Any] = field(default_factory=dict)
+    # Set when ``synthetic`` is a seeded sample of a larger table (the ray engine): the table's
+    # size, and the exact copies counted on every one of its rows.
+    population_rows: int | None = None
+    copies: int | None = None
 
 
 class Suite:

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from synthguard.constraints import FixedCombinations
 from synthguard.validators import register
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, sampled
 
 
 class ConstraintsConfig(SuiteConfig):
@@ -31,7 +31,7 @@ class Constraints(Suite):
             rate = float(_violations(constraint, ctx).mean()) if len(ctx.synthetic) else 0.0
             label = f"{constraint.type}:{'/'.join(constraint.columns)}"
             checks.append(self.check(label, rate, self.config.max_violation_rate, "<=",
-                                     {"columns": constraint.columns}))
+                                     {"columns": constraint.columns, **sampled(ctx, rate)}))
         return checks
 
     def reject(self, ctx: ValidationContext) -> np.ndarray | None:

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from synthguard.validators import _reidentification, _residual, register
 from synthguard.validators._distance import RecordEncoder, copies_of, nearest
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, wilson
 
 NNDR_QUANTILE = 0.05
 
@@ -64,8 +64,11 @@ class Privacy(Suite):
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         train, holdout, synthetic = self._encode(ctx)
-        copies = copies_of(train, synthetic)
-        copy_rate, baseline_copy = float(copies.mean()), float(copies_of(train, holdout).mean())
+        if ctx.copies is None:
+            copies, rows = int(copies_of(train, synthetic).sum()), len(synthetic)
+        else:  # counted on every row of a table too large for this process (the ray engine)
+            copies, rows = ctx.copies, ctx.population_rows
+        copy_rate, baseline_copy = copies / max(rows, 1), float(copies_of(train, holdout).mean())
 
         # Nearest-neighbour search costs rows x rows: the distance checks read a seeded
         # sample of the queries, always against the whole training set and holdout.
@@ -87,7 +90,7 @@ class Privacy(Suite):
         nndr_share = float(np.mean(_ratio(syn_two) < cutoff))
         return [
             self.check("exact_copy_rate", copy_rate, baseline_copy + self.config.exact_copy_rate_max,
-                       "<=", {"copies": int(copies.sum()), "synthetic_rows": len(synthetic),
+                       "<=", {"copies": copies, "synthetic_rows": rows,
                               "holdout_copy_rate": round(baseline_copy, 6)}),
             self.check("dcr_closer_to_train_share", share, baseline_share + self.config.dcr_share_margin,
                        "<=", {"holdout_share": round(baseline_share, 6), "ci95": wilson(share, len(syn_q)),
@@ -136,15 +139,6 @@ def _sample_rows(matrix: np.ndarray, limit: int, rng: np.random.Generator) -> np
     if len(matrix) <= limit:
         return matrix
     return matrix[np.sort(rng.choice(len(matrix), size=limit, replace=False))]
-
-
-def wilson(share: float, n: int, z: float = 1.96) -> list[float]:
-    """95% Wilson interval of a share measured on n sampled rows."""
-    if n == 0:
-        return [0.0, 1.0]
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return [round(float(max(0.0, centre - half)), 6), round(float(min(1.0, centre + half)), 6)]
 
 
 def _ratio(two: np.ndarray) -> np.ndarray:
