@@ -4,7 +4,9 @@
 
 Datasets: presidio-research's synthetic sentences (../shared/fixtures/pii, MIT) and the
 fake ICU nursing notes in tests/data (clinical_notes.txt, which the scrubber was tuned
-on, and clinical_notes_heldout.txt, written afterwards). A gold span counts as found when
+on, and clinical_notes_heldout.txt, written afterwards), and fake Japanese nursing records
+(clinical_notes_ja.txt, tuned on, and clinical_notes_ja_heldout.txt, written afterwards),
+where the peer is Presidio on GiNZA as shipped. A gold span counts as found when
 a prediction of the same category overlaps it ("typed"), or any prediction ("any type",
 what matters for de-identification). Job titles, organisations and nationalities are
 not PHI under HIPAA Safe Harbor and are left out of both counts.
@@ -39,22 +41,45 @@ def notes_dataset(name: str) -> list[tuple[str, list[Span]]]:
     return parse_annotated((ROOT / "tests" / "data" / name).read_text())
 
 
-def synthguard_predict(texts: list[str]) -> list[list[Span]]:
-    from synthguard.policy import default_policy
+# The Japanese fixtures split identifiers finer: postal codes, My Number, insurance numbers.
+JA_CATEGORY = {"ZIP_CODE": "ZIP", "JP_MY_NUMBER": "MY_NUMBER", "HEALTH_PLAN_ID": "INSURANCE"}
+
+
+def synthguard_predict(texts: list[str], language: str = "en") -> list[list[Span]]:
+    from synthguard.policy import parse_policy
     from synthguard.scrub.scrubber import analyze_texts
 
-    results = analyze_texts(texts, default_policy().scrub)
-    return [[Span(r.start, r.end, category(r.entity_type)) for r in rs] for rs in results]
+    results = analyze_texts(texts, parse_policy({"name": "benchmark", "scrub": {"language": language}}).scrub)
+    names = JA_CATEGORY if language == "ja" else {}
+    return [[Span(r.start, r.end, names.get(r.entity_type) or category(r.entity_type)) for r in rs]
+            for rs in results]
+
+
+def presidio_ja_predict(texts: list[str]) -> list[list[Span]]:
+    """Presidio as shipped, on GiNZA: its predefined recognizers for ``ja`` and its default NER mapping."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from synthguard.scrub.engine import _quiet
+
+    _quiet()
+    registry = RecognizerRegistry(supported_languages=["ja"])
+    registry.load_predefined_recognizers(languages=["ja"])
+    nlp = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy", "models": [{"lang_code": "ja", "model_name": "ja_ginza"}]}).create_engine()
+    engine = AnalyzerEngine(registry=registry, supported_languages=["ja"], nlp_engine=nlp)
+    return [[Span(r.start, r.end, JA_CATEGORY.get(r.entity_type) or category(r.entity_type))
+             for r in engine.analyze(t, language="ja")] for t in texts]
 
 
 def presidio_predict(texts: list[str]) -> list[list[Span]]:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from synthguard.scrub.engine import NER_CONFIGURATION, _quiet, resolve_spacy_model
+    from synthguard.scrub.engine import _quiet, ner_configuration, resolve_spacy_model
 
     _quiet()
-    config = {**NER_CONFIGURATION}
+    config = ner_configuration("en")
     config.pop("default_score")
     engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration={
         "nlp_engine_name": "spacy", "ner_model_configuration": config,
@@ -64,9 +89,12 @@ def presidio_predict(texts: list[str]) -> list[list[Span]]:
             for t in texts]
 
 
-def report(name: str, data: list[tuple[str, list[Span]]]) -> None:
+def report(name: str, data: list[tuple[str, list[Span]]], language: str = "en") -> None:
     texts, gold = [t for t, _ in data], [g for _, g in data]
-    tools = {"synthguard": synthguard_predict(texts), "plain Presidio": presidio_predict(texts)}
+    if language == "ja":
+        tools = {"synthguard": synthguard_predict(texts, "ja"), "Presidio+GiNZA": presidio_ja_predict(texts)}
+    else:
+        tools = {"synthguard": synthguard_predict(texts), "plain Presidio": presidio_predict(texts)}
     print(f"\n{name}: {len(texts)} texts")
     print(f"{'category':10}{'gold':>6}" + "".join(f"{t + ' R':>18}{t + ' P':>18}" for t in tools))
     scores = {t: score(gold, p, ignore=NOT_PHI) for t, p in tools.items()}
@@ -92,6 +120,10 @@ def main() -> None:
     report("clinical notes (tuned on)", notes_dataset("clinical_notes.txt"))
     report("clinical notes (held out)", notes_dataset("clinical_notes_heldout.txt"))
     report("presidio-research synth_v2", research_dataset())
+    report("Japanese nursing records (tuned on)", notes_dataset("clinical_notes_ja.txt"), "ja")
+    heldout = ROOT / "tests" / "data" / "clinical_notes_ja_heldout.txt"
+    if heldout.exists():
+        report("Japanese nursing records (held out)", notes_dataset(heldout.name), "ja")
 
 
 if __name__ == "__main__":

@@ -38,11 +38,11 @@ def plain_presidio(notes: list[str]) -> float:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from synthguard.scrub.engine import NER_CONFIGURATION, _quiet, resolve_spacy_model
+    from synthguard.scrub.engine import _quiet, ner_configuration, resolve_spacy_model
 
     _quiet()
     provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "ner_model_configuration": NER_CONFIGURATION,
+        "nlp_engine_name": "spacy", "ner_model_configuration": ner_configuration("en"),
         "models": [{"lang_code": "en", "model_name": resolve_spacy_model("en_core_web_sm")}]})
     engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
     engine.analyze(notes[0], language="en")  # warm-up

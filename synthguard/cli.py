@@ -41,8 +41,8 @@ def main() -> None:
 @main.command()
 @click.option("--policy", "policy_path", required=True, type=click.Path(dir_okay=False),
               help="Policy YAML file.")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Source table (CSV, Parquet, JSONL); overrides data.source.")
+@click.option("--input", "input_path", type=click.Path(),
+              help="Source table (CSV, Parquet, JSONL; a file or a folder of parts); overrides data.source.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=True),
               help="Release folder; overrides release.output.")
 @click.option("--seed", type=int, help="Overrides generate.table.seed.")
@@ -83,10 +83,10 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
 
 
 @main.command()
-@click.option("--real", "real_path", required=True, type=click.Path(dir_okay=False),
+@click.option("--real", "real_path", required=True, type=click.Path(),
               help="The real table the synthetic data was fitted on.")
-@click.option("--synthetic", "synthetic_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--holdout", "holdout_path", type=click.Path(dir_okay=False),
+@click.option("--synthetic", "synthetic_path", required=True, type=click.Path())
+@click.option("--holdout", "holdout_path", type=click.Path(),
               help="Real rows the generator never saw; without it a share of --real is held out.")
 @click.option("--policy", "policy_path", type=click.Path(dir_okay=False),
               help="Thresholds and roles; defaults apply without it.")
@@ -113,7 +113,7 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.argument("input_path", metavar="INPUT", type=click.Path())
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
               help="Scrubbed table; CSV, Parquet or JSONL by its suffix.")
 @click.option("--policy", "policy_path", type=click.Path(dir_okay=False),

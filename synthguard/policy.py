@@ -92,12 +92,14 @@ class DataSection(StrictModel):
         return targets[0] if targets else None
 
 
-def _check_entities(names: list[str]) -> None:
-    if set(names) <= set(HIPAA_ENTITIES):  # the defaults are known; skip loading Presidio
-        return
+def _check_entities(names: list[str], language: str = "en") -> None:
+    from synthguard.scrub.languages import LANGUAGE_PACKS
+
+    if set(names) <= set(HIPAA_ENTITIES) | set(LANGUAGE_PACKS[language].extra_entities):
+        return  # the defaults are known; skip building the recognizers
     from synthguard.scrub.engine import supported_entities
 
-    known = supported_entities("en")
+    known = supported_entities(language)
     unknown = [e for e in names if e not in known]
     if unknown:
         raise ValueError(f"unknown entity {', '.join(unknown)}; supported: {', '.join(sorted(known))}")
@@ -106,16 +108,22 @@ def _check_entities(names: list[str]) -> None:
 class ScrubSection(StrictModel):
     """How identifier columns are found and handled before anything is modelled."""
 
+    # Validated first: the defaults and checks of the fields below depend on the language.
+    language: str = Field("en", description="a configured language pack: en | ja")
+    spacy_model: str = Field("", validate_default=True,
+                             description="installed spaCy model (default: the language pack's: en_core_web_sm, "
+                                         "ja_ginza)")
+    locale: str = Field("", validate_default=True,
+                        description="Faker locale for surrogates (default: the language pack's: en_US, ja_JP)")
     identifier_action: IdentifierAction = "surrogate"
     detect_unlisted: bool = True
-    entities: list[str] = Field(default_factory=lambda: list(HIPAA_ENTITIES))
+    entities: list[str] = Field(default_factory=list, validate_default=True,
+                                description="entity types to find (default: the HIPAA identifiers, plus the "
+                                            "language pack's own)")
     sample_size: int = Field(200, ge=10)
     min_share: float = Field(0.3, gt=0, le=1)
     column_min_score: float = Field(0.4, ge=0, le=1)  # Presidio scores a bare phone number 0.4
     min_score: float = Field(0.5, ge=0, le=1)
-    spacy_model: str = "en_core_web_sm"
-    language: Literal["en"] = "en"
-    locale: str = "en_US"
     default_operator: OperatorName = "surrogate"
     operators: dict[str, OperatorName] = Field(default_factory=dict)
     date_shift_days: int = Field(365, ge=1, le=3650)
@@ -123,16 +131,34 @@ class ScrubSection(StrictModel):
     batch_size: int = Field(64, ge=1)
     workers: int | None = Field(None, ge=1)
 
-    @field_validator("entities")
+    @field_validator("language")
     @classmethod
-    def _known_entities(cls, value: list[str]) -> list[str]:
-        _check_entities(value)
+    def _configured_language(cls, value: str) -> str:
+        from synthguard.scrub.languages import LANGUAGE_PACKS
+
+        if value not in LANGUAGE_PACKS:
+            raise ValueError(f"no language pack for {value!r}; configured: {', '.join(sorted(LANGUAGE_PACKS))}")
         return value
+
+    @field_validator("spacy_model", "locale", "entities")
+    @classmethod
+    def _language_default(cls, value, info):
+        from synthguard.scrub.languages import LANGUAGE_PACKS
+
+        language = info.data.get("language")
+        if language is None:  # the language was refused; its error is the one to show
+            return value
+        pack = LANGUAGE_PACKS[language]
+        if info.field_name == "entities":
+            value = value or [*HIPAA_ENTITIES, *pack.extra_entities]
+            _check_entities(value, language)
+            return value
+        return value or getattr(pack, info.field_name)
 
     @field_validator("operators")
     @classmethod
-    def _known_operator_entities(cls, value: dict[str, str]) -> dict[str, str]:
-        _check_entities(list(value))
+    def _known_operator_entities(cls, value: dict[str, str], info) -> dict[str, str]:
+        _check_entities(list(value), info.data.get("language") or "en")
         return value
 
 

@@ -134,6 +134,7 @@ def test_a_folder_that_is_not_one_table_is_a_clear_error(tmp_path, files, messag
             pd.DataFrame({"x": [1]}).to_parquet(folder / name)
         else:
             (folder / name).write_text(text)
+    medical_raw["data"]["format"] = "auto"  # the shipped policy says csv, which picks the csv parts
     result = run_synth(write_policy(medical_raw), tmp_path / "out", "--input", str(folder))
     assert_bad_input(result, tmp_path / "out", message)
 

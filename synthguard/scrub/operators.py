@@ -19,14 +19,18 @@ from faker import Faker
 
 from synthguard.policy import OperatorName
 from synthguard.scrub.dates import shift_date
+from synthguard.scrub.japanese_surrogates import CODE_KANJI, JAPANESE_KINDS, japanese_surrogate, match_width
 from synthguard.scrub.lexicons import first_names
+from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.recognizers.facility import SUFFIX as FACILITY_SUFFIX
+from synthguard.scrub.recognizers.ja_my_number import with_check_digit
 
+UNCOVERED = "UNSUPPORTED_LANGUAGE"  # scrubber.UNCOVERED: a text the policy's language pack does not cover
 KEY_ENV = "SYNTHGUARD_KEY"
 HASH_CHARS = 16
 CODE_ENTITIES = {"US_SSN", "MEDICAL_RECORD_NUMBER", "US_NPI", "HEALTH_PLAN_ID", "US_MBI",
                  "ACCESSION_NUMBER", "ZIP_CODE", "US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER",
-                 "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_ITIN", "PHONE_NUMBER"}
+                 "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_ITIN", "PHONE_NUMBER", "JP_MY_NUMBER"}
 
 
 MAX_REDRAWS = 20
@@ -61,6 +65,7 @@ class Operators:
                  default: OperatorName = "surrogate", max_shift_days: int = 365):
         self._key = key
         self._fake = Faker(locale)
+        self.japanese = locale.startswith("ja")
         self.choices = choices or {}
         self.default = default
         self.max_shift_days = max_shift_days
@@ -78,13 +83,15 @@ class Operators:
         return offset - span - 1 if offset <= span else offset - span
 
     def replace(self, entity: str, text: str, patient: str = "", avoid: frozenset[str] = frozenset()) -> str:
+        if entity == UNCOVERED:
+            return f"[{UNCOVERED}]"  # fail-closed, whatever the operators say: no rules ran on this text
         operator = self.choices.get(entity, self.default)
         if operator == "keep":
             return text
         if operator == "redact":
             return f"[{entity}]"
         if operator == "mask":
-            return re.sub(r"[A-Za-z0-9]", "*", text)
+            return re.sub(r"[^\W_]", "*", text)  # letters and digits of any script
         if operator == "hash":
             return self._digest(f"hash:{entity}", text.casefold()).hex()[:HASH_CHARS]
         return self.surrogate(entity, text, patient, avoid)
@@ -97,7 +104,7 @@ class Operators:
         real value back into the text, so such a draw is redrawn. Dates keep the patient's shift.
         """
         if entity == "DATE_TIME":
-            return shift_date(text, self.shift_days(patient))
+            return match_width(shift_date(text, self.shift_days(patient)), text)
         if entity == "AGE":
             return "90+"  # HIPAA Safe Harbor: ages over 89 fold into one category
         made = self._surrogate_once(entity, text, 0)
@@ -105,14 +112,20 @@ class Operators:
             if not _collides(made, avoid):
                 break
             made = self._surrogate_once(entity, text, redraw)
-        return made
+        return match_width(made, text)
 
     def _surrogate_once(self, entity: str, text: str, redraw: int) -> str:
         salt = f"#{redraw}" if redraw else ""  # redraw 0 is the release-consistent surrogate
+        if self.japanese and entity in JAPANESE_KINDS:
+            made = japanese_surrogate(entity, text, lambda value: self._seeded(entity + salt, value),
+                                      lambda value: self._shape(entity + salt, value))
+            if made:
+                return made
         if entity == "PERSON":
             return self._person(text, salt)
         if entity in CODE_ENTITIES:
-            return self._shape(entity + salt, text)
+            made = self._shape(entity + salt, text)
+            return with_check_digit(made) if entity == "JP_MY_NUMBER" else made
         fake = self._seeded(entity + salt, text)
         made = {
             "EMAIL_ADDRESS": fake.email, "URL": fake.url, "IP_ADDRESS": fake.ipv4,
@@ -146,8 +159,16 @@ class Operators:
         out = []
         for i, char in enumerate(text):
             if char.isdigit():
+                if self.japanese and entity == "PHONE_NUMBER" and nfkc(text[:i]).text in ("", "0", "09", "08", "07",
+                                                                                          "05"):
+                    # Japanese numbers start with 0 and mobiles with 0X0: the kind of line stays. A
+                    # landline keeps its first area digit (03 Tokyo, 06 Osaka: prefecture level or wider).
+                    out.append(char)
+                    continue
                 low = 2 if entity == "PHONE_NUMBER" and (i == 0 or not text[i - 1].isdigit()) else 0
                 out.append(str(rng.randint(low, 9)))
+            elif not char.isascii() and char.isalpha():
+                out.append(rng.choice(CODE_KANJI))  # a kanji in an insurance symbol (東1234)
             elif char.isalpha():
                 letter = rng.choice(string.ascii_uppercase)
                 out.append(letter if char.isupper() else letter.lower())

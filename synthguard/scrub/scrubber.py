@@ -15,7 +15,9 @@ from presidio_analyzer import RecognizerResult
 
 from synthguard.scrub.engine import build_analyzer, build_anonymizer
 from synthguard.scrub.guards import apply_guards
-from synthguard.scrub.operators import Operators
+from synthguard.scrub.languages import LANGUAGE_PACKS
+from synthguard.scrub.normalize import nfkc
+from synthguard.scrub.operators import UNCOVERED, Operators
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,35 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
 
     ``settings`` is the policy's scrub section; ``threshold`` and ``entities`` override it.
     """
+    pack = LANGUAGE_PACKS[settings.language]
     analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions))
-    batch = analyzer.nlp_engine.process_batch(texts, settings.language, batch_size=settings.batch_size)
+    normalized = [nfkc(t) for t in texts] if pack.normalize else None
+    seen = [n.text for n in normalized] if normalized else texts
+    batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
     entities = list(settings.entities) if entities is None else entities
     threshold = settings.min_score if threshold is None else threshold
     out = []
-    for text, artifacts in batch:
+    for i, (text, artifacts) in enumerate(batch):
         results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
-        out.append(resolve_overlaps(apply_guards(results, text)))
+        results = resolve_overlaps(apply_guards(results, text) if pack.guards else results)
+        if normalized:
+            results = [_moved(r, *normalized[i].span(r.start, r.end)) for r in results]
+        out.append(results)
     return out
+
+
+def _moved(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
+    """A result found in normalised text, placed on the original's offsets."""
+    return RecognizerResult(result.entity_type, start, end, result.score, result.analysis_explanation,
+                            result.recognition_metadata)
+
+
+
+
+def uncovered(text: str, language: str) -> bool:
+    """True when ``text`` is not in the pack's language: it must not be scrubbed with that language's rules."""
+    return not LANGUAGE_PACKS[language].covers(text)
 
 
 def real_values(text: str, found: list[RecognizerResult], min_chars: int = 4, words: bool = True) -> frozenset[str]:
@@ -92,7 +113,18 @@ class TextScrubber:
                                    settings.date_shift_days)
 
     def analyze(self, texts: list[str]) -> list[list[RecognizerResult]]:
-        return analyze_texts(texts, self.settings)
+        """Results per text; a text in a language the policy does not cover gets one result over all of it
+        (entity UNSUPPORTED_LANGUAGE), so it is reported in the findings and redacted whole."""
+        foreign = [i for i, t in enumerate(texts) if uncovered(t, self.settings.language)]
+        if not foreign:
+            return analyze_texts(texts, self.settings)
+        covered = [i for i in range(len(texts)) if i not in set(foreign)]
+        found = dict(zip(covered, analyze_texts([texts[i] for i in covered], self.settings), strict=True))
+        for i in foreign:
+            found[i] = [RecognizerResult(UNCOVERED, 0, len(texts[i]), 1.0, recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: "LanguageCoverage",
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: "language-coverage"})]
+        return [found[i] for i in range(len(texts))]
 
     def scrub(self, texts: list[str], patients: list[str] | None = None,
               avoid: list[frozenset[str]] | None = None) -> tuple[list[str], list[list[RecognizerResult]]]:

@@ -20,10 +20,11 @@ class LabelledPatternRecognizer(LocalRecognizer):
     ENTITY: ClassVar[str]
     PATTERNS: ClassVar[list[tuple[str, str, float]]]
     FLAGS: ClassVar[int] = re.IGNORECASE
+    LANGUAGE: ClassVar[str] = "en"  # the language pack that runs it (scrub/languages.py)
 
     def __init__(self):
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__,
-                         supported_language="en")
+                         supported_language=self.LANGUAGE)
         self._compiled = [(name, re.compile(rx, self.FLAGS), score) for name, rx, score in self.PATTERNS]
 
     def load(self) -> None:

@@ -1,0 +1,65 @@
+"""Surrogates for Japanese values from Faker's ja_JP locale, of the same kind and shape.
+
+A name stays a name in the same script (kanji for kanji, katakana for katakana), with
+the surname and given name split where the original splits them; an address keeps its
+levels (prefecture, municipality, town, block numbers); a facility keeps its kind
+(クリニック stays クリニック). Each part is seeded by the original part through the keyed
+HMAC, so 山田 maps to the same surname in 山田様 and in 山田 太郎.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from synthguard.scrub.recognizers.ja_address import PREFECTURES
+from synthguard.scrub.recognizers.ja_facility import SUFFIXES
+
+JAPANESE_KINDS = {"PERSON", "LOCATION", "STREET_ADDRESS", "HOSPITAL"}
+CODE_KANJI = "東西南北中央本新"
+KATAKANA = re.compile(r"^[\u30a1-\u30ff\uff66-\uff9f・\s]+$")
+SPLIT = re.compile(r"[\s\u3000・]+")
+JAPANESE = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff]")
+BLOCK = re.compile(r"[0-9０-９].*$")
+FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def match_width(made: str, like: str) -> str:
+    """Full-width digits when the original wrote them so (０９０ stays full-width)."""
+    if any("０" <= c <= "９" for c in like):
+        return made.translate(FULL_WIDTH_DIGITS)
+    return made
+
+
+def japanese_surrogate(entity: str, text: str, seeded: Callable, shape: Callable[[str], str]) -> str:
+    """``seeded(value)`` is a Faker seeded by ``value`` (keyed); ``shape(value)`` redraws digits."""
+    if not JAPANESE.search(text):
+        return ""  # not Japanese: the caller's English surrogate applies
+    if entity == "PERSON":
+        return _person(text, seeded)
+    if entity == "HOSPITAL":
+        suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if text.endswith(s)), "病院")
+        return seeded(text).last_name() + suffix
+    prefecture = next((p for p in PREFECTURES if text.startswith(p)), None)
+    fake = seeded(text)
+    made = (fake.prefecture() if prefecture else "") + fake.city()
+    block = BLOCK.search(text)
+    if entity == "STREET_ADDRESS" or block:
+        made += fake.town() + (shape(block.group()) if block else "")
+    return made
+
+
+def _person(text: str, seeded: Callable) -> str:
+    kana = bool(KATAKANA.match(text))
+    parts = [p for p in SPLIT.split(text) if p]
+    separator = next(iter(SPLIT.findall(text.strip())), "")
+    if len(parts) >= 2:  # surname, given name: each seeded by its own original
+        last = seeded(parts[0]).last_kana_name() if kana else seeded(parts[0]).last_name()
+        first = seeded(parts[1]).first_kana_name() if kana else seeded(parts[1]).first_name()
+        return f"{last}{separator}{first}"
+    fake = seeded(text)
+    if kana:
+        return fake.last_kana_name() + (fake.first_kana_name() if len(text) > 4 else "")
+    # Unsplit kanji: two or three characters are almost always a surname alone (山田様),
+    # four or more a full name (山田太郎).
+    return fake.last_name() + (fake.first_name() if len(text) >= 4 else "")
