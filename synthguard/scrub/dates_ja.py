@@ -2,7 +2,7 @@
 
 A shifted date is written the way the original was: era dates stay era dates in the era
 the new day falls in (平成31年4月30日 moved a week is 令和元年5月7日), letter
-abbreviations stay abbreviations, zero padding and separators are kept.
+abbreviations stay abbreviations (R1.5.7), zero padding and separators are kept.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def _rewrite(match: re.Match, days: int) -> str | None:
         return out + (f"{sep}{_number(moved.day, parts['d'])}" if has_day else "")
     if parts.get("era"):
         kanji, _, era_year = _era_of(moved)
-        out = f"{kanji}{'元' if era_year == 1 and parts['y'] == '元' else era_year}年"
+        out = f"{kanji}{'元' if era_year == 1 else era_year}年"  # year one of an era is written 元年
     elif parts.get("west") and parts.get("s"):
         sep = parts["s"]
         return f"{moved.year}{sep}{_number(moved.month, parts['m'])}{sep}{_number(moved.day, parts['d'])}"

@@ -22,6 +22,11 @@ SPLIT = re.compile(r"[\s\u3000・]+")
 JAPANESE = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff]")
 BLOCK = re.compile(r"[0-9０-９].*$")
 FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+# Faker's ja_JP lists hold 50 surnames and about 50 given names: a real patient's name is then often
+# drawn as a surrogate (and must be redrawn), and 20 redraws can run out. Names are composed from
+# kanji that Japanese surnames and given names are commonly written with instead: ~1,600 of each.
+SURNAME_KANJI = "山田中川木村本井藤野原小大高松林森池石上西東岡島谷沢宮平橋竹内佐清水長吉前後今土北"
+GIVEN_KANJI = "健太郎一美子花翔大輝真由恵和彦香奈直明智優陽悠結愛誠正博秀幸久雅浩春菜咲"
 
 
 def match_width(made: str, like: str) -> str:
@@ -49,17 +54,32 @@ def japanese_surrogate(entity: str, text: str, seeded: Callable, shape: Callable
     return made
 
 
+def _compose(fake, kanji: str) -> str:
+    return fake.random.choice(kanji) + fake.random.choice(kanji)
+
+
 def _person(text: str, seeded: Callable) -> str:
     kana = bool(KATAKANA.match(text))
     parts = [p for p in SPLIT.split(text) if p]
     separator = next(iter(SPLIT.findall(text.strip())), "")
     if len(parts) >= 2:  # surname, given name: each seeded by its own original
-        last = seeded(parts[0]).last_kana_name() if kana else seeded(parts[0]).last_name()
-        first = seeded(parts[1]).first_kana_name() if kana else seeded(parts[1]).first_name()
+        last = seeded(parts[0]).last_kana_name() if kana else _compose(seeded(parts[0]), SURNAME_KANJI)
+        first = seeded(parts[1]).first_kana_name() if kana else _compose(seeded(parts[1]), GIVEN_KANJI)
         return f"{last}{separator}{first}"
-    fake = seeded(text)
     if kana:
+        fake = seeded(text)
         return fake.last_kana_name() + (fake.first_kana_name() if len(text) > 4 else "")
-    # Unsplit kanji: two or three characters are almost always a surname alone (山田様),
-    # four or more a full name (山田太郎).
-    return fake.last_name() + (fake.first_name() if len(text) >= 4 else "")
+    # Unsplit kanji: a known two-character surname at the start splits it (山本零 is 山本 + 零), so
+    # that 山本 becomes the same surname here as in 山本様; otherwise two or three characters are
+    # taken for a surname alone and four or more for a full name.
+    surname = text[:2] if len(text) > 2 and text[:2] in _known_surnames() else text if len(text) < 4 else text[:2]
+    made = _compose(seeded(surname), SURNAME_KANJI)
+    if len(text) > len(surname):
+        made += _compose(seeded(text[len(surname):]), GIVEN_KANJI)[: max(1, min(2, len(text) - len(surname)))]
+    return made
+
+
+def _known_surnames() -> frozenset[str]:
+    from faker.providers.person.ja_JP import Provider
+
+    return frozenset(pair[0] for pair in Provider.last_name_pairs)

@@ -71,6 +71,9 @@ def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Calla
         "email": fake.email, "address": lambda: fake.address().replace("\n", ", "),
         "street": fake.street_address, "city": fake.city, "url": fake.url, "ip": fake.ipv4,
     }
+    strings = real.dropna().astype(str)
+    if kind == "name" and len(strings) and not strings.str.contains(r"\s").any():
+        return lambda: "".join(fake.name().split())  # 山田太郎, written without a space as the column does
     if kind in faker_kinds:
         return faker_kinds[kind]
     if kind in ("date_of_birth", "date"):
@@ -78,6 +81,8 @@ def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Calla
         return lambda: _date_between(rng, start, end)
     default = {"ssn": "###-##-####", "phone": "(###) ###-####", "zip": "#####"}.get(kind, "ID-######")
     template = column_template(real) or default
+    if kind == "phone" and len(strings) and strings.str.startswith("0").all():
+        template = "0" + template[1:]  # trunk prefix (Japan, UK): a phone without it is no phone there
     return lambda: _fill(template, rng)
 
 

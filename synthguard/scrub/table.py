@@ -26,7 +26,7 @@ KIND_ENTITY = {
     "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS",
 }
 
-TextBatcher = Callable[[list[str], list[str]], tuple[list[str], list[list[tuple]]]]
+TextBatcher = Callable[..., tuple[list[str], list[list[tuple]]]]  # (texts, patients, avoid)
 
 
 @dataclass
@@ -42,8 +42,8 @@ def local_batcher(policy: Policy, key: bytes) -> TextBatcher:
     """Scrub texts in this process; returns texts and (start, end, entity, score, recognizer) tuples."""
     scrubber = TextScrubber(policy.scrub, key)
 
-    def run(texts: list[str], patients: list[str]):
-        scrubbed, results = scrubber.scrub(texts, patients)
+    def run(texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset()):
+        scrubbed, results = scrubber.scrub(texts, patients, [avoid] * len(texts))
         return scrubbed, [[(r.start, r.end, r.entity_type, r.score, recognizer_of(r)) for r in rs]
                           for rs in results]
     return run
@@ -75,12 +75,15 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
     findings: list[dict] = []
     key_column = patient_key_column(policy, plan)
     patients = frame[key_column].astype(str).tolist() if key_column else [""] * len(frame)
+    # No surrogate, in a cell or a note, may be another row's real identifier: with a small name
+    # list (Faker's ja_JP has a few hundred names) a draw lands on a real patient's name otherwise.
+    real = _real_identifiers(frame, plan)
     for column in text_columns:
         if column in [i.column for i in plan.identifiers]:
             continue
         values = frame[column]
         present = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
-        texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present])
+        texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present], real)
         column_out = values.astype(object).copy()
         for i, text, spans in zip(present, texts, found, strict=True):
             column_out.iat[i] = text
@@ -95,18 +98,33 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
                                 1.0, f"column: {ident.reason}").to_dict()
                         for i, v in enumerate(frame[ident.column]) if pd.notna(v))
         if ident.action == "surrogate":
-            out[ident.column] = _surrogate_column(frame[ident.column], ident.kind, patients, operators, present)
+            out[ident.column] = _surrogate_column(frame[ident.column], ident.kind, patients, operators, present, real)
     findings.sort(key=lambda f: (f["row"], f["column"], f["start"]))
     return Scrubbed(out, findings, plan)
 
 
+def _real_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> frozenset[str]:
+    """Case-folded identifier values of this chunk (and the words of names), dates excepted: dates are
+    shifted per patient, and a shifted date may equal another real one by chance."""
+    values: set[str] = set()
+    for ident in plan.identifiers:
+        if ident.kind in ("date", "date_of_birth"):
+            continue
+        for value in frame[ident.column].dropna().astype(str):
+            folded = " ".join(value.casefold().split())
+            values.add(folded)
+            if ident.kind in ("name", "first_name", "last_name"):
+                values.update(folded.split())
+    return frozenset(values)
+
+
 def _surrogate_column(values: pd.Series, kind: str, patients: list[str], operators: Operators,
-                      present: pd.Series) -> pd.Series:
+                      present: pd.Series, avoid: frozenset[str] = frozenset()) -> pd.Series:
     entity = KIND_ENTITY.get(kind, "ID")
     if entity == "DATE_TIME" and pd.api.types.is_datetime64_any_dtype(values):
         shifts = pd.to_timedelta([operators.shift_days(p) for p in patients], unit="D")
         return values + shifts
-    made = [operators.surrogate(entity, str(v), p) if ok else v
+    made = [operators.surrogate(entity, str(v), p, avoid) if ok else v
             for v, p, ok in zip(values, patients, present, strict=True)]
     return pd.Series(made, index=values.index, dtype=object)
 

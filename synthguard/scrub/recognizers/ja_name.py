@@ -28,6 +28,11 @@ def _is_name(token) -> bool:
     return "人名" in token.tag_
 
 
+def _unknown_proper_noun(token) -> bool:
+    return (token.tag_ == "名詞-固有名詞-一般" and token.text not in ROLES and NAME_CHARS.match(token.text) is not None
+            and len(token.text) <= 6)
+
+
 @register
 class JpNameRecognizer(JapaneseRecognizer):
     ENTITY = "PERSON"
@@ -55,6 +60,8 @@ class JpNameRecognizer(JapaneseRecognizer):
         while j >= 0 and _is_name(doc[j]) and honorific - j <= 3:
             first = j
             j -= 1
+        if first is not None and j >= 0 and _unknown_proper_noun(doc[j]):
+            first = j  # スズキ ハナコ: Sudachi knows the given name, not the surname
         if first is not None:
             return doc[first].idx, doc[honorific - 1].idx + len(doc[honorific - 1].text), True
         # A name Sudachi does not know is tagged as a common or unknown noun: take one such
