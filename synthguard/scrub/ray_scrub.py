@@ -28,12 +28,12 @@ FINDINGS = "__synthguard_findings__"
 class ScrubActor:
     """Holds one Presidio engine; ``__call__`` scrubs a pandas batch tagged with ``ROW``."""
 
-    def __init__(self, policy_json: str, key: bytes, plan, columns: list[str]):
+    def __init__(self, policy_json: str, key: bytes, plan, columns: list[str], real: frozenset[str] | None = None):
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)  # one actor per CPU already
         self.policy = Policy.model_validate_json(policy_json)
-        self.plan, self.columns = plan, columns
+        self.plan, self.columns, self.real = plan, columns, real
         scrub = self.policy.scrub
         self.operators = Operators(key, scrub.locale, dict(scrub.operators), scrub.default_operator,
                                    scrub.date_shift_days)
@@ -42,10 +42,10 @@ class ScrubActor:
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
         if ROW not in batch:  # a user's Dataset (scrub_dataset): the scrubbed rows are the whole output
             return scrub_frame(batch.reset_index(drop=True), self.policy, self.plan, self.columns, self.operators,
-                               self.batcher, 0).data
+                               self.batcher, 0, self.real).data
         rows = batch[ROW].to_numpy()
         done = scrub_frame(batch.drop(columns=[ROW]).reset_index(drop=True), self.policy, self.plan, self.columns,
-                           self.operators, self.batcher, 0)
+                           self.operators, self.batcher, 0, self.real)
         per_row: list[list[dict]] = [[] for _ in range(len(batch))]
         for finding in done.findings:
             per_row[finding["row"]].append({**finding, "row": int(rows[finding["row"]])})
@@ -55,11 +55,12 @@ class ScrubActor:
         return out
 
 
-def _pool_kwargs(policy: Policy, plan, columns: list[str], key: bytes, upstream_tasks: bool = False) -> dict:
+def _pool_kwargs(policy: Policy, plan, columns: list[str], key: bytes, real: frozenset[str] | None,
+                 upstream_tasks: bool = False) -> dict:
     from synthguard.engines.ray_engine import actor_pool
 
     return {"fn_constructor_kwargs": {"policy_json": policy.model_dump_json(by_alias=True), "key": key,
-                                      "plan": plan, "columns": columns},
+                                      "plan": plan, "columns": columns, "real": real},
             "batch_size": None, "batch_format": "pandas", "compute": actor_pool(policy.ray, upstream_tasks),
             "num_cpus": policy.ray.cpus_per_actor}
 
@@ -69,21 +70,24 @@ def scrub_dataset(dataset, policy: Policy, text_columns: tuple[str, ...], key: b
     """A ``ray.data.Dataset`` scrubbed lazily on the actor pool (nothing runs until it is consumed).
 
     Columns are planned on the first ``plan_rows`` rows, as the file scrubber plans on its first chunk.
-    """
+    Surrogates avoid the real identifiers of those rows only: a lazy Dataset is not read twice, so on a
+    collision with a later row's value the output can differ from the file scrubber's."""
     from synthguard.errors import DataError
     from synthguard.scrub.columns import plan_columns
-    from synthguard.scrub.table import text_columns_of
+    from synthguard.scrub.table import real_identifiers, text_columns_of
 
     first = dataset.limit(plan_rows).to_pandas()
     if first.empty:
         raise DataError("input ray Dataset: no rows")
     plan = plan_columns(first, policy)
     columns = text_columns_of(plan, text_columns, first)
-    return dataset.map_batches(actor, **_pool_kwargs(policy, plan, columns, key, upstream_tasks=True))
+    real = real_identifiers(first, plan)
+    return dataset.map_batches(actor, **_pool_kwargs(policy, plan, columns, key, real, upstream_tasks=True))
 
 
 def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, columns: list[str], key: bytes,
-                        actor: type = ScrubActor) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
+                        actor: type = ScrubActor, real: frozenset[str] | None = None
+                        ) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
     """(scrubbed batch, its findings) in input order."""
     from synthguard.engines.ray_engine import start_ray
 
@@ -93,7 +97,7 @@ def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, co
     for chunk in chunks:
         refs.append(ray.put(chunk.assign(**{ROW: range(offset, offset + len(chunk))})))
         offset += len(chunk)
-    dataset = ray.data.from_pandas_refs(refs).map_batches(actor, **_pool_kwargs(policy, plan, columns, key))
+    dataset = ray.data.from_pandas_refs(refs).map_batches(actor, **_pool_kwargs(policy, plan, columns, key, real))
     for batch in dataset.iter_batches(batch_size=None, batch_format="pandas"):
         findings = [f for found in batch[FINDINGS] for f in json.loads(found)]
         yield batch.drop(columns=[ROW, FINDINGS]).reset_index(drop=True), findings

@@ -23,7 +23,7 @@ from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
 from synthguard.scrub.columns import plan_columns
 from synthguard.scrub.operators import Operators, release_key
-from synthguard.scrub.table import local_batcher, scrub_frame, text_columns_of
+from synthguard.scrub.table import local_batcher, real_identifiers, scrub_frame, text_columns_of
 
 CHUNK_ROWS = 5000
 PARALLEL_MIN_TEXTS = 400  # below this, starting workers costs more than it saves
@@ -128,11 +128,11 @@ def _staging(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def _local_chunks(chunks, policy, plan, columns, operators, batcher):
+def _local_chunks(chunks, policy, plan, columns, operators, batcher, real):
     offset = 0
     for chunk in chunks:
         with opaque_errors("scrubbing"):
-            done = scrub_frame(chunk, policy, plan, columns, operators, batcher, offset)
+            done = scrub_frame(chunk, policy, plan, columns, operators, batcher, offset, real)
         offset += len(chunk)
         yield done.data, done.findings
 
@@ -176,13 +176,17 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             columns = text_columns_of(plan, text_columns, first)
             counts["text_columns"] = columns
             counts["identifier_columns"] = [i.__dict__ for i in plan.identifiers]
+            # A first pass over the identifier columns: surrogates avoid every real identifier of the
+            # input, the same set in every chunk (and on every Ray actor).
+            real = frozenset().union(*(real_identifiers(chunk, plan)
+                                       for chunk in _read_parts(files, in_fmt, chunk_rows)))
             chunks = _read_parts(files, in_fmt, chunk_rows)
             if engine == "ray":
                 from synthguard.scrub.ray_scrub import ScrubActor, scrub_chunks_on_ray
 
-                done_chunks = scrub_chunks_on_ray(chunks, policy, plan, columns, key, ray_actor or ScrubActor)
+                done_chunks = scrub_chunks_on_ray(chunks, policy, plan, columns, key, ray_actor or ScrubActor, real)
             else:
-                done_chunks = _local_chunks(chunks, policy, plan, columns, operators, batcher)
+                done_chunks = _local_chunks(chunks, policy, plan, columns, operators, batcher, real)
             with opaque_errors(f"scrubbing ({engine} engine)"):
                 for data, found in done_chunks:
                     writer.write(data)

@@ -69,15 +69,20 @@ def patient_key_column(policy: Policy, plan: ColumnPlan) -> str | None:
 
 
 def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_columns: list[str],
-                operators: Operators, batcher: TextBatcher, row_offset: int = 0) -> Scrubbed:
-    """One chunk of a table: ``row`` in findings counts from ``row_offset``."""
+                operators: Operators, batcher: TextBatcher, row_offset: int = 0,
+                real: frozenset[str] | None = None) -> Scrubbed:
+    """One chunk of a table: ``row`` in findings counts from ``row_offset``.
+
+    ``real``: the whole input's identifier values (``real_identifiers``), so that a surrogate avoids the
+    same values in every chunk and the output does not depend on how the input was cut; default: this
+    chunk's own."""
     out = frame.copy()
     findings: list[dict] = []
     key_column = patient_key_column(policy, plan)
     patients = frame[key_column].astype(str).tolist() if key_column else [""] * len(frame)
     # No surrogate, in a cell or a note, may be another row's real identifier: with a small name
     # list (Faker's ja_JP has a few hundred names) a draw lands on a real patient's name otherwise.
-    real = _real_identifiers(frame, plan)
+    real = real_identifiers(frame, plan) if real is None else real
     for column in text_columns:
         if column in [i.column for i in plan.identifiers]:
             continue
@@ -103,7 +108,7 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
     return Scrubbed(out, findings, plan)
 
 
-def _real_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> frozenset[str]:
+def real_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> frozenset[str]:
     """Case-folded identifier values of this chunk (and the words of names), dates excepted: dates are
     shifted per patient, and a shifted date may equal another real one by chance."""
     values: set[str] = set()
