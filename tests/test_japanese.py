@@ -77,6 +77,8 @@ NEGATIVE = [
     "部屋番号 305、検体番号 123-4567。",
     "番号 1234 5678 9012 の伝票",  # 12 digits, wrong check digit, no My Number label
     "Cr 1.42mg/dL、eGFR 36、体重 58.4kg、HbA1c 8.2%。",
+    "カリフォルニア州の Labor Code によると、within 7 days に申請する。",  # GiNZA calls Latin runs people
+    "首都は東京です。真の意味を問う。",
 ]
 
 

@@ -134,3 +134,26 @@ def apply_guards(results: list[RecognizerResult], text: str) -> list[RecognizerR
         if result is not None:
             trimmed.append(result)
     return [r for r in trimmed if keep(r, text, caps)]
+
+
+JAPANESE_TEXT = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff]")
+GENERIC_PLACES = {"首都", "都内", "市内", "県内", "区内", "町内", "村内", "地元", "郊外", "都心", "市街",
+                  "近所", "自宅"}
+
+
+def apply_japanese_guards(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    """GiNZA's NER on Japanese text: it labels Latin-script runs (Labor Code, FIFA) and spans across a line
+    break as people, single characters too, and generic place words (首都, 市内) as cities; the Japanese
+    rules never produce those shapes."""
+    kept = []
+    for result in results:
+        recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+        value = text[result.start:result.end]
+        if recognizer == "SpacyRecognizer" and (not JAPANESE_TEXT.search(value) or "\n" in value
+                                                 or len(value.strip()) < 2 or value in GENERIC_PLACES):
+            continue
+        kept.append(result)
+    return kept
+
+
+GUARDS = {"english": apply_guards, "japanese": apply_japanese_guards}

@@ -30,7 +30,7 @@ class LanguagePack:
     normalize: bool  # NFKC for detection, findings mapped back to the original offsets
     covers: Callable[[str], bool]
     extra_entities: tuple[str, ...] = ()  # on top of the HIPAA defaults
-    guards: bool = True  # the English clinical false-positive guards (scrub/guards.py)
+    guards: str = "english"  # which false-positive guards run (scrub/guards.py GUARDS)
     labels_to_ignore: tuple[str, ...] = field(default=())
 
 
@@ -76,5 +76,5 @@ register_language(LanguagePack(
     # Sudachi's tokenizer sets the part-of-speech tags the name and facility rules read;
     # the dependency parser and the UD morphologizer are not needed.
     excluded_pipes=("parser", "morphologizer", "compound_splitter", "bunsetu_recognizer"),
-    normalize=True, covers=_has_japanese, extra_entities=("JP_MY_NUMBER",), guards=False,
+    normalize=True, covers=_has_japanese, extra_entities=("JP_MY_NUMBER",), guards="japanese",
 ))

@@ -14,7 +14,7 @@ from functools import partial
 from presidio_analyzer import RecognizerResult
 
 from synthguard.scrub.engine import build_analyzer, build_anonymizer
-from synthguard.scrub.guards import apply_guards
+from synthguard.scrub.guards import GUARDS
 from synthguard.scrub.languages import LANGUAGE_PACKS
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.operators import UNCOVERED, Operators
@@ -69,7 +69,7 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     for i, (text, artifacts) in enumerate(batch):
         results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
-        results = resolve_overlaps(apply_guards(results, text) if pack.guards else results)
+        results = resolve_overlaps(GUARDS[pack.guards](results, text))
         if normalized:
             results = [_moved(r, *normalized[i].span(r.start, r.end)) for r in results]
         out.append(results)
@@ -118,7 +118,8 @@ class TextScrubber:
         foreign = [i for i, t in enumerate(texts) if uncovered(t, self.settings.language)]
         if not foreign:
             return analyze_texts(texts, self.settings)
-        covered = [i for i in range(len(texts)) if i not in set(foreign)]
+        skipped = set(foreign)
+        covered = [i for i in range(len(texts)) if i not in skipped]
         found = dict(zip(covered, analyze_texts([texts[i] for i in covered], self.settings), strict=True))
         for i in foreign:
             found[i] = [RecognizerResult(UNCOVERED, 0, len(texts[i]), 1.0, recognition_metadata={
