@@ -10,7 +10,7 @@ ANON_VENV ?= .venv-anonymeter
 ANON_PY := $(ANON_VENV)/bin/python
 ANON_TESTS := tests/test_reidentification.py tests/test_gate.py
 
-.PHONY: install demo demo-instructions test test-core test-anonymeter lint clean
+.PHONY: install demo demo-instructions demo-ja test test-core test-anonymeter lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ demo: install
 
 demo-instructions: install
 	$(VENV)/bin/synthguard synth --policy policies/instruction-tuning.yaml --output out/instructions
+
+demo-ja: install
+	$(VENV)/bin/synthguard synth --policy policies/medical-ja.yaml --output out/medical-ja
 
 lint: install
 	$(VENV)/bin/ruff check synthguard tests examples benchmarks

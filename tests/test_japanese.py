@@ -179,3 +179,18 @@ def test_the_shipped_japanese_policy_scrubs_the_example_records(tmp_path, monkey
     written = out.read_text(encoding="utf-8") + findings.read_text(encoding="utf-8")
     for column in ("氏名", "電話番号", "住所"):
         assert not any(str(v) in written for v in real[column])
+
+
+def test_the_shipped_japanese_policy_releases_synthetic_patients(tmp_path):
+    from click.testing import CliRunner
+
+    from synthguard.cli import main
+
+    out = tmp_path / "release"
+    result = CliRunner().invoke(main, ["synth", "--policy", str(JA_POLICY), "--output", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    real, synthetic = pd.read_csv(JA_NOTES), pd.read_csv(out / "synthetic.csv")
+    assert len(synthetic) == len(real) and "看護記録" not in synthetic  # notes withheld: no generation configured
+    assert synthetic["氏名"].str.fullmatch(r"[\u4e00-\u9fff\u3005\u3041-\u309f]+").all()  # no space, as the input
+    assert synthetic["電話番号"].str.startswith("0").all()
+    assert not set(synthetic["氏名"]) & set(real["氏名"]) and not set(synthetic["電話番号"]) & set(real["電話番号"])
