@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -117,17 +116,17 @@ def _check_target(frame: pd.DataFrame, target: str | None) -> None:
         raise DataError(f"target column {target!r} has a single class; nothing to balance or learn")
 
 
-def _real_identifier_values(plan: ColumnPlan, frame: pd.DataFrame) -> frozenset[str]:
+def real_identifier_values(plan: ColumnPlan, frame: pd.DataFrame) -> frozenset[str]:
     return frozenset(comparable(v) for i in plan.identifiers for v in frame[i.column].dropna())
 
 
-def _unique_identifiers(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy):
+def unique_identifiers(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy):
     """(position, identifier) of the surrogate columns that must hold distinct values."""
     return [(i, ident) for i, ident in enumerate(plan.identifiers) if ident.action == "surrogate"
             and (ident.column == policy.data.primary_key or frame[ident.column].is_unique)]
 
 
-def _assemble(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, policy: Policy,
+def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, policy: Policy,
               seed: int, fixed: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Synthetic modelled columns plus fresh identifier surrogates, in the input's order.
 
@@ -135,8 +134,8 @@ def _assemble(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, po
     """
     out = synthetic.reset_index(drop=True).copy()
     fixed = fixed or {}
-    real_values = _real_identifier_values(plan, frame)
-    unique = {ident.column for _, ident in _unique_identifiers(plan, frame, policy)}
+    real_values = real_identifier_values(plan, frame)
+    unique = {ident.column for _, ident in unique_identifiers(plan, frame, policy)}
     for i, ident in enumerate(plan.identifiers):
         if ident.column in fixed:
             out[ident.column] = fixed[ident.column].to_numpy()
@@ -199,11 +198,13 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     cluster = None
     with opaque_errors(f"sampling {table.synthesizer}", GenerationError):
         if policy.engine == "ray":
-            cluster = _sample_on_ray(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan,
+            from synthguard.pipeline_ray import sample_for_release
+
+            cluster = sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan,
                                      frame, policy, surrogate_seed, progress)
             synthetic, released, filtered = cluster.synthetic_sample, cluster.released_sample, cluster.dropped
         else:
-            synthetic, filtered = _sample_filtered(draw, generaliser, rows, sample_seeds, suites,
+            synthetic, filtered = sample_filtered(draw, generaliser, rows, sample_seeds, suites,
                                                    lambda s: context_for(policy, train, holdout, s, sdtypes),
                                                    progress)
     timings["sample"] = time.perf_counter() - tick
@@ -211,7 +212,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     tick = time.perf_counter()
     if cluster is None:
         # Assembled before the gate so that the privacy suite scans what would be released.
-        released = _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
+        released = assemble_release(generaliser.restore_dtypes(synthetic), plan, frame, policy, surrogate_seed)
     timings["assemble"] = time.perf_counter() - tick
     tick = time.perf_counter()
     known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in DATE_KINDS
@@ -257,37 +258,6 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                    description=policy.description, report=report, formats=tuple(policy.release.formats))
 
 
-def _sample_on_ray(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan, frame, policy,
-                   surrogate_seed, progress):
-    from synthguard.pipeline_ray import sample_on_cluster
-    from synthguard.validators._distance import RecordEncoder, row_keys
-
-    real_values = _real_identifier_values(plan, frame)
-    unique_columns = {
-        ident.column: partial(_unique_surrogates, ident.kind, frame[ident.column], surrogate_seed + i,
-                              policy.scrub.locale, real_values)
-        for i, ident in _unique_identifiers(plan, frame, policy)}
-    encoder = RecordEncoder().fit(train, sdtypes)
-    return sample_on_cluster(
-        draw=draw, generaliser=generaliser, rows=rows, seed=sample_seeds[0], rounds=len(sample_seeds), suites=suites,
-        make_context=partial(_filter_context, policy, train, holdout, sdtypes), sample_filtered=_sample_filtered,
-        assemble=partial(_assemble_partition, generaliser, plan, frame, policy), unique_columns=unique_columns,
-        surrogate_seed=surrogate_seed, encoder=encoder, train_keys=row_keys(encoder.transform(train[list(sdtypes)])),
-        validate_rows=policy.validation.max_rows, policy=policy, progress=progress)
-
-
-def _unique_surrogates(kind, real, seed, locale, avoid, rows):
-    return surrogate_column(kind, real, rows, seed, locale, unique=True, avoid=avoid)
-
-
-def _filter_context(policy, train, holdout, sdtypes, synthetic):
-    return context_for(policy, train, holdout, synthetic, sdtypes)
-
-
-def _assemble_partition(generaliser, plan, frame, policy, synthetic, seed, fixed):
-    return _assemble(generaliser.restore_dtypes(synthetic), plan, frame, policy, seed, fixed)
-
-
 def class_counts(shares: dict[str, float], rows: int) -> dict[str, int]:
     """Rows per class, largest remainder first, summing to ``rows``."""
     exact = {label: share * rows for label, share in shares.items()}
@@ -318,7 +288,7 @@ def _drawer(generator, table, target: str | None, train: pd.DataFrame):
     return draw
 
 
-def _sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progress):
+def sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progress):
     """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times."""
     filtering = any(action == "filter" for _, action in suites)
     label = f"sampling {rows} rows" + (f", up to {len(seeds)} rounds of filtering" if filtering else "")

@@ -18,8 +18,12 @@ import pandas as pd
 
 from synthguard.engines import ray_table
 from synthguard.engines.ray_table import Partitions
+from synthguard.gate import context_for
 from synthguard.generators.partitions import partition_seeds
+from synthguard.pipeline import assemble_release, real_identifier_values, sample_filtered, unique_identifiers
 from synthguard.progress import Progress
+from synthguard.scrub.surrogates import surrogate_column
+from synthguard.validators._distance import RecordEncoder, row_keys
 
 
 @dataclass
@@ -65,3 +69,32 @@ def sample_on_cluster(*, draw, generaliser, rows, seed, rounds, suites, make_con
 def _split(values: pd.Series, sizes: list[int]) -> list[pd.Series]:
     bounds = np.cumsum([0, *sizes])
     return [values.iloc[a:b].reset_index(drop=True) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan, frame, policy,
+                       surrogate_seed, progress) -> ClusterSample:
+    """The ray engine's sample → filter → assemble, with the local engine's own steps run per partition."""
+    real_values = real_identifier_values(plan, frame)
+    unique_columns = {
+        ident.column: partial(_unique_surrogates, ident.kind, frame[ident.column], surrogate_seed + i,
+                              policy.scrub.locale, real_values)
+        for i, ident in unique_identifiers(plan, frame, policy)}
+    encoder = RecordEncoder().fit(train, sdtypes)
+    return sample_on_cluster(
+        draw=draw, generaliser=generaliser, rows=rows, seed=sample_seeds[0], rounds=len(sample_seeds), suites=suites,
+        make_context=partial(_filter_context, policy, train, holdout, sdtypes), sample_filtered=sample_filtered,
+        assemble=partial(_assemble_partition, generaliser, plan, frame, policy), unique_columns=unique_columns,
+        surrogate_seed=surrogate_seed, encoder=encoder, train_keys=row_keys(encoder.transform(train[list(sdtypes)])),
+        validate_rows=policy.validation.max_rows, policy=policy, progress=progress)
+
+
+def _unique_surrogates(kind, real, seed, locale, avoid, rows):
+    return surrogate_column(kind, real, rows, seed, locale, unique=True, avoid=avoid)
+
+
+def _filter_context(policy, train, holdout, sdtypes, synthetic):
+    return context_for(policy, train, holdout, synthetic, sdtypes)
+
+
+def _assemble_partition(generaliser, plan, frame, policy, synthetic, seed, fixed):
+    return assemble_release(generaliser.restore_dtypes(synthetic), plan, frame, policy, seed, fixed)

@@ -11,7 +11,7 @@ from synthguard.cli import main
 from synthguard.gate import build_suites, context_for
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS
-from synthguard.pipeline import _sample_filtered
+from synthguard.pipeline import sample_filtered
 from synthguard.policy import parse_policy
 from synthguard.progress import Progress
 from synthguard.validate import validate_tables
@@ -95,7 +95,7 @@ def test_filter_action_drops_copied_rows_and_samples_again(split):
     generator = ReplayingGenerator({}, [], sdtypes).fit(train, seed=0)
     generaliser = RareCategoryGeneraliser(5).fit(train, sdtypes)
     suites = build_suites(policy.validation)
-    synthetic, dropped = _sample_filtered(
+    synthetic, dropped = sample_filtered(
         generator.sample, generaliser, 200, list(range(11, 23)), suites,
         lambda s: context_for(policy, train, holdout, s, sdtypes), Progress())
     assert dropped >= 100 and len(synthetic) == 200
