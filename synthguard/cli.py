@@ -136,6 +136,11 @@ def scrub(input_path, output_path, policy_path, text_columns, findings_path, wor
     identifiers = ", ".join(f"{i['column']} ({i['action']})" for i in counts["identifier_columns"]) or "none"
     click.echo(f"scrubbed {counts['rows']} rows: {counts['findings']} findings; text columns: "
                f"{', '.join(counts['text_columns']) or 'none'}; identifier columns: {identifiers}", err=True)
+    if counts["uncovered_language"]:
+        language = loaded.scrub.language if loaded else "en"
+        click.echo(f"warning: {counts['uncovered_language']} texts are not in the policy's language ({language}) "
+                   "and were replaced whole by [UNSUPPORTED_LANGUAGE]; set scrub.language (configured packs: en, ja)",
+                   err=True)
     click.echo(f"wrote {output_path}")
 
 

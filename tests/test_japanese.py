@@ -194,3 +194,19 @@ def test_the_shipped_japanese_policy_releases_synthetic_patients(tmp_path):
     assert synthetic["氏名"].str.fullmatch(r"[\u4e00-\u9fff\u3005\u3041-\u309f]+").all()  # no space, as the input
     assert synthetic["電話番号"].str.startswith("0").all()
     assert not set(synthetic["氏名"]) & set(real["氏名"]) and not set(synthetic["電話番号"]) & set(real["電話番号"])
+
+
+def test_japanese_records_under_the_english_default_are_reported_not_scrubbed_as_english(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from synthguard.cli import main
+
+    monkeypatch.setenv("SYNTHGUARD_KEY", "ja-example-key")
+    out, findings = tmp_path / "scrubbed.csv", tmp_path / "findings.jsonl"
+    result = CliRunner().invoke(main, ["scrub", str(JA_NOTES), "--output", str(out), "--findings", str(findings),
+                                       "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "warning: 240 texts are not in the policy's language (en)" in result.output
+    assert (pd.read_csv(out)["看護記録"] == "[UNSUPPORTED_LANGUAGE]").all()
+    real = pd.read_csv(JA_NOTES)
+    assert not any(str(v) in out.read_text(encoding="utf-8") for v in real["氏名"])

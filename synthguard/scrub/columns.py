@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from synthguard.policy import Policy
@@ -45,6 +46,7 @@ ENTITY_KINDS = {
 NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP", "AGE"}
 TEXT_MIN_CHARS = 40
 TEXT_MIN_WORDS = 6
+CJK = r"[\u3041-\u30ff\u4e00-\u9fff]"
 UNIQUE_SHARE = 0.9
 CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL"}
 REPEATED_PLACE_SHARE = 0.5
@@ -89,8 +91,9 @@ def kind_from_name(column: str) -> str | None:
 def _is_text(values: pd.Series) -> bool:
     if values.empty:
         return False
-    return (values.str.len().mean() >= TEXT_MIN_CHARS
-            and values.str.split().str.len().mean() >= TEXT_MIN_WORDS)
+    # Japanese and Chinese put no spaces between words: about two characters make a word.
+    words = np.maximum(values.str.split().str.len(), values.str.count(CJK) / 2)
+    return values.str.len().mean() >= TEXT_MIN_CHARS and words.mean() >= TEXT_MIN_WORDS
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
 from synthguard.scrub.columns import plan_columns
-from synthguard.scrub.operators import Operators, release_key
+from synthguard.scrub.operators import UNCOVERED, Operators, release_key
 from synthguard.scrub.table import local_batcher, real_identifiers, scrub_frame, text_columns_of
 
 CHUNK_ROWS = 5000
@@ -164,7 +164,7 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
     staged_out = _staging(output)
     staged_findings = _staging(Path(findings_path)) if findings_path else None
     writer = _Writer(staged_out, out_fmt)
-    counts = {"rows": 0, "findings": 0, "text_columns": [], "identifier_columns": []}
+    counts = {"rows": 0, "findings": 0, "text_columns": [], "identifier_columns": [], "uncovered_language": 0}
     findings_handle = None
     try:
         with progress.step(f"scrubbing {source.name}") as advance:
@@ -194,6 +194,7 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
                         findings_handle.writelines(json.dumps(f) + "\n" for f in found)
                     counts["rows"] += len(data)
                     counts["findings"] += len(found)
+                    counts["uncovered_language"] += sum(f["entity_type"] == UNCOVERED for f in found)
                     advance(len(data))
             if findings_handle:
                 findings_handle.close()
