@@ -1,6 +1,6 @@
 """Scrubbing throughput: synthguard vs plain Presidio vs bare spaCy, same notes, same run.
 
-    python benchmarks/scrub_throughput.py [--docs 2000] [--workers 2]
+    python benchmarks/scrub_throughput.py [--docs 2000] [--workers 2] [--language ja]
 
 - plain Presidio: ``AnalyzerEngine.analyze`` one document at a time, Presidio's default
   recognizers on the same spaCy model (detection only, nothing replaced);
@@ -8,7 +8,9 @@
   synthguard keeps (no parser), no recognizers;
 - synthguard: ``scrub_file`` on a CSV of the notes, detection *and* replacement, with
   one Presidio engine per worker process, and in one process.
-The notes are the fixture notes (tests/data), repeated to --docs documents.
+The notes are the fixture notes (tests/data), repeated to --docs documents. With
+``--language ja``: the Japanese fixture records, GiNZA (``ja_ginza``) in place of spaCy's English
+model, and Presidio on GiNZA as shipped.
 """
 
 from __future__ import annotations
@@ -25,39 +27,54 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_notes(count: int) -> list[str]:
+FIXTURES = {"en": ("clinical_notes.txt", "clinical_notes_heldout.txt"),
+            "ja": ("clinical_notes_ja.txt", "clinical_notes_ja_heldout.txt")}
+MODELS = {"en": "en_core_web_sm", "ja": "ja_ginza"}
+
+
+def load_notes(count: int, language: str = "en") -> list[str]:
     from synthguard.scrub.evaluation import parse_annotated
 
     notes = []
-    for name in ("clinical_notes.txt", "clinical_notes_heldout.txt"):
+    for name in FIXTURES[language]:
         notes += [text for text, _ in parse_annotated((ROOT / "tests" / "data" / name).read_text())]
     return [notes[i % len(notes)] for i in range(count)]
 
 
-def plain_presidio(notes: list[str]) -> float:
+def plain_presidio(notes: list[str], language: str = "en") -> float:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     from synthguard.scrub.engine import _quiet, ner_configuration, resolve_spacy_model
 
     _quiet()
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy", "ner_model_configuration": ner_configuration("en"),
-        "models": [{"lang_code": "en", "model_name": resolve_spacy_model("en_core_web_sm")}]})
-    engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
-    engine.analyze(notes[0], language="en")  # warm-up
+    if language == "en":
+        provider = NlpEngineProvider(nlp_configuration={
+            "nlp_engine_name": "spacy", "ner_model_configuration": ner_configuration("en"),
+            "models": [{"lang_code": "en", "model_name": resolve_spacy_model("en_core_web_sm")}]})
+        engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    else:  # as shipped: Presidio's own NER settings and predefined recognizers for the language
+        from presidio_analyzer import RecognizerRegistry
+
+        registry = RecognizerRegistry(supported_languages=[language])
+        registry.load_predefined_recognizers(languages=[language])
+        provider = NlpEngineProvider(nlp_configuration={
+            "nlp_engine_name": "spacy", "models": [{"lang_code": language, "model_name": MODELS[language]}]})
+        engine = AnalyzerEngine(nlp_engine=provider.create_engine(), registry=registry,
+                                supported_languages=[language])
+    engine.analyze(notes[0], language=language)  # warm-up
     start = time.perf_counter()
     for note in notes:
-        engine.analyze(note, language="en")
+        engine.analyze(note, language=language)
     return time.perf_counter() - start
 
 
-def bare_spacy(notes: list[str], exclude: list[str]) -> float:
+def bare_spacy(notes: list[str], exclude: list[str], language: str = "en") -> float:
     import spacy
 
     from synthguard.scrub.engine import resolve_spacy_model
 
-    nlp = spacy.load(resolve_spacy_model("en_core_web_sm"), exclude=exclude)
+    nlp = spacy.load(resolve_spacy_model(MODELS[language], language), exclude=exclude)
     list(nlp.pipe(notes[:10]))
     start = time.perf_counter()
     for _ in nlp.pipe(notes, batch_size=64):
@@ -65,11 +82,11 @@ def bare_spacy(notes: list[str], exclude: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def synthguard_scrub(notes: list[str], workers: int) -> float:
+def synthguard_scrub(notes: list[str], workers: int, language: str = "en") -> float:
     from synthguard.policy import parse_policy
     from synthguard.scrub.stream import scrub_file
 
-    policy = parse_policy({"name": "bench", "data": {"columns": {"note": "text"}}})
+    policy = parse_policy({"name": "bench", "data": {"columns": {"note": "text"}}, "scrub": {"language": language}})
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "notes.csv"
         pd.DataFrame({"note": notes}).to_csv(source, index=False)
@@ -83,17 +100,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--language", choices=sorted(MODELS), default="en")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     os.environ.setdefault("SYNTHGUARD_KEY", "benchmark")
-    notes = load_notes(args.docs)
+    language = args.language
+    notes = load_notes(args.docs, language)
     chars = sum(map(len, notes))
+    from synthguard.scrub.languages import LANGUAGE_PACKS
+
+    kept_pipes = list(LANGUAGE_PACKS[language].excluded_pipes) if language != "en" else ["parser"]
     rows = [
-        ("bare spaCy nlp.pipe, full model", bare_spacy(notes, [])),
-        ("bare spaCy nlp.pipe, no parser", bare_spacy(notes, ["parser"])),
-        ("plain Presidio analyze per doc", plain_presidio(notes)),
-        ("synthguard scrub, 1 process", synthguard_scrub(notes, 1)),
-        (f"synthguard scrub, {args.workers} workers", synthguard_scrub(notes, args.workers)),
+        ("bare spaCy nlp.pipe, full model", bare_spacy(notes, [], language)),
+        ("bare spaCy nlp.pipe, no parser", bare_spacy(notes, kept_pipes, language)),
+        ("plain Presidio analyze per doc", plain_presidio(notes, language)),
+        ("synthguard scrub, 1 process", synthguard_scrub(notes, 1, language)),
+        (f"synthguard scrub, {args.workers} workers", synthguard_scrub(notes, args.workers, language)),
     ]
     base = dict(rows)
     print(f"{len(notes)} notes, {chars} chars, {os.cpu_count()} cores")
