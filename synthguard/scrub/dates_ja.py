@@ -64,7 +64,6 @@ def _rewrite(match: re.Match, days: int) -> str | None:
         moved = date(year, month, day) + timedelta(days=days)
     except ValueError:
         return None
-    text = match.group(0)
     has_month, has_day = parts["m"] is not None, parts["d"] is not None
     if parts.get("letter"):
         _, letter, era_year = _era_of(moved)
@@ -86,4 +85,4 @@ def _rewrite(match: re.Match, days: int) -> str | None:
         out += f"{_number(moved.month, parts['m'])}月"
     if has_day:
         out += f"{_number(moved.day, parts['d'])}日"
-    return out if text else None
+    return out
