@@ -59,7 +59,7 @@ def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.Dat
     return frame
 
 
-def _seeds(seed: int, count: int) -> list[int]:
+def derived_seeds(seed: int, count: int) -> list[int]:
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
 
 
@@ -154,7 +154,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     table = policy.generate.table
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    split_seed, fit_seed, surrogate_seed, *sample_seeds = _seeds(
+    split_seed, fit_seed, surrogate_seed, *sample_seeds = derived_seeds(
         table.seed, 3 + policy.validation.max_filter_rounds + 1)
 
     frame = read_input(data, policy)
@@ -217,7 +217,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     tick = time.perf_counter()
     known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in DATE_KINDS
                       for v in frame[i.column].dropna() if len(str(v)) >= 4)
-    generated = generate_text_columns(frame, plan.text, policy, _seeds(table.seed + 1, 1)[0], progress, known)
+    generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known)
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)

@@ -36,6 +36,12 @@ def start_ray():
     return ray
 
 
+def pool_size(settings) -> int:
+    """Actors in a pool: the policy's ``ray.actors``, else as many as the cluster's CPUs allow."""
+    cpus = start_ray().cluster_resources().get("CPU", 1)
+    return settings.actors or max(1, int(cpus // settings.cpus_per_actor))
+
+
 def actor_pool(settings, upstream_tasks: bool = False):
     """Ray Data's actor-pool strategy for the policy's ``ray`` section.
 
@@ -45,7 +51,7 @@ def actor_pool(settings, upstream_tasks: bool = False):
     grows from one actor instead.
     """
     ray = start_ray()
-    size = settings.actors or max(1, int(ray.cluster_resources().get("CPU", 1) // settings.cpus_per_actor))
+    size = pool_size(settings)
     if upstream_tasks and size > 1:
         return ray.data.ActorPoolStrategy(min_size=1, max_size=size)
     return ray.data.ActorPoolStrategy(size=size)

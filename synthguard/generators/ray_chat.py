@@ -40,13 +40,12 @@ class RayChat(ChatModel):
     """The same interface as a local chat model; the work spread over an actor pool."""
 
     def __init__(self, settings: LLMSettings, ray_settings, actor: type = ChatActor):
-        from synthguard.engines.ray_engine import start_ray
+        from synthguard.engines.ray_engine import pool_size, start_ray
 
         super().__init__(settings)
         self.name = settings.backend
         ray = start_ray()
-        actors = ray_settings.llm_actors or ray_settings.actors or max(
-            1, int(ray.cluster_resources().get("CPU", 1) // ray_settings.cpus_per_actor))
+        actors = ray_settings.llm_actors or pool_size(ray_settings)
         remote = ray.remote(num_cpus=ray_settings.cpus_per_actor, num_gpus=ray_settings.gpus_per_actor,
                             max_restarts=-1, max_task_retries=-1)(actor)
         payload = settings.model_dump_json()

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synthguard.policy import Policy
+from synthguard.scrub.languages import JAPANESE_TEXT
 
 # (pattern on the normalised column name, surrogate kind). First match wins.
 NAME_HINTS: list[tuple[str, str]] = [
@@ -46,7 +47,6 @@ ENTITY_KINDS = {
 NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP", "AGE"}
 TEXT_MIN_CHARS = 40
 TEXT_MIN_WORDS = 6
-CJK = r"[\u3041-\u30ff\u4e00-\u9fff]"
 UNIQUE_SHARE = 0.9
 CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL"}
 REPEATED_PLACE_SHARE = 0.5
@@ -92,7 +92,7 @@ def _is_text(values: pd.Series) -> bool:
     if values.empty:
         return False
     # Japanese and Chinese put no spaces between words: about two characters make a word.
-    words = np.maximum(values.str.split().str.len(), values.str.count(CJK) / 2)
+    words = np.maximum(values.str.split().str.len(), values.str.count(JAPANESE_TEXT.pattern) / 2)
     return values.str.len().mean() >= TEXT_MIN_CHARS and words.mean() >= TEXT_MIN_WORDS
 
 

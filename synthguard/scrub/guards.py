@@ -11,6 +11,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
+from synthguard.scrub.languages import JAPANESE_TEXT
 from synthguard.scrub.lexicons import is_common_word, is_frequent_word, is_name_word, us_cities
 
 CONFIRMED = 0.9
@@ -136,7 +137,6 @@ def apply_guards(results: list[RecognizerResult], text: str) -> list[RecognizerR
     return [r for r in trimmed if keep(r, text, caps)]
 
 
-JAPANESE_TEXT = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff]")
 GENERIC_PLACES = {"首都", "都内", "市内", "県内", "区内", "町内", "村内", "地元", "郊外", "都心", "市街",
                   "近所", "自宅"}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from synthguard.scrub.languages import JAPANESE_TEXT
 from synthguard.scrub.recognizers.ja_address import PREFECTURES
 from synthguard.scrub.recognizers.ja_facility import SUFFIXES
 
@@ -19,7 +20,6 @@ JAPANESE_KINDS = {"PERSON", "LOCATION", "STREET_ADDRESS", "HOSPITAL"}
 CODE_KANJI = "東西南北中央本新"
 KATAKANA = re.compile(r"^[\u30a1-\u30ff\uff66-\uff9f・\s]+$")
 SPLIT = re.compile(r"[\s\u3000・]+")
-JAPANESE = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff]")
 BLOCK = re.compile(r"[0-9０-９].*$")
 FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 # Faker's ja_JP lists hold 50 surnames and about 50 given names: a real patient's name is then often
@@ -38,7 +38,7 @@ def match_width(made: str, like: str) -> str:
 
 def japanese_surrogate(entity: str, text: str, seeded: Callable, shape: Callable[[str], str]) -> str:
     """``seeded(value)`` is a Faker seeded by ``value`` (keyed); ``shape(value)`` redraws digits."""
-    if not JAPANESE.search(text):
+    if not JAPANESE_TEXT.search(text):
         return ""  # not Japanese: the caller's English surrogate applies
     if entity == "PERSON":
         return _person(text, seeded)

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 LATIN = re.compile(r"[A-Za-z]")
-JAPANESE = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff\u3005\uff66-\uff9d]")
+KANA_KANJI = "\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff"  # hiragana, katakana, CJK ideographs
+JAPANESE_TEXT = re.compile(f"[{KANA_KANJI}]")
+JAPANESE = re.compile(f"[{KANA_KANJI}\u3005\uff66-\uff9d]")  # with 々 and half-width katakana
 MIN_LETTERS = 12  # shorter texts (codes, names, a word) are judged covered
 
 
@@ -34,14 +36,20 @@ class LanguagePack:
     labels_to_ignore: tuple[str, ...] = field(default=())
 
 
-def _mostly_latin(text: str) -> bool:
+def _japanese_share(text: str) -> float | None:
+    """Share of Japanese among the text's letters; None when it has too few letters to tell."""
     latin, japanese = len(LATIN.findall(text)), len(JAPANESE.findall(text))
-    return latin + japanese < MIN_LETTERS or japanese <= 0.2 * (latin + japanese)
+    return None if latin + japanese < MIN_LETTERS else japanese / (latin + japanese)
+
+
+def _mostly_latin(text: str) -> bool:
+    share = _japanese_share(text)
+    return share is None or share <= 0.2
 
 
 def _has_japanese(text: str) -> bool:
-    latin, japanese = len(LATIN.findall(text)), len(JAPANESE.findall(text))
-    return latin + japanese < MIN_LETTERS or japanese >= 0.2 * (latin + japanese)
+    share = _japanese_share(text)
+    return share is None or share >= 0.2
 
 
 LANGUAGE_PACKS: dict[str, LanguagePack] = {}

@@ -17,6 +17,7 @@ from synthguard.policy import Policy
 from synthguard.scrub.columns import ColumnPlan, plan_columns
 from synthguard.scrub.operators import Operators, release_key
 from synthguard.scrub.scrubber import Finding, TextScrubber, recognizer_of
+from synthguard.scrub.surrogates import comparable
 
 # Column kind (policy / detection) -> the entity its surrogate is made as.
 KIND_ENTITY = {
@@ -115,8 +116,8 @@ def real_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> frozenset[str]:
     for ident in plan.identifiers:
         if ident.kind in ("date", "date_of_birth"):
             continue
-        for value in frame[ident.column].dropna().astype(str):
-            folded = " ".join(value.casefold().split())
+        for value in frame[ident.column].dropna():
+            folded = comparable(value)
             values.add(folded)
             if ident.kind in ("name", "first_name", "last_name"):
                 values.update(folded.split())
