@@ -76,7 +76,8 @@ register_language(LanguagePack(
 ))
 
 register_language(LanguagePack(
-    code="ja", spacy_model="ja_ginza", install_hint="pip install 'synthguard[ja]', which brings ja-ginza", locale="ja_JP",
+    code="ja", spacy_model="ja_ginza", install_hint="pip install 'synthguard[ja]', which brings ja-ginza",
+    locale="ja_JP",
     # GiNZA labels with Sekine's extended named-entity hierarchy. Only people and
     # municipalities are taken from it: its Date, Age and Phone_Number labels fire on
     # vitals (血圧120/80 as a Date) and are covered by the Japanese rules instead.
