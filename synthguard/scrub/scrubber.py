@@ -42,6 +42,9 @@ def recognizer_of(result: RecognizerResult) -> str:
     return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")
 
 
+BARE_YEAR = re.compile(r"^'?(?:\d{2}|1[89]\d{2}|20\d{2})$")
+
+
 def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
     """Keep the strongest of overlapping spans (score, then length, then position), in text order."""
     chosen: list[RecognizerResult] = []
@@ -69,7 +72,10 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     for i, (text, artifacts) in enumerate(batch):
         results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
-        results = resolve_overlaps(GUARDS[pack.guards](results, text))
+        results = GUARDS[pack.guards](results, text)
+        if settings.keep_years:
+            results = [r for r in results if not (r.entity_type == "DATE_TIME" and BARE_YEAR.match(text[r.start:r.end]))]
+        results = resolve_overlaps(results)
         if normalized:
             results = [_moved(r, *normalized[i].span(r.start, r.end)) for r in results]
         out.append(results)

@@ -12,13 +12,20 @@ STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI 
           "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
 
 
+CLINICAL_SUFFIXES = {"Run", "Runs", "Point", "Points", "Pass", "Ct", "Station", "Crossing", "Loop", "Trace",
+                     "Track", "Spur", "Flat", "Flats", "Vista", "Rest", "Walk", "Walks", "Trail", "Rapid", "Rapids",
+                     "Ridge", "Fall", "Falls", "Field", "Fields", "Course", "Plain", "Plains", "Shore", "Shores"}
+
+
 @lru_cache(maxsize=1)
 def street_suffixes() -> str:
     # Faker's en_US street suffixes are a fuller list than a hand-written one.
     from faker.providers.address.en_US import Provider
 
-    words = {s for s in Provider.street_suffixes} | {"St", "Ave", "Rd", "Dr", "Ln", "Blvd", "Ct", "Hwy",
-                                                     "Pkwy", "Apt", "Suite"}
+    # Less the suffixes that are clinical words far more often: 14 BEAT RUN, 40 POINTS, 1 TO ST (sinus
+    # tachycardia), 2 MEDIASTINAL CT.
+    words = ({s for s in Provider.street_suffixes} | {"St", "Ave", "Rd", "Dr", "Ln", "Blvd", "Hwy", "Pkwy", "Apt",
+                                                      "Suite"}) - CLINICAL_SUFFIXES
     # Case-sensitive on purpose ("a fall at home" is not "12 Fall St"): Title and UPPER forms.
     forms = {w.capitalize() for w in words} | {w.upper() for w in words}
     return "|".join(sorted(map(re.escape, forms), key=lambda w: (-len(w), w)))
@@ -40,7 +47,16 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         # Above the city (0.85) and ZIP (0.8) it contains, so the whole address is replaced as one.
-        return [self.result(*m.span("value"), 0.87, "street address") for m in self._regex.finditer(text)]
+        return [self.result(*m.span("value"), 0.87, "street address") for m in self._regex.finditer(text)
+                if not self._clinical(m.group("value"))]
+
+    @staticmethod
+    def _clinical(value: str) -> bool:
+        """1 TO ST-SR, 4 EXTREMITIES SPONTANEOUSLY. HEAD CT: a count then clinical words, not a street."""
+        from synthguard.scrub.lexicons import is_common_word
+
+        words = re.findall(r"[A-Za-z][A-Za-z'-]*", value.split(",")[0])[:-1]
+        return any(is_common_word(w) for w in words if len(w) > 1)
 
 
 @register

@@ -12,8 +12,9 @@ DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:ST|ND|RD|TH)?"
 NUM_MONTH = r"(?:0?[1-9]|1[0-2])"
 NUM_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 YEAR = r"(?:19\d{2}|20\d{2})"
-NO_NUMBER_BEFORE = r"(?<![\d/.:-])"
-NO_NUMBER_AFTER = r"(?![\d/:]|\.\d)"
+NO_NUMBER_BEFORE = r"(?<![\d/:-])(?<!\d\.)"  # "Quartermain.8/31" is a date; "7.8/31" is not
+NO_NUMBER_AFTER = r"(?![\d/]|[.:]\d)"
+TWO_DIGIT_YEAR = r"(?:3[2-9]|[4-9]\d|0\d)"  # a month then 32..99 or 0x cannot be a day: 12/93, 8/87, 4/05
 
 
 @register
@@ -23,12 +24,15 @@ class ClinicalDateRecognizer(LabelledPatternRecognizer):
         ("m/d/y", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}[/-]{NUM_DAY}[/-](?:\d{{4}}|\d{{2}})){NO_NUMBER_AFTER}",
          0.85),
         ("m/yyyy", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{YEAR}){NO_NUMBER_AFTER}", 0.8),
-        ("m/d", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{NUM_DAY}){NO_NUMBER_AFTER}", 0.6),
+        # Above spaCy's 0.72, or Presidio folds the date into spaCy's longer "4/13 0446", which the guards drop.
+        ("m/d", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{NUM_DAY}){NO_NUMBER_AFTER}", 0.74),
+        ("m/yy", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{TWO_DIGIT_YEAR}){NO_NUMBER_AFTER}", 0.74),
+        ("the nth", rf"\b(?:THE|ON)\s+(?P<value>(?:0?[1-9]|[12]\d|3[01])(?:ST|ND|RD|TH))\b", 0.74),
         ("iso", rf"{NO_NUMBER_BEFORE}(?P<value>{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])){NO_NUMBER_AFTER}",
          0.9),
         ("month day year", rf"\b(?P<value>{MONTH}\s+{DAY}(?:,?\s+{YEAR})?)\b", 0.8),
         ("day month year", rf"\b(?P<value>{DAY}\s+(?:OF\s+)?{MONTH}(?:,?\s+{YEAR})?)(?![A-Z])", 0.8),
         ("d-mon-y", rf"\b(?P<value>{NUM_DAY}-{MONTH}(?:-(?:\d{{4}}|\d{{2}}))?)(?![A-Z])", 0.85),
         ("month year", rf"\b(?P<value>{MONTH}\s+{YEAR})\b", 0.75),
-        ("'yy", r"(?<![\dA-Z])(?P<value>'\d{2})\b", 0.6),
+        ("'yy", r"(?<![\dA-Z])'(?P<value>\d{2})\b", 0.74),
     ]

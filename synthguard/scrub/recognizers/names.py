@@ -1,9 +1,10 @@
-"""Names that spaCy's NER misses: after titles and relations, and first-last pairs from lexicons.
+"""Names found from a cue before them: titles, staff roles, relations and contact verbs.
 
-In ALL-CAPS nursing notes the small English model sees no capitalisation cue, so names
-are found from their context (DR. SMITH, DAUGHTER MARY) or from Faker's name lists when
-a known first name is followed by a known last name. A lone lexicon word is never
-enough: MAY, WILL and GRANT are words before they are names.
+Real nursing notes write names in any case (``dr rafferty``, ``DR.DISANGRO``, ``dtr suzette``),
+so nothing here depends on capitals: a cue plus a word that can be a name (``is_name_like``:
+census names, or words no English dictionary knows) is the evidence. A lone lexicon word is
+never enough without a cue (MAY, WILL and GRANT are words before they are names); first-last
+pairs need both halves in the census lists.
 """
 
 from __future__ import annotations
@@ -15,94 +16,136 @@ from synthguard.scrub.lexicons import (
     ROLES,
     TITLES,
     bare,
-    first_names,
-    is_common_word,
-    is_frequent_word,
-    is_name_word,
-    last_names,
+    census_first_names,
+    is_first_name,
+    is_name_like,
+    stop_words,
 )
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 
 POSSESSIVE = re.compile(r"'S$", re.IGNORECASE)
-SEPARATOR = re.compile(r"^(?:\.?\s+|\s*,\s*|\s*\(\s*|\s*:\s*|\.)$")
-RARE_ZIPF = 3.3  # rarer than this in English and capitalised after a cue: a name (PRIYA, WOJCIK)
+# What may stand between a cue and the name, by the cue's kind: "DR. X", "DR.X", "NP: WOLFE",
+# "WIFE, ROSE", "SON: JIM", "HCP (MARY", "daughter is marcela", "PER JIM".
+CUE_GAPS = {
+    "title": re.compile(r"^(?:\.?[ \t]*|[ \t]*:[ \t]*)$"),
+    "staff": re.compile(r"^(?:[ \t]+|[ \t]*:[ \t]*)$"),
+    "relation": re.compile(r"^(?:[ \t]+|[ \t]*,[ \t]*|[ \t]*:[ \t]*|[ \t]*\([ \t]*|[ \t]+is[ \t]+|[ \t]*-[ \t]*)$",
+                           re.IGNORECASE),
+    "contact": re.compile(r"^(?:[ \t]+|/)$"),
+}
+NAME_GAP = re.compile(r"^(?: |\.[ \t]?)$")  # inside a name: "MARY O'HARA", "J. PARRILLI" (a stop after initials only)
+# Contact verbs are weaker cues than titles: the name after them must start with a first name.
+CONTACT = frozenset("per w with spoke talked talk discussed called paged reach reached contacted contact "
+                    "visited by".split())
+# Staff roles that are also everyday words are cues only before a name, never alone (TEAM, NURSE).
+STAFF = ROLES | frozenset("md ho rrt resident attending fellow intern np pa sw cm rn nurse".split())
+MAX_NAME_WORDS = 3
 
 
-def _name_after_cue(token: str, title: bool) -> bool:
-    if not _capitalised(token) or is_common_word(token):
-        return False
-    if is_name_word(token):
-        return True
-    # After DR. almost anything capitalised is a surname; after WIFE it must look like a name.
-    return not is_frequent_word(token, RARE_ZIPF if not title else 4.5)
+def _initial(words: list[re.Match], i: int, text: str) -> bool:
+    """A one-letter initial written with its full stop (E. WELSH, barbara j. parrilli)."""
+    return len(words[i].group()) == 1 and text[words[i].end():words[i].end() + 1] == "."
 
 
-def _capitalised(token: str) -> bool:
-    return token[:1].isupper()
+def name_gap(words: list[re.Match], j: int, text: str) -> bool:
+    """Whether words[j - 1] and words[j] can be parts of one name: a space, or an initial's stop."""
+    gap = text[words[j - 1].end():words[j].start()]
+    return gap == " " or (NAME_GAP.match(gap) is not None and _initial(words, j - 1, text))
+
+
+def name_end(words: list[re.Match], i: int, text: str) -> int | None:
+    """Index after the last word of a name starting at words[i] (initials and surnames), or None."""
+    j, named = i, 0
+    while j < len(words) and j - i < MAX_NAME_WORDS:
+        if j > i and not name_gap(words, j, text):
+            break
+        if _initial(words, j, text):
+            j += 1
+            continue
+        if not is_name_like(words[j].group()):
+            break
+        named, j = named + 1, j + 1
+    while j > i and _initial(words, j - 1, text):
+        j -= 1  # a name does not end on an initial ("SMITH A. FIB")
+    return j if named else None
 
 
 class _WordScanner(LabelledPatternRecognizer):
+    ENTITY = "PERSON"
     PATTERNS = []
 
     @staticmethod
     def words(text: str) -> list[re.Match]:
-        return list(WORD.finditer(text))
+        """Words that stand alone: not the letters of 20CM, Q4H or 580S."""
+        return [w for w in WORD.finditer(text) if not (w.start() and text[w.start() - 1].isdigit())]
 
-    def span(self, word: re.Match) -> tuple[int, int]:
-        start, end = word.span()
-        if POSSESSIVE.search(word.group()):
-            end -= 2
-        return start, end
+    @staticmethod
+    def end_of(word: re.Match) -> int:
+        return word.end() - (2 if POSSESSIVE.search(word.group()) else 0)
 
 
 @register
 class TitledNameRecognizer(_WordScanner):
-    """DR. SMITH, MRS JONES, HUSBAND JOHN, DAUGHTER (MARY SMITH)."""
-
-    ENTITY = "PERSON"
+    """DR. SMITH, dr rafferty, MRS JONES, NP Wolfe, daughter Liz Robbins, wife, rose, per carol wolfe."""
 
     def analyze(self, text, entities, nlp_artifacts=None):
         words = self.words(text)
         results = []
         for i, cue in enumerate(words[:-1]):
-            kind = cue.group().casefold()
-            if kind not in TITLES and kind not in RELATIONS and kind not in ROLES:
+            kind = bare(cue.group())
+            strength = ("title" if kind in TITLES else "staff" if kind in STAFF else
+                        "relation" if kind in RELATIONS else "contact" if kind in CONTACT else None)
+            if strength is None:
                 continue
             gap = text[cue.end():words[i + 1].start()]
-            if not SEPARATOR.match(gap) or "\n" in gap:
+            if "\n" in gap or not CUE_GAPS[strength].match(gap):
                 continue
-            first = words[i + 1]
-            if not _name_after_cue(first.group(), title=kind in TITLES):
+            first = words[i + 1].group()
+            if strength in ("relation", "contact") and not (is_first_name(first) or self._bracketed(words, i + 1, text)):
                 continue
-            start, end = self.span(first)
-            if i + 2 < len(words) and text[first.end():words[i + 2].start()] == " ":
-                second = words[i + 2].group()
-                if _capitalised(second) and not is_common_word(second) and (
-                        bare(second) in last_names() or not is_frequent_word(second, RARE_ZIPF)):
-                    end = self.span(words[i + 2])[1]
-            results.append(self.result(start, end, 0.9, f"after {'title' if kind in TITLES else 'relation'}"))
+            end = name_end(words, i + 1, text)
+            if end is None:
+                if strength == "relation" and self._bracketed(words, i + 1, text):
+                    end = i + 2
+                else:
+                    continue
+            score = 0.9 if strength in ("title", "staff", "relation") else 0.8
+            results.append(self.result(words[i + 1].start(), self.end_of(words[end - 1]), score, f"after {strength}"))
         return results
+
+    @staticmethod
+    def _bracketed(words: list[re.Match], i: int, text: str) -> bool:
+        """A common first name that is also a word, set off as a name is: "wife, rose, left"."""
+        word = bare(words[i].group())
+        rank = census_first_names().get(word)
+        after = text[words[i].end():words[i].end() + 1]
+        return rank is not None and rank <= 1500 and after in (",", ")") and word not in stop_words()
 
 
 @register
 class LexiconNameRecognizer(_WordScanner):
-    """JOHN SMITH / John Smith / SMITH, JOHN when both words are in the name lists."""
-
-    ENTITY = "PERSON"
+    """John Smith / lorrie morales / SMITH, JOHN / Barbara J. Parrilli: a census first name, then a surname."""
 
     def analyze(self, text, entities, nlp_artifacts=None):
         words = self.words(text)
         results = []
-        for a, b in zip(words, words[1:], strict=False):
-            gap = text[a.end():b.start()]
-            ta, tb = a.group(), b.group()
-            # MARK RIVERA is a name even though MARK is a word: the rare surname decides.
-            if not (_capitalised(ta) and _capitalised(tb)) or is_common_word(tb) or (
-                    is_common_word(ta) and bare(ta) not in first_names()):
+        for i, word in enumerate(words[:-1]):
+            if not is_first_name(word.group()):
                 continue
-            if gap == " " and bare(ta) in first_names() and bare(tb) in last_names():
-                results.append(self.result(a.start(), self.span(b)[1], 0.75, "first + last name"))
-            elif gap == ", " and ta.casefold() in last_names() and bare(tb) in first_names():
-                results.append(self.result(a.start(), self.span(b)[1], 0.7, "last, first name"))
+            j = i + 1
+            if _initial(words, j, text) and j + 1 < len(words) and name_gap(words, j + 1, text):
+                j += 1
+            gap = text[words[j - 1].end():words[j].start()]
+            if name_gap(words, j, text) and self._surname(words[j].group()):
+                results.append(self.result(word.start(), self.end_of(words[j]), 0.75, "first + last name"))
+            elif gap == ", " and j == i + 1 and self._surname(word.group()) and is_first_name(words[j].group()):
+                results.append(self.result(word.start(), self.end_of(words[j]), 0.7, "last, first name"))
         return results
+
+    @staticmethod
+    def _surname(token: str) -> bool:
+        from synthguard.scrub.lexicons import census_last_names
+
+        word = bare(token)
+        return is_name_like(token) and (word in census_last_names() or not is_first_name(token))

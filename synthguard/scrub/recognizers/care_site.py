@@ -1,0 +1,100 @@
+"""Hospitals, wards and campuses named after a movement cue: ``transferred to GH``, ``admitted to
+quartermain 2``, ``from er mazur campus``, ``went to holy cross``, ``U of MD Med Center``.
+
+Real notes name places by a bare word or an abbreviation, often in lower case. After a cue
+(transfer, admit, present, send, go, return ... to / from / at) a word counts when it is not
+ordinary English and not a unit of this hospital (CCU, MICU, OR, the floor): an abbreviation
+(GH, VAMC), a word no dictionary knows (QUARTERMAIN, MACKERER), a title-case word in a
+mixed-case note (Franklin Square), or one of the words hospital names are made of (HOLY CROSS,
+GOOD SAM, UNION MEMORIAL).
+"""
+
+from __future__ import annotations
+
+import re
+
+from synthguard.scrub.lexicons import bare, is_common_word, is_frequent_word, is_name_like
+from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
+
+MOVE = (r"(?:trans?f?e?r+e?d?|tranfer+ed|transfered|xfer(?:r?ed)?|tx(?:'?d)?|admit(?:ted)?|presented|present|sent|"
+        r"went|go|going|goes|brought|taken|returned|return(?:ing)?|discharged|d/?c'?d|back|re?cie?ve?d|rec'?d|"
+        r"arrived|arrive|came|come|coming|called\s+out|flew|fly|flown|seen|treated|followed|f/u|care)")
+CUE = re.compile(rf"\b(?:{MOVE}(?:\s+back)?\s+(?:to|from|at)|at|from|to|w/|on|enroute\s+to)(?:\s+the)?\s+$",
+                 re.IGNORECASE)
+WEAKEST_CUE = re.compile(r"\b(?:w/|on)(?:\s+the)?\s+$", re.IGNORECASE)  # only before a campus word or ward number
+STRONG_CUE = re.compile(rf"\b{MOVE}(?:\s+back)?\s+(?:to|from|at)(?:\s+the)?\s+$", re.IGNORECASE)
+# Places inside any hospital: never a name of one.
+UNITS = frozenset("""
+ccu micu sicu csru ctic icu nicu picu cvicu cticu msicu tsicu ccru cvu cru or er ed ew ct mri cath lab labs
+rehab home floor unit ward tele telemetry stepdown step sdu pacu ir ep eps us osh nh snf ltc lrc vna hospice
+bathroom chair commode radiology echo surgery dialysis endo cardiology neuro ot pt mr bed room house shelter
+hd cvl ekg ecg eeg cxr kub ugi egd ercp tee tte ivc hosp clinic cabg avr mvr picc bay gi ob pacer
+""".split())
+HOSPITAL_WORDS = frozenset("""
+holy cross good sam samaritan union memorial mercy sacred heart providence presbyterian baptist methodist
+lutheran adventist kaiser veterans shriners st saint university general regional county community children's
+""".split())
+CAMPUS = re.compile(r"^[ \t]*(?:campus|hospital|hosp|medical center|med center|med ctr|heart center|rehab|"
+                    r"medical|center|square|river|memorial|cross|sam|\d\b(?![./:-]\d))", re.IGNORECASE)
+UNIVERSITY = re.compile(r"\b(?:university|univ|u)\s+of\s+[a-z]+(?:\s+(?:medical|med)(?:\s+(?:center|ctr))?"
+                        r"|\s+hospital)?", re.IGNORECASE)
+HOSPITAL_ABBREVIATION = re.compile(r"^(?:[A-Z]{1,4}H|[A-Z]{0,3}MC|[A-Z]{0,2}HC|VA[A-Z]{0,3})$")
+MAX_WORDS = 3
+
+
+def _place_word(token: str, mixed_case: bool, strong: bool) -> bool:
+    """``strong``: after a movement cue, or before a campus word or ward number."""
+    word = bare(token)
+    if word in UNITS or word in HOSPITAL_WORDS:
+        return word in HOSPITAL_WORDS
+    if is_common_word(word) or len(word) < 2:
+        return False
+    if token.isupper() and len(token) <= 5:
+        # After a weak cue (at, to, from) only the shapes hospital abbreviations take: GH, MGH, BIDMC, VAMC;
+        # not ON NRB, W/ CPT, TO LWS.
+        return not is_frequent_word(word, 3.5) and (strong or HOSPITAL_ABBREVIATION.match(token) is not None)
+    if mixed_case and token[:1].isupper() and token[1:].islower():
+        return not is_frequent_word(word, 4.5) or is_name_like(word)  # Franklin, Kessler, Chester
+    # Medical words are rare in general English (rectal, respirator), so a lower-case unknown word
+    # needs the strong cue: quartermain, mazur, zagaria.
+    return strong and not is_frequent_word(word, 3.0)
+
+
+@register
+class CareSiteRecognizer(LabelledPatternRecognizer):
+    ENTITY = "HOSPITAL"
+    PATTERNS = []
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        mixed_case = any(c.islower() for c in text) and any(c.isupper() for c in text)
+        words = list(WORD.finditer(text))
+        results = [self.result(*m.span(), 0.85, "university of") for m in UNIVERSITY.finditer(text)
+                   if not is_common_word(m.group().split()[-1]) or len(m.group().split()) > 3]
+        i = 0
+        while i < len(words):
+            word = words[i]
+            cue = CUE.search(text[max(0, word.start() - 40):word.start()])
+            campus = bool(CAMPUS.match(text[word.end():]))
+            strong = bool(cue and STRONG_CUE.search(cue.group())) or campus
+            if cue and not campus and WEAKEST_CUE.search(cue.group()):
+                cue = None
+            if not cue or text[word.end():word.end() + 1].isdigit() or not _place_word(word.group(), mixed_case,
+                                                                                        strong):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(words) and j - i < MAX_WORDS and text[words[j - 1].end():words[j].start()] == " " \
+                    and _place_word(words[j].group(), mixed_case, True):
+                j += 1
+            heads = [bare(w.group()) for w in words[i:j]]
+            if all(h in HOSPITAL_WORDS for h in heads) and not CAMPUS.match(text[words[j - 1].end():]) and j - i < 2:
+                i = j
+                continue  # "at university" alone; "holy cross" and "good sam" are two words
+            end = words[j - 1].end()
+            follow = CAMPUS.match(text[end:])
+            if follow and "\n" not in follow.group():
+                end += follow.end()
+            results.append(self.result(word.start(), end, 0.8, "place after movement cue"))
+            i = j
+        return results
