@@ -101,7 +101,6 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
         IpRecognizer,
         MedicalLicenseRecognizer,
         SpacyRecognizer,
-        UrlRecognizer,
         UsBankRecognizer,
         UsItinRecognizer,
         UsLicenseRecognizer,
@@ -118,7 +117,7 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
         # before an address (連絡先yamada@…); the Japanese pack has its own ASCII-bounded ones.
         return [IpRecognizer(supported_language=language), CreditCardRecognizer(supported_language=language),
                 SpacyRecognizer(supported_language=language, supported_entities=["PERSON", "LOCATION"]), *ours]
-    presidio = [EmailRecognizer(), UrlRecognizer(), IpRecognizer(), CreditCardRecognizer(),
+    presidio = [EmailRecognizer(), IpRecognizer(), CreditCardRecognizer(),
                 IbanRecognizer(), UsSsnRecognizer(), UsPassportRecognizer(), UsBankRecognizer(),
                 UsLicenseRecognizer(), UsItinRecognizer(), MedicalLicenseRecognizer(),
                 SpacyRecognizer(supported_language=language)]

@@ -37,8 +37,14 @@ MEASURE_BEFORE = re.compile(
     r"[\s:=,]*(?:OF\s+|IS\s+|WAS\s+|->\s*|TO\s+|AT\s+|GIVEN\s+\w+\s+WITH\s+RELIEF\s+TO\s+)?$",
     re.IGNORECASE)
 UNIT_AFTER = re.compile(
-    r"^\s*(?:MG|MCG|G|KG|ML|L|CC|UNITS?|U|MEQ|MMOL|MMHG|%|BPM|MIN|HRS?|L/MIN|LPM|MM|CM|TABS?|"
-    r"STRENGTH|NS|DOSE|PUFFS?)\b", re.IGNORECASE)
+    r"^\s*(?:%|(?:MG|MCG|G|KG|ML|L|CC|UNITS?|U|MEQ|MMOL|MMHG|BPM|MIN|HRS?|L/MIN|LPM|MM|CM|TABS?|"
+    r"STRENGTH|NS|DOSE|PUFFS?)\b)", re.IGNORECASE)
+# Ventilator settings written like dates: PSV 10/5, IMV 800X10X5/5, trialed on 5/5, flowby 6/3.
+VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|VENT(?:ED)?|FLOWBY|SETTINGS?|FIO2|BIPAP|MODE|PS/PEEP|"
+                         r"TRIALED\s+ON|WEAN(?:ING|ED)?\s+(?:DOWN\s+)?(?:TO|ON)|CHANGED?\s+(?:BACK\s+)?TO)\b|"
+                         r"\d+X\d+X?)[^.;\n]{0,16}$", re.IGNORECASE)
+PAIN_BEFORE = re.compile(r"(?:\bPAIN\b|\bRAT(?:ED|ING|ES)\b|#)[^.;\n]{0,30}$", re.IGNORECASE)
+OUT_OF_TEN = re.compile(r"^(?:10|[0-9])/10$")
 FRACTION = re.compile(r"^[1-3]/[2-4]$")
 NOT_A_PHONE = re.compile(r"/|^(?:[01]\d|2[0-3])[0-5]\d\s*-\s*(?:[01]\d|2[0-3])[0-5]\d$")  # 7.38/42/88, 0700-1900
 YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")  # HIPAA Safe Harbor keeps years; also 24h times (1900)
@@ -143,6 +149,13 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
             return False  # BP 120/80, PAIN 7/10, K 3/4 repleted, 5/10 MG
         if entity == "DATE_TIME" and FRACTION.match(span):
             return False  # 1/2 NS, 3/4 TAB
+        if entity == "DATE_TIME" and "/" in span and VENT_BEFORE.search(text[max(0, result.start - 40):result.start]):
+            return False
+        if entity == "DATE_TIME" and OUT_OF_TEN.match(span) and PAIN_BEFORE.search(text[max(0, result.start - 40):
+                                                                                            result.start]):
+            return False  # pain 7/10
+    if entity in ID_LIKE and len(span) < 5:
+        return False  # X2, O2
     return True
 
 

@@ -29,7 +29,7 @@ fall wall price chase page gay rose dawn faith grace sunny summer autumn ray fra
 cook baker hunter king little black brown gray grey west north south east golden best ward
 moody short sharp stern strong small bush lane wood woods field fields stone banks park parks
 pain care bed lord mean sat max tem rn md cc son daughter wife husband mother father stat
-amber sang brady good sun cough echo sterling
+amber sang brady good sun cough echo sterling ted
 """.split())
 
 CLINICAL_ABBREVIATIONS = frozenset("""
@@ -54,7 +54,7 @@ hr bp sbp dbp map cvp pad pas pcwp wedge ci co svr svo2 mvo2 cap spo2 sao2 etco2
 nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
 lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
 wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
-weant wean weaned weaning extubate extubated reintubated intubated
+weant wean weaned weaning extubate extubated reintubated intubated ami les careview carevue rounds
 """.split())
 
 FIELD_LABELS = frozenset(
@@ -230,7 +230,7 @@ RARE_WORD_ZIPF = 2.0  # rarer than this: not everyday English, so after a cue a 
 NAME_WORD_ZIPF = 4.0  # a census name this rare in English is read as the name (SNELL, WYMAN)
 
 
-def is_name_like(token: str) -> bool:
+def is_name_like(token: str, cued: bool = False) -> bool:
     """After a cue (DR, DAUGHTER, ", RN", "AWARE"): could this word be (part of) a person's name?
 
     Case-blind, because nursing notes are often all capitals or all lower case. A census name that is
@@ -238,14 +238,14 @@ def is_name_like(token: str) -> bool:
     (surnames outside every list, misspellings of names); an everyday word does not (AWARE, CALLED).
     """
     word = bare(token)
-    if is_common_word(word) or len(word) < 2:
-        return False
+    if len(word) < 2 or (is_common_word(word) and not (cued and word in NOT_NAMES)):
+        return False  # after DR or NP, GREEN, GRACE and WILL are names
     from wordfreq import zipf_frequency
 
     first, last = census_first_names().get(word), census_last_names().get(word)
     zipf = zipf_frequency(word, "en")
     if ((first is not None and first <= COMMON_FIRST_RANK) or (last is not None and last <= COMMON_LAST_RANK)) and (
-            zipf < 5.5):
+            zipf < 4.5 or ((first or 10**6) <= 300 or (last or 10**6) <= 300) and zipf < 5.5):
         return True
     if zipf < RARE_WORD_ZIPF:
         return True
@@ -253,10 +253,10 @@ def is_name_like(token: str) -> bool:
         zipf < NAME_WORD_ZIPF)
 
 
-def is_first_name(token: str) -> bool:
+def is_first_name(token: str, cued: bool = False) -> bool:
     """A common first name that is not an everyday word on its own (JOHN, LORRIE; not MAY, WILL)."""
     word = bare(token)
-    if len(word) < 3 or is_common_word(word):
+    if len(word) < 3 or (is_common_word(word) and not (cued and word in NOT_NAMES)):
         return False
     rank = census_first_names().get(word)
     if rank is not None and rank <= COMMON_FIRST_RANK:
@@ -275,9 +275,11 @@ def in_name_lists(token: str) -> bool:
         return False
     from wordfreq import zipf_frequency
 
-    rank = census_first_names().get(word)
-    return ((rank is not None and rank <= 3000) or word in first_names() or word in last_names()
-            or (word in census_last_names() and zipf_frequency(word, "en") < NAME_WORD_ZIPF))
+    first, last, zipf = census_first_names().get(word), census_last_names().get(word), zipf_frequency(word, "en")
+    if ((first is not None and first <= 500) or (last is not None and last <= 500)) and zipf < 5.0:
+        return True
+    return zipf < NAME_WORD_ZIPF and ((first is not None and first <= 3000) or last is not None
+                                      or word in first_names() or word in last_names())
 
 
 @lru_cache(maxsize=1)

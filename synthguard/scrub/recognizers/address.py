@@ -12,7 +12,7 @@ STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI 
           "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
 
 
-CLINICAL_SUFFIXES = {"Run", "Runs", "Point", "Points", "Pass", "Ct", "Station", "Crossing", "Loop", "Trace",
+CLINICAL_SUFFIXES = {"Well", "Wells", "Run", "Runs", "Point", "Points", "Pass", "Ct", "Station", "Crossing", "Loop", "Trace",
                      "Track", "Spur", "Flat", "Flats", "Vista", "Rest", "Walk", "Walks", "Trail", "Rapid", "Rapids",
                      "Ridge", "Fall", "Falls", "Field", "Fields", "Course", "Plain", "Plains", "Shore", "Shores"}
 
@@ -42,7 +42,8 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
         unit = r"(?:,?[ \t]+(?:APT|Apt|APARTMENT|Apartment|SUITE|Suite|STE|Ste|UNIT|Unit|#)\.?[ \t]*#?[ \t]*[\w-]+)?"
         city_state_zip = (rf"(?:,?[ \t]+[A-Z][A-Za-z .'-]{{1,30}},?[ \t]+(?:{'|'.join(STATES)})\b"
                           r"(?:[ \t]+\d{5}(?:-\d{4})?)?)?")
-        street = rf"(?:[NSEW]\.?[ \t]+)?(?:[A-Z0-9][A-Za-z0-9'.-]*[ \t]+){{0,3}}(?:{street_suffixes()})\b\.?"
+        street = (rf"(?:[NSEW]\.?[ \t]+)?(?:(?:[A-Z][A-Za-z'.-]*|\d+(?:ST|ND|RD|TH|st|nd|rd|th))[ \t]+){{1,3}}"
+                  rf"(?:{street_suffixes()})\b\.?")
         self._regex = re.compile(rf"(?<![\d.,/:-])\b(?P<value>\d{{1,6}}[ \t]+{street}{unit}{city_state_zip})")
 
     def analyze(self, text, entities, nlp_artifacts=None):

@@ -32,24 +32,44 @@ bathroom chair commode radiology echo surgery dialysis endo cardiology neuro ot 
 hd cvl ekg ecg eeg cxr kub ugi egd ercp tee tte ivc hosp clinic cabg avr mvr picc bay gi ob pacer
 """.split())
 HOSPITAL_WORDS = frozenset("""
-holy cross good sam samaritan union memorial mercy sacred heart providence presbyterian baptist methodist
+holy cross samaritan union memorial mercy sacred heart providence presbyterian baptist methodist
 lutheran adventist kaiser veterans shriners st saint university general regional county community children's
 """.split())
 CAMPUS = re.compile(r"^[ \t]*(?:campus|hospital|hosp|medical center|med center|med ctr|heart center|rehab|"
-                    r"medical|center|square|river|memorial|cross|sam|\d\b(?![./:-]\d))", re.IGNORECASE)
-UNIVERSITY = re.compile(r"\b(?:university|univ|u)\s+of\s+[a-z]+(?:\s+(?:medical|med)(?:\s+(?:center|ctr))?"
-                        r"|\s+hospital)?", re.IGNORECASE)
+                    r"medical|center|square|river|memorial|cross|"
+                    r"\d\b(?![./:-]\d)(?![ \t]*(?:units?|mg|mcg|g|ml|cc|l|hrs?|hours?|days?|times|x|am|pm)\b))",
+                    re.IGNORECASE)
+GOOD_SAM = re.compile(r"\bgood\s+sam(?:aritan)?\b", re.IGNORECASE)
+
+
+def _states() -> str:
+    from synthguard.scrub.recognizers.address import STATES
+
+    names = ("alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho "
+             "illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota "
+             "mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah "
+             "vermont virginia washington wisconsin wyoming").split()
+    return "|".join([*names, *(s.lower() for s in STATES), "mass", "penn", "conn", "wash"])
+
+
+# "U OF MD MED CENTER", "university of maryland hospital"; "u of met acidosis" is not one.
+UNIVERSITY = re.compile(rf"\b(?:university\s+of\s+[a-z]+|u\s+of\s+(?:{_states()}))\b"
+                        r"(?:\s+(?:medical|med)(?:\s+(?:center|ctr))?|\s+hospital)?", re.IGNORECASE)
 HOSPITAL_ABBREVIATION = re.compile(r"^(?:[A-Z]{1,4}H|[A-Z]{0,3}MC|[A-Z]{0,2}HC|VA[A-Z]{0,3})$")
 MAX_WORDS = 3
 
 
 def _place_word(token: str, mixed_case: bool, strong: bool) -> bool:
+    """``mixed_case``: the note uses both cases, so capitals carry information."""
     """``strong``: after a movement cue, or before a campus word or ward number."""
     word = bare(token)
     if word in UNITS or word in HOSPITAL_WORDS:
         return word in HOSPITAL_WORDS
     if is_common_word(word) or len(word) < 2:
         return False
+    if token.isupper() and len(token) <= 5 and not mixed_case:
+        # In an all-capitals note only the shape of a hospital's initials tells: GH, MGH; not SENT FROM THE BILE.
+        return HOSPITAL_ABBREVIATION.match(token) is not None and not is_frequent_word(word, 3.5)
     if token.isupper() and len(token) <= 5:
         # After a weak cue (at, to, from) only the shapes hospital abbreviations take: GH, MGH, BIDMC, VAMC;
         # not ON NRB, W/ CPT, TO LWS.
@@ -69,8 +89,8 @@ class CareSiteRecognizer(LabelledPatternRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         mixed_case = any(c.islower() for c in text) and any(c.isupper() for c in text)
         words = list(WORD.finditer(text))
-        results = [self.result(*m.span(), 0.85, "university of") for m in UNIVERSITY.finditer(text)
-                   if not is_common_word(m.group().split()[-1]) or len(m.group().split()) > 3]
+        results = [self.result(*m.span(), 0.85, "university of") for m in UNIVERSITY.finditer(text)]
+        results += [self.result(*m.span(), 0.85, "good samaritan") for m in GOOD_SAM.finditer(text)]
         i = 0
         while i < len(words):
             word = words[i]

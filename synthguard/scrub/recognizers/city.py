@@ -15,7 +15,8 @@ from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 from synthguard.scrub.recognizers.address import STATES
 
 CUE = re.compile(r"\b(?:FROM|IN|TO|AT|NEAR|OF|LIVES|RESIDES|VISITING)\s*$", re.IGNORECASE)
-STATE_AFTER = re.compile(rf"^,?\s+(?:{'|'.join(STATES)})\b")
+# A state after a comma, or before a ZIP code: "PROGRESS IN CCU" has Indiana's code in it.
+STATE_AFTER = re.compile(rf"^(?:,\s*(?:{'|'.join(STATES)})\b|\s+(?:{'|'.join(STATES)})\s+\d{{5}}\b)")
 MAX_WORDS = 3
 LARGE_CITY = 200_000
 

@@ -22,8 +22,10 @@ from synthguard.scrub.lexicons import (
     stop_words,
 )
 from synthguard.scrub.recognizers import register
-from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
+from synthguard.scrub.recognizers._base import LabelledPatternRecognizer
 
+# Hyphens split words here: SOCIAL-daughter is a cue, Rob-who a name; HANLEY-MCCUE joins again in name_gap.
+UNHYPHENATED = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
 POSSESSIVE = re.compile(r"'S$", re.IGNORECASE)
 # What may stand between a cue and the name, by the cue's kind: "DR. X", "DR.X", "NP: WOLFE",
 # "WIFE, ROSE", "SON: JIM", "HCP (MARY", "daughter is marcela", "PER JIM".
@@ -51,10 +53,10 @@ def _initial(words: list[re.Match], i: int, text: str) -> bool:
 def name_gap(words: list[re.Match], j: int, text: str) -> bool:
     """Whether words[j - 1] and words[j] can be parts of one name: a space, or an initial's stop."""
     gap = text[words[j - 1].end():words[j].start()]
-    return gap == " " or (NAME_GAP.match(gap) is not None and _initial(words, j - 1, text))
+    return gap in (" ", "-") or (NAME_GAP.match(gap) is not None and _initial(words, j - 1, text))
 
 
-def name_end(words: list[re.Match], i: int, text: str) -> int | None:
+def name_end(words: list[re.Match], i: int, text: str, cued: bool = False) -> int | None:
     """Index after the last word of a name starting at words[i] (initials and surnames), or None."""
     j, named = i, 0
     while j < len(words) and j - i < MAX_NAME_WORDS:
@@ -63,7 +65,7 @@ def name_end(words: list[re.Match], i: int, text: str) -> int | None:
         if _initial(words, j, text):
             j += 1
             continue
-        if not is_name_like(words[j].group()):
+        if not is_name_like(words[j].group(), cued=cued and j == i):
             break
         named, j = named + 1, j + 1
     while j > i and _initial(words, j - 1, text):
@@ -78,7 +80,7 @@ class _WordScanner(LabelledPatternRecognizer):
     @staticmethod
     def words(text: str) -> list[re.Match]:
         """Words that stand alone: not the letters of 20CM, Q4H or 580S."""
-        return [w for w in WORD.finditer(text) if not (w.start() and text[w.start() - 1].isdigit())]
+        return [w for w in UNHYPHENATED.finditer(text) if not (w.start() and text[w.start() - 1].isdigit())]
 
     @staticmethod
     def end_of(word: re.Match) -> int:
@@ -104,7 +106,7 @@ class TitledNameRecognizer(_WordScanner):
             first = words[i + 1].group()
             if strength in ("relation", "contact") and not (is_first_name(first) or self._bracketed(words, i + 1, text)):
                 continue
-            end = name_end(words, i + 1, text)
+            end = name_end(words, i + 1, text, cued=strength in ("title", "staff"))
             if end is None:
                 if strength == "relation" and self._bracketed(words, i + 1, text):
                     end = i + 2

@@ -45,7 +45,7 @@ class SignedNameRecognizer(_WordScanner):
             # Before AWARE a name needs two parts (first + last, or an initial): "family aware" is not one.
             if kind in TOLD and k - start < 2:
                 continue
-            if kind in TOLD and not (is_first_name(words[start].group()) or _initial(words, start, text)):
+            if kind in TOLD and not (is_first_name(words[start].group(), cued=True) or _initial(words, start, text)):
                 continue
             if not names:
                 continue
@@ -59,7 +59,7 @@ class SignedNameRecognizer(_WordScanner):
         j = k - 1
         while j >= 0 and k - j <= MAX_BACK:
             word = words[j].group()
-            if not (_initial(words, j, text) or (is_name_like(word) and bare(word) not in CREDENTIALS)):
+            if not (_initial(words, j, text) or (is_name_like(word, cued=True) and bare(word) not in CREDENTIALS)):
                 break
             start = j
             if j == 0 or not name_gap(words, j, text):
