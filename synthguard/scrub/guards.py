@@ -27,7 +27,7 @@ ID_LIKE = {"US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "MEDICAL_LICENS
            "HEALTH_PLAN_ID", "US_ITIN", "US_NPI", "CRYPTO"}
 ICD10 = re.compile(r"^[A-TV-Z]\d[0-9AB](?:\.[0-9A-TV-Z]{1,4})?$", re.IGNORECASE)
 DATE_PART = re.compile(
-    r"\b\d{1,4}[/-]\d{1,2}(?:[/-]\d{2,4})?\b|'\d{2}\b|\b(?:19|20)\d{2}\b|\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",
+    r"^\d{2}$|^\d{1,2}(?:ST|ND|RD|TH)$|\b18\d{2}\b|\b\d{1,4}[/-]\d{1,2}(?:[/-]\d{2,4})?\b|'\d{2}\b|\b(?:19|20)\d{2}\b|\b(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",
     re.IGNORECASE)
 MEASURE_BEFORE = re.compile(
     r"(?:\b(?:BP|B/P|SBP|DBP|HR|RR|SAT|SATS|SPO2|O2|TEMP|T|MAP|CVP|PAP|PA|PAIN|STRENGTH|GCS|RASS|CPOT|"
@@ -40,7 +40,9 @@ UNIT_AFTER = re.compile(
     r"^\s*(?:%|(?:MG|MCG|G|KG|ML|L|CC|UNITS?|U|MEQ|MMOL|MMHG|BPM|MIN|HRS?|L/MIN|LPM|MM|CM|TABS?|"
     r"STRENGTH|NS|DOSE|PUFFS?)\b)", re.IGNORECASE)
 # Ventilator settings written like dates: PSV 10/5, IMV 800X10X5/5, trialed on 5/5, flowby 6/3.
-VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|VENT(?:ED)?|FLOWBY|SETTINGS?|FIO2|BIPAP|MODE|PS/PEEP|"
+VENT_AFTER = re.compile(r"^\s*(?:PEEP|PS|CPAP)\b", re.IGNORECASE)
+VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|A/C|VENT(?:ED)?|VENTILATION|MASK|FLOWBY|SETTINGS?|FIO2|BIPAP|"
+                         r"MODE|PS/PEEP|"
                          r"TRIALED\s+ON|WEAN(?:ING|ED)?\s+(?:DOWN\s+)?(?:TO|ON)|CHANGED?\s+(?:BACK\s+)?TO)\b|"
                          r"\d+X\d+X?)[^.;\n]{0,16}$", re.IGNORECASE)
 PAIN_BEFORE = re.compile(r"(?:\bPAIN\b|\bRAT(?:ED|ING|ES)\b|#)[^.;\n]{0,30}$", re.IGNORECASE)
@@ -149,7 +151,8 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
             return False  # BP 120/80, PAIN 7/10, K 3/4 repleted, 5/10 MG
         if entity == "DATE_TIME" and FRACTION.match(span):
             return False  # 1/2 NS, 3/4 TAB
-        if entity == "DATE_TIME" and "/" in span and VENT_BEFORE.search(text[max(0, result.start - 40):result.start]):
+        if entity == "DATE_TIME" and "/" in span and (VENT_BEFORE.search(text[max(0, result.start - 40):result.start])
+                                                      or VENT_AFTER.match(text[result.end:])):
             return False
         if entity == "DATE_TIME" and OUT_OF_TEN.match(span) and PAIN_BEFORE.search(text[max(0, result.start - 40):
                                                                                             result.start]):

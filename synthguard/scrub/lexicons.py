@@ -54,7 +54,7 @@ hr bp sbp dbp map cvp pad pas pcwp wedge ci co svr svo2 mvo2 cap spo2 sao2 etco2
 nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
 lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
 wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
-weant wean weaned weaning extubate extubated reintubated intubated ami les careview carevue rounds
+suctioned suctioning yo rt lt catscan pheresis weant wean weaned weaning extubate extubated reintubated intubated ami les careview carevue rounds
 """.split())
 
 FIELD_LABELS = frozenset(
@@ -227,6 +227,7 @@ def _census(files: tuple[str, ...]) -> dict[str, int]:
 COMMON_FIRST_RANK = 1500  # first names at least this common are names before they are words (GRACE, JOHN)
 COMMON_LAST_RANK = 5000
 RARE_WORD_ZIPF = 2.0  # rarer than this: not everyday English, so after a cue a name (PARRILLI, DUDAK)
+CUED_RARE_ZIPF = 3.0  # right after DR or NP a rare word is a surname even if a dictionary has it (TYRO)
 NAME_WORD_ZIPF = 4.0  # a census name this rare in English is read as the name (SNELL, WYMAN)
 
 
@@ -238,8 +239,8 @@ def is_name_like(token: str, cued: bool = False) -> bool:
     (surnames outside every list, misspellings of names); an everyday word does not (AWARE, CALLED).
     """
     word = bare(token)
-    if len(word) < 2 or (is_common_word(word) and not (cued and word in NOT_NAMES)):
-        return False  # after DR or NP, GREEN, GRACE and WILL are names
+    if len(word) < 2 or (is_common_word(word) and not (cued and (word in NOT_NAMES or word in EPONYMS))):
+        return False  # after DR or NP, GREEN, GRACE, WILL and WILSON are names
     from wordfreq import zipf_frequency
 
     first, last = census_first_names().get(word), census_last_names().get(word)
@@ -247,7 +248,7 @@ def is_name_like(token: str, cued: bool = False) -> bool:
     if ((first is not None and first <= COMMON_FIRST_RANK) or (last is not None and last <= COMMON_LAST_RANK)) and (
             zipf < 4.5 or ((first or 10**6) <= 300 or (last or 10**6) <= 300) and zipf < 5.5):
         return True
-    if zipf < RARE_WORD_ZIPF:
+    if zipf < (CUED_RARE_ZIPF if cued else RARE_WORD_ZIPF):
         return True
     return (first is not None or last is not None or word in first_names() or word in last_names()) and (
         zipf < NAME_WORD_ZIPF)

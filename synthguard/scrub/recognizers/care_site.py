@@ -37,7 +37,7 @@ lutheran adventist kaiser veterans shriners st saint university general regional
 """.split())
 CAMPUS = re.compile(r"^[ \t]*(?:campus|hospital|hosp|medical center|med center|med ctr|heart center|rehab|"
                     r"medical|center|square|river|memorial|cross|"
-                    r"\d\b(?![./:-]\d)(?![ \t]*(?:units?|mg|mcg|g|ml|cc|l|hrs?|hours?|days?|times|x|am|pm)\b))",
+                    r"\d\b(?![./:-]\d)(?![ \t]*(?:units?|u|mg|mcg|g|ml|cc|l|hrs?|hours?|days?|times|x|am|pm)\b))",
                     re.IGNORECASE)
 GOOD_SAM = re.compile(r"\bgood\s+sam(?:aritan)?\b", re.IGNORECASE)
 
@@ -99,6 +99,10 @@ class CareSiteRecognizer(LabelledPatternRecognizer):
             strong = bool(cue and STRONG_CUE.search(cue.group())) or campus
             if cue and not campus and WEAKEST_CUE.search(cue.group()):
                 cue = None
+            following = text[word.end():word.end() + 12].split()
+            if following and bare(following[0]) in UNITS - {"er", "ed", "cath", "lab", "rehab"}:
+                i += 1
+                continue  # to Cardiac floor, to Medical ICU
             if not cue or text[word.end():word.end() + 1].isdigit() or not _place_word(word.group(), mixed_case,
                                                                                         strong):
                 i += 1

@@ -14,7 +14,7 @@ from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 from synthguard.scrub.recognizers.address import STATES
 
-CUE = re.compile(r"\b(?:FROM|IN|TO|AT|NEAR|OF|LIVES|RESIDES|VISITING)\s*$", re.IGNORECASE)
+CUE = re.compile(r"(?:\b(?:FROM|IN|TO|AT|NEAR|OF|LIVES|RESIDES|VISITING)|@)\s*$", re.IGNORECASE)
 # A state after a comma, or before a ZIP code: "PROGRESS IN CCU" has Indiana's code in it.
 STATE_AFTER = re.compile(rf"^(?:,\s*(?:{'|'.join(STATES)})\b|\s+(?:{'|'.join(STATES)})\s+\d{{5}}\b)")
 MAX_WORDS = 3
@@ -30,9 +30,10 @@ class UsCityRecognizer(LabelledPatternRecognizer):
         cities = us_cities()
         words = list(WORD.finditer(text))
         results = []
+        mixed_case = any(c.islower() for c in text) and any(c.isupper() for c in text)
         for i, word in enumerate(words):
-            if not word.group()[:1].isupper():
-                continue
+            if mixed_case and not word.group()[:1].isupper():
+                continue  # in a lower-case note (lives in parkville) the cue alone decides
             for n in range(MAX_WORDS, 0, -1):
                 group = words[i:i + n]
                 if len(group) < n or any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:],

@@ -32,10 +32,11 @@ POSSESSIVE = re.compile(r"'S$", re.IGNORECASE)
 CUE_GAPS = {
     "title": re.compile(r"^(?:\.?[ \t]*|[ \t]*:[ \t]*)$"),
     "staff": re.compile(r"^(?:[ \t]+|[ \t]*:[ \t]*)$"),
-    "relation": re.compile(r"^(?:[ \t]+|[ \t]*,[ \t]*|[ \t]*:[ \t]*|[ \t]*\([ \t]*|[ \t]+is[ \t]+|[ \t]*-[ \t]*)$",
+    "relation": re.compile(r"^(?:[ \t]+\"?|[ \t]*,[ \t]*|[ \t]*:[ \t]*|[ \t]*\([ \t]*|[ \t]+is[ \t]+|[ \t]*-[ \t]*)$",
                            re.IGNORECASE),
     "contact": re.compile(r"^(?:[ \t]+|/)$"),
 }
+COORDINATION = re.compile(r"^[ \t]*&[ \t]*$")  # and "and", a word of its own
 NAME_GAP = re.compile(r"^(?: |\.[ \t]?)$")  # inside a name: "MARY O'HARA", "J. PARRILLI" (a stop after initials only)
 # Contact verbs are weaker cues than titles: the name after them must start with a first name.
 CONTACT = frozenset("per w with spoke talked talk discussed called paged reach reached contacted contact "
@@ -47,7 +48,9 @@ MAX_NAME_WORDS = 3
 
 def _initial(words: list[re.Match], i: int, text: str) -> bool:
     """A one-letter initial written with its full stop (E. WELSH, barbara j. parrilli)."""
-    return len(words[i].group()) == 1 and text[words[i].end():words[i].end() + 1] == "."
+    before = text[words[i].start() - 1] if words[i].start() else " "
+    return (len(words[i].group()) == 1 and text[words[i].end():words[i].end() + 1] == "."
+            and not (before.isalnum() or before == "'"))  # not the S of 60'S.
 
 
 def name_gap(words: list[re.Match], j: int, text: str) -> bool:
@@ -114,7 +117,29 @@ class TitledNameRecognizer(_WordScanner):
                     continue
             score = 0.9 if strength in ("title", "staff", "relation") else 0.8
             results.append(self.result(words[i + 1].start(), self.end_of(words[end - 1]), score, f"after {strength}"))
+            if strength in ("title", "relation"):
+                results += self._coordinated(words, end, text, score, strength)
         return results
+
+    def _coordinated(self, words: list[re.Match], k: int, text: str, score: float, strength: str) -> list:
+        """Dr. Rakusin and Toolis, daughters sarah and margie, SISTER & CHARLIE: the cue covers the list."""
+        found = []
+        while k < len(words):
+            gap = text[words[k - 1].end():words[k].start()]
+            if words[k].group().casefold() == "and" and gap == " " and k + 1 < len(words) \
+                    and text[words[k].end():words[k + 1].start()] == " ":
+                k += 1
+            elif not COORDINATION.match(gap):
+                break
+            first = words[k].group()
+            if strength == "relation" and not is_first_name(first):
+                break
+            end = name_end(words, k, text, cued=True)
+            if end is None:
+                break
+            found.append(self.result(words[k].start(), self.end_of(words[end - 1]), score, f"after {strength}"))
+            k = end
+        return found
 
     @staticmethod
     def _bracketed(words: list[re.Match], i: int, text: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import bare, is_first_name, is_name_like
+from synthguard.scrub.lexicons import RELATIONS, bare, in_name_lists, is_first_name, is_name_like
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers.names import _initial, _WordScanner, name_gap
 
@@ -15,6 +15,9 @@ from synthguard.scrub.recognizers.names import _initial, _WordScanner, name_gap
 CREDENTIALS = frozenset("rn bsn rrt np md lpn cna msw lcsw licsw crnp aprn rd rph pharmd phd cnm ccrn "
                         "slp otr mph facc facs".split())
 CREDENTIAL_GAP = re.compile(r"^(?:[ \t]*,[ \t]*|[ \t]+|[ \t]*/[ \t]*)$")
+# A relation in brackets after the name: URSLA MORETTI (DAUGHTER), CHARLIE (SIGNIFICANT OTHER).
+RELATION_AFTER = re.compile(r"^[ \t]*\((?:HER|HIS|PT'?S)?[ \t]*(?:" + "|".join(sorted(RELATIONS)) + r"|SIGNIFICANT OTHER|SO)\)",
+                            re.IGNORECASE)
 TOLD = frozenset("aware notified informed paged called updated".split())
 REPORTS = frozenset("states stated verbalizes verbalized wishes wished agrees agreed reports reported requests "
                     "requested says said asked expressed understands understood arrived visited".split())
@@ -51,6 +54,10 @@ class SignedNameRecognizer(_WordScanner):
                 continue
             results.append(self.result(words[start].start(), self.end_of(words[k - 1]), 0.85,
                                        "before credential" if kind in CREDENTIALS else "before 'aware'"))
+        for k, word in enumerate(words):
+            if RELATION_AFTER.match(text[word.end():]) and (start := self._walk_back(words, k + 1, text)) is not None \
+                    and any(in_name_lists(w.group()) for w in words[start:k + 1]):
+                results.append(self.result(words[start].start(), self.end_of(word), 0.85, "before (relation)"))
         return results
 
     @staticmethod

@@ -24,6 +24,9 @@ UNIT_AFTER = re.compile(r"^\s*(?:MG|MCG|G|GM|KG|ML|CC|L|UNITS?|U|KCAL|CAL|CALORI
                         r"AM|PM|PTS|CELLS|PLT|[A-Z]?/)", re.IGNORECASE)
 
 
+TRAILING_APOSTROPHE = re.compile(r"(?<![\w'.])(?P<value>\d{2})'(?=[\s.,;)]|$)")  # CABG X5 99'. SMOKING 62'.
+
+
 @register
 class YearRecognizer(LabelledPatternRecognizer):
     ENTITY = "DATE_TIME"
@@ -41,4 +44,5 @@ class YearRecognizer(LabelledPatternRecognizer):
                 results.append(self.result(match.start(), match.end(), 0.8, "year after a cue"))
             elif not clock and not TIME_CUE.search(before):
                 results.append(self.result(match.start(), match.end(), 0.74, "year"))
+        results += [self.result(*m.span("value"), 0.74, "'yy") for m in TRAILING_APOSTROPHE.finditer(text)]
         return results
