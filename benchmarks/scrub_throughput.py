@@ -1,6 +1,13 @@
 """Scrubbing throughput: synthguard vs plain Presidio vs bare spaCy, same notes, same run.
 
-    python benchmarks/scrub_throughput.py [--docs 2000] [--workers 2] [--language ja]
+    python benchmarks/scrub_throughput.py --notes NOTES.jsonl [--docs 1000] [--workers 2]
+    python benchmarks/scrub_throughput.py --language ja [--docs 600]
+
+Two kinds of figure, in one run:
+- whole processes, start-up included: the ``synthguard scrub NOTES --text-column text`` command
+  (detection and replacement, findings written) against a Python process that builds plain
+  Presidio and calls ``analyze`` on every note (detection only);
+- steady state, models loaded:
 
 - plain Presidio: ``AnalyzerEngine.analyze`` one document at a time, Presidio's default
   recognizers on the same spaCy model (detection only, nothing replaced);
@@ -8,7 +15,8 @@
   synthguard keeps (no parser), no recognizers;
 - synthguard: ``scrub_file`` on a CSV of the notes, detection *and* replacement, with
   one Presidio engine per worker process, and in one process.
-The notes are the fixture notes (tests/data), repeated to --docs documents. With
+``--notes`` takes a JSONL file with a ``text`` field per line, such as the PhysioNet deid nursing
+notes (real notes); without it, the fixture notes in tests/data, repeated to --docs documents. With
 ``--language ja``: the Japanese fixture records, GiNZA (``ja_ginza``) in place of spaCy's English
 model, and Presidio on GiNZA as shipped.
 """
@@ -32,9 +40,14 @@ FIXTURES = {"en": ("clinical_notes.txt", "clinical_notes_heldout.txt"),
 MODELS = {"en": "en_core_web_sm", "ja": "ja_ginza"}
 
 
-def load_notes(count: int, language: str = "en") -> list[str]:
+def load_notes(count: int, language: str = "en", path: str | None = None) -> list[str]:
     from synthguard.scrub.evaluation import parse_annotated
 
+    if path:
+        import json
+
+        notes = [json.loads(line)["text"] for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
+        return [notes[i % len(notes)] for i in range(count)]
     notes = []
     for name in FIXTURES[language]:
         notes += [text for text, _ in parse_annotated((ROOT / "tests" / "data" / name).read_text())]
@@ -96,16 +109,63 @@ def synthguard_scrub(notes: list[str], workers: int, language: str = "en") -> fl
         return time.perf_counter() - start
 
 
+PLAIN_PRESIDIO_PROCESS = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from presidio_analyzer import AnalyzerEngine
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+from synthguard.scrub.engine import _quiet, ner_configuration, resolve_spacy_model
+_quiet()
+provider = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "spacy",
+    "ner_model_configuration": ner_configuration("en"),
+    "models": [{"lang_code": "en", "model_name": resolve_spacy_model("en_core_web_sm")}]})
+engine = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+found = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    found += len(engine.analyze(json.loads(line)["text"], language="en"))
+print(found)
+"""
+
+
+def whole_processes(notes: list[str], workers: int) -> list[tuple[str, float]]:
+    """Wall seconds of each tool as a fresh process on the same JSONL file, imports and model loading included."""
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    synthguard = Path(sys.executable).with_name("synthguard")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "notes.jsonl"
+        source.write_text("".join(json.dumps({"text": n}) + "\n" for n in notes), encoding="utf-8")
+        commands = {
+            "plain Presidio process (analyze loop)": [sys.executable, "-c", PLAIN_PRESIDIO_PROCESS, str(source)],
+            "synthguard scrub command, 1 worker": [str(synthguard), "scrub", str(source), "--text-column", "text",
+                                                   "--output", f"{tmp}/o1.jsonl", "--findings", f"{tmp}/f1.jsonl",
+                                                   "--workers", "1"],
+            f"synthguard scrub command, {workers} workers": [
+                str(synthguard), "scrub", str(source), "--text-column", "text", "--output", f"{tmp}/o2.jsonl",
+                "--findings", f"{tmp}/f2.jsonl", "--workers", str(workers)],
+        }
+        for label, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            rows.append((label, time.perf_counter() - start))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--docs", type=int, default=2000)
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--notes", help="JSONL with a 'text' field per line (real notes)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--language", choices=sorted(MODELS), default="en")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     os.environ.setdefault("SYNTHGUARD_KEY", "benchmark")
     language = args.language
-    notes = load_notes(args.docs, language)
+    notes = load_notes(args.docs, language, args.notes)
     chars = sum(map(len, notes))
     from synthguard.scrub.languages import LANGUAGE_PACKS
 
@@ -119,6 +179,13 @@ def main() -> None:
     ]
     base = dict(rows)
     print(f"{len(notes)} notes, {chars} chars, {os.cpu_count()} cores")
+    if language == "en":
+        processes = whole_processes(notes, args.workers)
+        peer = processes[0][1]
+        print(f"{'whole processes, start-up included':40}{'seconds':>9}{'notes/s':>11}{'x Presidio':>12}")
+        for label, seconds in processes:
+            print(f"{label:40}{seconds:>9.1f}{len(notes) / seconds:>11.1f}{peer / seconds:>12.2f}")
+        print("steady state, models loaded:")
     print(f"{'':40}{'docs/s':>9}{'chars/s':>11}{'x Presidio':>12}{'x spaCy full':>14}{'x spaCy no-parser':>19}")
     for label, seconds in rows:
         print(f"{label:40}{len(notes) / seconds:>9.0f}{chars / seconds:>11.0f}"

@@ -41,7 +41,8 @@ UNIT_AFTER = re.compile(
     r"STRENGTH|NS|DOSE|PUFFS?)\b)", re.IGNORECASE)
 # Ventilator settings written like dates: PSV 10/5, IMV 800X10X5/5, trialed on 5/5, flowby 6/3.
 VENT_AFTER = re.compile(r"^\s*(?:PEEP|PS|CPAP)\b", re.IGNORECASE)
-VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|A/C|VENT(?:ED)?|VENTILATION|MASK|FLOWBY|SETTINGS?|FIO2|BIPAP|"
+VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|A/C|VENT(?:ED)?|VENTILATION|MASK|FLOWBY|SETTINGS?|FIO2|"
+                         r"BIPAP|"
                          r"MODE|PS/PEEP|"
                          r"TRIALED\s+ON|WEAN(?:ING|ED)?\s+(?:DOWN\s+)?(?:TO|ON)|CHANGED?\s+(?:BACK\s+)?TO)\b|"
                          r"\d+X\d+X?)[^.;\n]{0,16}$", re.IGNORECASE)
@@ -154,8 +155,8 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
         if entity == "DATE_TIME" and "/" in span and (VENT_BEFORE.search(text[max(0, result.start - 40):result.start])
                                                       or VENT_AFTER.match(text[result.end:])):
             return False
-        if entity == "DATE_TIME" and OUT_OF_TEN.match(span) and PAIN_BEFORE.search(text[max(0, result.start - 40):
-                                                                                            result.start]):
+        if entity == "DATE_TIME" and OUT_OF_TEN.match(span) and PAIN_BEFORE.search(
+                text[max(0, result.start - 40):result.start]):
             return False  # pain 7/10
     if entity in ID_LIKE and len(span) < 5:
         return False  # X2, O2

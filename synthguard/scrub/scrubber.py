@@ -74,7 +74,8 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
         results = GUARDS[pack.guards](results, text)
         if settings.keep_years:
-            results = [r for r in results if not (r.entity_type == "DATE_TIME" and BARE_YEAR.match(text[r.start:r.end]))]
+            results = [r for r in results
+                       if not (r.entity_type == "DATE_TIME" and BARE_YEAR.match(text[r.start:r.end]))]
         results = resolve_overlaps(results)
         if normalized:
             results = [_moved(r, *normalized[i].span(r.start, r.end)) for r in results]

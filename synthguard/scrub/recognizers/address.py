@@ -12,9 +12,9 @@ STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI 
           "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
 
 
-CLINICAL_SUFFIXES = {"Via", "Well", "Wells", "Run", "Runs", "Point", "Points", "Pass", "Ct", "Station", "Crossing", "Loop", "Trace",
-                     "Track", "Spur", "Flat", "Flats", "Vista", "Rest", "Walk", "Walks", "Trail", "Rapid", "Rapids",
-                     "Ridge", "Fall", "Falls", "Field", "Fields", "Course", "Plain", "Plains", "Shore", "Shores"}
+CLINICAL_SUFFIXES = {"Via", "Well", "Wells", "Run", "Runs", "Point", "Points", "Pass", "Ct", "Station", "Crossing",
+                     "Loop", "Trace", "Track", "Spur", "Flat", "Flats", "Vista", "Rest", "Walk", "Walks", "Trail",
+                     "Rapid", "Rapids", "Ridge", "Fall", "Falls", "Field", "Fields", "Course", "Plain", "Plains", "Shore", "Shores"}
 
 
 @lru_cache(maxsize=1)

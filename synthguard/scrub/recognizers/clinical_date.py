@@ -27,7 +27,7 @@ class ClinicalDateRecognizer(LabelledPatternRecognizer):
         # Above spaCy's 0.72, or Presidio folds the date into spaCy's longer "4/13 0446", which the guards drop.
         ("m/d", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{NUM_DAY}){NO_NUMBER_AFTER}", 0.74),
         ("m/yy", rf"{NO_NUMBER_BEFORE}(?P<value>{NUM_MONTH}/{TWO_DIGIT_YEAR}){NO_NUMBER_AFTER}", 0.74),
-        ("the nth", rf"\b(?:THE|ON)\s+(?P<value>(?:0?[1-9]|[12]\d|3[01])(?:ST|ND|RD|TH))\b", 0.74),
+        ("the nth", r"\b(?:THE|ON)\s+(?P<value>(?:0?[1-9]|[12]\d|3[01])(?:ST|ND|RD|TH))\b", 0.74),
         ("iso", rf"{NO_NUMBER_BEFORE}(?P<value>{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])){NO_NUMBER_AFTER}",
          0.9),
         ("month day year", rf"\b(?P<value>{MONTH}\s+{DAY}(?:,?\s+{YEAR})?)\b", 0.8),

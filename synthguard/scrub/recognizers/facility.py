@@ -15,6 +15,7 @@ SUFFIX = re.compile(
     r"CHILDREN'S|MEMORIAL|GENERAL|REGIONAL|UNIVERSITY)\b", re.IGNORECASE)
 SAINT = re.compile(r"\b(?:ST\.?|SAINT)\s+[A-Z][A-Za-z'\-]+(?:'S)?", re.IGNORECASE)
 MAX_NAME_WORDS = 4
+SAINTS = {"st", "saint", "mt", "mount"}
 GENERIC = {"the", "a", "an", "outside", "osh", "this", "our", "local", "community", "va"}
 
 
@@ -48,6 +49,9 @@ class FacilityRecognizer(LabelledPatternRecognizer):
             if gap.strip(" .'&-") or "\n" in gap:
                 break
             token = word.group()
+            if token.casefold() in SAINTS:
+                start = word.start()
+                break  # ST. ELIZABETH'S HOSPITAL
             if token.casefold() in GENERIC or (is_common_word(token) and not SUFFIX.fullmatch(token)):
                 break
             if "." in gap or (is_frequent_word(token, 3.5) and not SUFFIX.fullmatch(token)

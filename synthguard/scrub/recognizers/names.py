@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 
 from synthguard.scrub.lexicons import (
+    CUED_RARE_ZIPF,
     RELATIONS,
     ROLES,
     TITLES,
     bare,
     census_first_names,
+    is_common_word,
     is_first_name,
+    is_frequent_word,
     is_name_like,
     stop_words,
 )
@@ -107,9 +110,14 @@ class TitledNameRecognizer(_WordScanner):
             if "\n" in gap or not CUE_GAPS[strength].match(gap):
                 continue
             first = words[i + 1].group()
-            if strength in ("relation", "contact") and not (is_first_name(first) or self._bracketed(words, i + 1, text)):
+            if strength == "contact" and not is_first_name(first):
                 continue
-            end = name_end(words, i + 1, text, cued=strength in ("title", "staff"))
+            rare = not is_common_word(first) and not is_frequent_word(first, CUED_RARE_ZIPF)  # ZEBULON
+            if strength == "relation" and not (is_first_name(first) or is_name_like(first) or rare
+                                               or self._bracketed(words, i + 1, text)):
+                continue
+            # A relation's first word was judged above, so the name may start with it (ZEBULON after DAUGHTER).
+            end = name_end(words, i + 1, text, cued=strength != "contact")
             if end is None:
                 if strength == "relation" and self._bracketed(words, i + 1, text):
                     end = i + 2

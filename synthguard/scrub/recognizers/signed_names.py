@@ -16,8 +16,8 @@ CREDENTIALS = frozenset("rn bsn rrt np md lpn cna msw lcsw licsw crnp aprn rd rp
                         "slp otr mph facc facs".split())
 CREDENTIAL_GAP = re.compile(r"^(?:[ \t]*,[ \t]*|[ \t]+|[ \t]*/[ \t]*)$")
 # A relation in brackets after the name: URSLA MORETTI (DAUGHTER), CHARLIE (SIGNIFICANT OTHER).
-RELATION_AFTER = re.compile(r"^[ \t]*\((?:HER|HIS|PT'?S)?[ \t]*(?:" + "|".join(sorted(RELATIONS)) + r"|SIGNIFICANT OTHER|SO)\)",
-                            re.IGNORECASE)
+RELATION_AFTER = re.compile(r"^[ \t]*\((?:HER|HIS|PT'?S)?[ \t]*(?:" + "|".join(sorted(RELATIONS))
+                            + r"|SIGNIFICANT OTHER|SO)\)", re.IGNORECASE)
 TOLD = frozenset("aware notified informed paged called updated".split())
 REPORTS = frozenset("states stated verbalizes verbalized wishes wished agrees agreed reports reported requests "
                     "requested says said asked expressed understands understood arrived visited".split())
