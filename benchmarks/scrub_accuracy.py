@@ -1,8 +1,15 @@
 """Span-level recall and precision per entity type: synthguard vs plain Presidio, same texts.
 
-    python benchmarks/scrub_accuracy.py
+    python benchmarks/scrub_accuracy.py --deid physionet_deid_dev.jsonl \
+        [--previous DIR] [--presidio-research synth_dataset_v2.json]
 
-Datasets: presidio-research's synthetic sentences (../shared/fixtures/pii, MIT) and the
+The real notes: the PhysioNet deid gold standard's nursing notes (``--deid``, one note a JSON line with
+``patient``, ``text`` and ``spans``), split by patient into five folds (synthguard/scrub/evaluation.py).
+The rules were written reading folds 0, 1, 2 and 4; fold 3 was never read and is the result. Both are
+printed, labelled. ``--previous DIR`` adds the recognizers of an earlier synthguard (a checkout of that
+release, run in a subprocess with DIR on the path).
+
+Also: presidio-research's synthetic sentences (MIT) and the
 fake ICU nursing notes in tests/data (clinical_notes.txt, which the scrubber was tuned
 on, and clinical_notes_heldout.txt, written afterwards), and fake Japanese nursing records
 (clinical_notes_ja.txt, tuned on, and clinical_notes_ja_heldout.txt, written afterwards),
@@ -21,7 +28,6 @@ from pathlib import Path
 from synthguard.scrub.evaluation import Span, category, parse_annotated, score
 
 ROOT = Path(__file__).resolve().parents[1]
-PRESIDIO_RESEARCH = ROOT.parent / "shared" / "fixtures" / "pii" / "presidio_research_synth_v2.json"
 RESEARCH_CATEGORY = {
     "PERSON": "PERSON", "STREET_ADDRESS": "LOCATION", "GPE": "LOCATION", "ZIP_CODE": "LOCATION",
     "DATE_TIME": "DATE", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "AGE": "AGE",
@@ -30,8 +36,8 @@ RESEARCH_CATEGORY = {
 NOT_PHI = frozenset({"NOT_PHI", "ORGANIZATION", "NRP"})
 
 
-def research_dataset() -> list[tuple[str, list[Span]]]:
-    records = json.loads(PRESIDIO_RESEARCH.read_text())
+def research_dataset(path: str) -> list[tuple[str, list[Span]]]:
+    records = json.loads(Path(path).read_text())
     return [(r["full_text"], [Span(s["start_position"], s["end_position"],
                                    RESEARCH_CATEGORY.get(s["entity_type"], "ID")) for s in r["spans"]])
             for r in records]
@@ -89,6 +95,58 @@ def presidio_predict(texts: list[str]) -> list[list[Span]]:
             for t in texts]
 
 
+PREVIOUS = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from synthguard.policy import parse_policy
+from synthguard.scrub.scrubber import analyze_texts
+texts = json.load(open(sys.argv[1]))
+results = analyze_texts(texts, parse_policy({"name": "benchmark"}).scrub)
+print(json.dumps([[[r.start, r.end] for r in rs] for rs in results]))
+"""
+
+
+def previous_predict(texts: list[str], checkout: str) -> list[list[Span]]:
+    """The recognizers of another synthguard checkout, in a fresh process with that checkout on the path."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(texts, handle)
+    env = {**os.environ, "PYTHONPATH": str(Path(checkout).resolve())}
+    out = subprocess.run([sys.executable, "-c", PREVIOUS, handle.name], check=True, env=env, capture_output=True,
+                         text=True, cwd=tempfile.gettempdir()).stdout
+    Path(handle.name).unlink()
+    return [[Span(a, b, "ANY") for a, b in rs] for rs in json.loads(out)]
+
+
+def deid_report(path: str, folds: frozenset[int], label: str, previous: str | None) -> None:
+    """Recall per gold type (the corpus's own) and overall recall/precision, any type counted."""
+    from synthguard.scrub.evaluation import load_deid
+
+    notes = load_deid(path, folds)
+    texts, gold = [t for t, _, _ in notes], [g for _, g, _ in notes]
+    tools = {"synthguard": synthguard_predict(texts), "plain Presidio": presidio_predict(texts)}
+    if previous:
+        tools["previous synthguard"] = previous_predict(texts, previous)
+    untyped = {t: [[Span(p.start, p.end, "ANY") for p in ps] for ps in preds] for t, preds in tools.items()}
+    print(f"\n{label}: {len(texts)} notes, {len({p for _, _, p in notes})} patients")
+    print(f"{'gold type':20}{'spans':>6}" + "".join(f"{t + ' R':>24}" for t in tools))
+    types = sorted({g.label for gs in gold for g in gs})
+    for kind in types:
+        kept = [[Span(g.start, g.end, "ANY") for g in gs if g.label == kind] for gs in gold]
+        recalls = [score(kept, untyped[t], typed=False)["ALL"]["recall"] for t in tools]
+        cells = "".join(f"{_fmt(r):>24}" for r in recalls)
+        print(f"{kind:20}{sum(map(len, kept)):>6}{cells}")
+    all_gold = [[Span(g.start, g.end, "ANY") for g in gs] for gs in gold]
+    totals = {t: score(all_gold, untyped[t], typed=False)["ALL"] for t in tools}
+    print(f"{'ALL recall':20}{sum(map(len, gold)):>6}" + "".join(f"{_fmt(totals[t]['recall']):>24}" for t in tools))
+    print(f"{'ALL precision':20}{'':>6}" + "".join(
+        f"{_fmt(totals[t]['precision']):>16} of {totals[t]['predicted']:>5}" for t in tools))
+
+
 def report(name: str, data: list[tuple[str, list[Span]]], language: str = "en") -> None:
     texts, gold = [t for t, _ in data], [g for _, g in data]
     if language == "ja":
@@ -116,10 +174,29 @@ def _fmt(value) -> str:
 
 
 def main() -> None:
+    import argparse
+
+    from synthguard.scrub.evaluation import FOLDS, TUNED_FOLDS
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deid", help="PhysioNet deid notes as JSONL (patient, text, spans)")
+    parser.add_argument("--previous", help="a checkout of an earlier synthguard, to compare its recognizers")
+    parser.add_argument("--presidio-research", help="presidio-research synth_dataset_v2.json")
+    parser.add_argument("--skip-fixtures", action="store_true", help="only the real notes")
+    args = parser.parse_args()
     warnings.simplefilter("ignore")
-    report("clinical notes (tuned on)", notes_dataset("clinical_notes.txt"))
-    report("clinical notes (held out)", notes_dataset("clinical_notes_heldout.txt"))
-    report("presidio-research synth_v2", research_dataset())
+    if args.deid:
+        held_out = frozenset(range(FOLDS)) - TUNED_FOLDS
+        deid_report(args.deid, held_out, f"deid nursing notes, fold {sorted(held_out)} (never read: the result)",
+                    args.previous)
+        deid_report(args.deid, TUNED_FOLDS, f"deid nursing notes, folds {sorted(TUNED_FOLDS)} (read while tuning)",
+                    args.previous)
+    if args.presidio_research:
+        report("presidio-research synth_v2", research_dataset(args.presidio_research))
+    if args.skip_fixtures:
+        return
+    report("project notes written for the tests (tuned on)", notes_dataset("clinical_notes.txt"))
+    report("project notes written for the tests (written after tuning)", notes_dataset("clinical_notes_heldout.txt"))
     report("Japanese nursing records (tuned on)", notes_dataset("clinical_notes_ja.txt"), "ja")
     heldout = ROOT / "tests" / "data" / "clinical_notes_ja_heldout.txt"
     if heldout.exists():

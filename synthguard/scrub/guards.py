@@ -158,9 +158,7 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
         if entity == "DATE_TIME" and OUT_OF_TEN.match(span) and PAIN_BEFORE.search(
                 text[max(0, result.start - 40):result.start]):
             return False  # pain 7/10
-    if entity in ID_LIKE and len(span) < 5:
-        return False  # X2, O2
-    return True
+    return not (entity in ID_LIKE and len(span) < 5)  # X2, O2
 
 
 def apply_guards(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:

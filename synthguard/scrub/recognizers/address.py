@@ -14,7 +14,8 @@ STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI 
 
 CLINICAL_SUFFIXES = {"Via", "Well", "Wells", "Run", "Runs", "Point", "Points", "Pass", "Ct", "Station", "Crossing",
                      "Loop", "Trace", "Track", "Spur", "Flat", "Flats", "Vista", "Rest", "Walk", "Walks", "Trail",
-                     "Rapid", "Rapids", "Ridge", "Fall", "Falls", "Field", "Fields", "Course", "Plain", "Plains", "Shore", "Shores"}
+                     "Rapid", "Rapids", "Ridge", "Fall", "Falls", "Field", "Fields", "Course", "Plain", "Plains",
+                     "Shore", "Shores"}
 
 
 @lru_cache(maxsize=1)

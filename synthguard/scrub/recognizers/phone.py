@@ -18,7 +18,7 @@ class UsPhoneRecognizer(LabelledPatternRecognizer):
                             r"\s*(?:NO\.?|NUMBER|#)?\s*[:#=]?\s*(?P<value>\d{7}|\d{10}|\d{3}-\d{4})\b", 0.8),
         ("extension", r"\b(?:(?:EXT\.?|EXTENSION)\s*|X)(?P<value>\d{1,2}-\d{4}|\d{4,5})\b", 0.8),
         # Written by hand in notes: 201/324/1423, 212- 476- 8356, 135-442-9738 (an area code no plan has).
-        ("slashed", r"(?<![\d/.])(?P<value>\(?\d{3}\)?/\d{3}/\d{4})(?![\d/])", 0.9),
+        ("slashed", r"(?<![\d/.])(?P<value>(?:\(\d{3}\)|\d{3})/\d{3}/\d{4})(?![\d/])", 0.9),
         ("dashed", r"(?<![\d/.-])(?P<value>\d{3}-[ \t]?\d{3}-[ \t]?\d{4})(?![\d/])", 0.85),
         ("pager", r"\b(?:PAGER|PAGE|PG|BEEPER|BEEP|BPR)\s*(?:NO\.?|NUMBER)?\s*[#:]?\s*(?P<value>\d{4,7})\b", 0.85),
     ]
