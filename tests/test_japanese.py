@@ -210,3 +210,64 @@ def test_japanese_records_under_the_english_default_are_reported_not_scrubbed_as
     assert (pd.read_csv(out)["看護記録"] == "[UNSUPPORTED_LANGUAGE]").all()
     real = pd.read_csv(JA_NOTES)
     assert not any(str(v) in out.read_text(encoding="utf-8") for v in real["氏名"])
+
+
+@pytest.mark.parametrize("text, entity, value", [
+    ("患者ID：A123456を確認。", "MEDICAL_RECORD_NUMBER", "A123456"),
+    ("カルテ番号 00123456 の記録。", "MEDICAL_RECORD_NUMBER", "00123456"),
+    ("ID番号 7788990 を確認。", "MEDICAL_RECORD_NUMBER", "7788990"),
+    ("明日、東京中央病院へ転院予定。", "HOSPITAL", "東京中央病院"),
+    ("昭和55年生まれの男性。", "DATE_TIME", "昭和55年"),
+])
+def test_labelled_numbers_fused_hospital_names_and_era_birth_years(ja, text, entity, value):
+    assert (entity, value) in found(ja, text)
+
+
+def test_generic_hospital_references_stay_even_when_sudachi_fuses_them(ja):
+    assert found(ja, "大学病院へ紹介予定。当院の方針を説明。") == []
+
+
+def _scrub(tmp_path, source, *args):
+    from click.testing import CliRunner
+
+    from synthguard.cli import main
+
+    out, findings = tmp_path / f"out{source.suffix}", tmp_path / "f.jsonl"
+    result = CliRunner().invoke(main, ["scrub", str(source), *args, "--output", str(out), "--findings",
+                                       str(findings), "--quiet"])
+    return result, out, [json.loads(line) for line in findings.read_text(encoding="utf-8").splitlines()] \
+        if findings.exists() else []
+
+
+@pytest.mark.parametrize("policy, rows", [
+    (JA_POLICY, ["山田太郎様に説明した。", "佐藤花子さんが来院。", "鈴木一郎さんの家族に連絡。", "明日は晴れの予報。"]),
+    (None, ["Spoke with DR. SMITH today.", "Daughter Mary called.", "Pain controlled overnight.",
+            "Family meeting planned."]),
+])
+def test_a_column_named_as_text_is_scrubbed_span_by_span_not_replaced_whole(tmp_path, policy, rows):
+    source = tmp_path / "short.csv"
+    pd.DataFrame({"text": rows}).to_csv(source, index=False)  # unique short values: the scan says identifier
+    args = ["--text-column", "text"] + (["--policy", str(policy)] if policy else [])
+    result, out, findings = _scrub(tmp_path, source, *args)
+    assert result.exit_code == 0, result.output
+    scrubbed = pd.read_csv(out)["text"].tolist()
+    assert scrubbed[-1] == rows[-1]  # a sentence with no PHI comes back unchanged
+    assert all(f["start"] > 0 or f["end"] < len(rows[f["row"]]) for f in findings)  # spans, not whole cells
+    assert "identifier columns: none" in result.output or "text (" not in result.output
+
+
+def test_a_policy_whose_key_column_is_absent_still_scrubs_another_file(tmp_path):
+    source = tmp_path / "other.csv"
+    pd.DataFrame({"記録": ["山田太郎様に説明した。", "佐藤花子さんが来院。"]}).to_csv(source, index=False)
+    result, out, findings = _scrub(tmp_path, source, "--policy", str(JA_POLICY), "--text-column", "記録")
+    assert result.exit_code == 0, result.output
+    assert "山田" not in out.read_text(encoding="utf-8") and findings
+
+
+def test_the_input_suffix_wins_over_the_policy_data_format(tmp_path):
+    source = tmp_path / "notes.jsonl"
+    source.write_text(json.dumps({"text": "DR. SMITH AWARE, dtr suzette called"}) + "\n", encoding="utf-8")
+    result, out, findings = _scrub(tmp_path, source, "--policy", str(ROOT / "policies" / "medical.yaml"),
+                                   "--text-column", "text")
+    assert result.exit_code == 0, result.output
+    assert {f["entity_type"] for f in findings} == {"PERSON"} and "suzette" not in out.read_text()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synthguard.data import detect_format, table_files
+from synthguard.data import FORMATS, detect_format, table_files
 from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
@@ -150,7 +150,9 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
     engine = engine or policy.engine
     progress = progress or Progress()
     source, output = Path(source), Path(output)
-    files, in_fmt = table_files(source, policy.data.format)
+    # The file named on the command line says its own format; data.format is for the policy's own input
+    # (and for a suffix that says nothing).
+    files, in_fmt = table_files(source, "auto" if FORMATS.get(source.suffix.lower()) else policy.data.format)
     if source.is_file() and source.stat().st_size == 0:
         raise DataError(f"{source}: the file is empty")
     out_fmt = detect_format(output)

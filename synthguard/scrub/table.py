@@ -51,10 +51,17 @@ def local_batcher(policy: Policy, key: bytes) -> TextBatcher:
 
 
 def text_columns_of(plan: ColumnPlan, extra: tuple[str, ...], frame: pd.DataFrame) -> list[str]:
+    """The plan's text columns and the ones the user named. A named column is scrubbed span by span whatever
+    the scan judged it (short notes with unique values look like identifiers to it): ``plan`` is updated."""
     missing = [c for c in extra if c not in frame.columns]
     if missing:
         raise DataError(f"--text-column names {', '.join(missing)}, which the data does not have")
-    return list(dict.fromkeys(list(plan.text) + list(extra)))
+    overruled = [i.column for i in plan.identifiers if i.column in extra]
+    plan.identifiers = [i for i in plan.identifiers if i.column not in extra]
+    plan.model = [c for c in plan.model if c not in extra]
+    plan.notes.extend(f"{c}: scrubbed as free text, as named (the scan judged it an identifier)" for c in overruled)
+    plan.text = list(dict.fromkeys(list(plan.text) + list(extra)))
+    return list(plan.text)
 
 
 PATIENT_KEY_NAMES = ("patient_id", "patientid", "subject_id", "mrn", "patient", "person_id")
@@ -63,8 +70,9 @@ PATIENT_KEY_NAMES = ("patient_id", "patientid", "subject_id", "mrn", "patient", 
 def patient_key_column(policy: Policy, plan: ColumnPlan) -> str | None:
     """The column whose value picks each patient's date shift: the primary key, else a detected
     identifier named like one (patient_id, mrn, subject_id)."""
-    if policy.data.primary_key:
+    if policy.data.primary_key and policy.data.primary_key in plan.order:
         return policy.data.primary_key
+    # A policy used for its scrub settings on another file: its key may not be there; detect one instead.
     names = {i.column.casefold(): i.column for i in plan.identifiers}
     return next((names[n] for n in PATIENT_KEY_NAMES if n in names), None)
 

@@ -1,5 +1,6 @@
 """Japanese dates: era forms (令和5年5月2日, 平成元年1月8日, R5.5.2, S37/3/14) and 年月日 forms
-(2023年5月2日, 5月2日, 2023/5/2). A bare year (2023年, 昭和37年生まれ) is not PHI under Safe Harbor;
+(2023年5月2日, 5月2日, 2023/5/2), and a birth year in an era (昭和55年生まれ). Other bare years (2023年) are
+left, as HIPAA Safe Harbor allows;
 durations and frequencies (3日間, 1日3回, 5年前) are not dates."""
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ class JpDateRecognizer(JapaneseRecognizer):
                              r"(?:(?P=sep)\d{1,2})?)(?![\d./-])", 0.85),
         ("year month day", rf"(?<!\d)(?P<value>\d{{4}}\s*年\s*\d{{1,2}}\s*月(?:\s*{DAY})?)", 0.9),
         ("month day", rf"(?<![\d年])(?P<value>\d{{1,2}}\s*月\s*{DAY})", 0.85),
+        # A birth year alone in an era still dates a person's birth: 昭和55年生まれ.
+        ("era birth year", rf"(?P<value>(?:{ERA_KANJI})\s*(?:\d{{1,2}}|元)\s*年)(?=\s*(?:生まれ|生|出生))", 0.85),
         ("numeric date", r"(?<![\d./-])(?P<value>(?:19|20)\d{2}(?P<sep>[./-])\d{1,2}(?P=sep)\d{1,2})"
                          r"(?![\d./-])", 0.9),
     ]

@@ -32,8 +32,20 @@ class JpFacilityRecognizer(JapaneseRecognizer):
         i = 0
         while i < len(doc):
             end = self._suffix_end(doc, i)
-            if end is None:
+            fused = end is None and self._fused(doc[i])
+            if end is None and not fused:
                 i += 1
+                continue
+            if fused:  # 東京|中央病院へ: Sudachi keeps 中央病院 as one word
+                end = i + 1
+                start = i
+                while (start > 0 and i - start < MAX_PARTS and self._name_part(doc[start - 1])
+                       and doc[start - 1].text not in GENERIC
+                       and doc[start - 1].idx + len(doc[start - 1].text) == doc[start].idx):
+                    start -= 1
+                results.append(self.result(doc[start].idx, doc[i].idx + len(doc[i].text), 0.85,
+                                           "name + facility word"))
+                i = end
                 continue
             start = i
             while (start > 0 and i - start < MAX_PARTS and self._name_part(doc[start - 1])
@@ -45,6 +57,16 @@ class JpFacilityRecognizer(JapaneseRecognizer):
                                            "name + facility word"))
             i = end
         return results
+
+    @staticmethod
+    def _fused(token) -> bool:
+        """One token holding a name and a facility word (中央病院, 城南クリニック), the name not generic."""
+        for suffix in SUFFIXES:
+            head = token.text[:-len(suffix)]
+            if token.text.endswith(suffix) and head and head not in GENERIC and NAME_PART.match(head) \
+                    and token.tag_.startswith("名詞") and not any(head.endswith(g) for g in ("大学", "総合")):
+                return True
+        return False
 
     @staticmethod
     def _suffix_end(doc, i: int) -> int | None:
