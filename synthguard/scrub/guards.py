@@ -32,7 +32,7 @@ DATE_PART = re.compile(
 MEASURE_BEFORE = re.compile(
     r"(?:\b(?:BP|B/P|SBP|DBP|HR|RR|SAT|SATS|SPO2|O2|TEMP|T|MAP|CVP|PAP|PA|PAIN|STRENGTH|GCS|RASS|CPOT|"
     r"FIO2|PEEP|PS|VT|TV|I/O|IO|UO|K|NA|CL|HCT|HGB|WBC|PLT|INR|PTT|GLUCOSE|BS|FS|FSBS|MOTOR|GRIPS?|"
-    r"GRASPS?|SCORE|PUPILS|LEVEL|RATIO|DOSE|RATE|ABG|VBG|PH|PCO2|PO2|MMHG|BALANCE|LOS|HA|HEADACHE|"
+    r"GRASPS?|SCORE|PUPILS|PERRLA?|PERLA?|LEVEL|RATIO|DOSE|RATE|ABG|VBG|PH|PCO2|PO2|MMHG|BALANCE|LOS|HA|HEADACHE|"
     r"RELIEF|RATED?|RATES|SCALE|BIPAP|CPAP|IPAP|EPAP|VENT|AC|SIMV|SINEMET|CARBIDOPA)\b)"
     r"[\s:=,]*(?:OF\s+|IS\s+|WAS\s+|->\s*|TO\s+|AT\s+|GIVEN\s+\w+\s+WITH\s+RELIEF\s+TO\s+)?$",
     re.IGNORECASE)
@@ -45,10 +45,10 @@ VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|A/C|VENT(?:ED)?|VE
                          r"BIPAP|"
                          r"MODE|PS/PEEP|"
                          r"TRIALED\s+ON|WEAN(?:ING|ED)?\s+(?:DOWN\s+)?(?:TO|ON)|CHANGED?\s+(?:BACK\s+)?TO)\b|"
-                         r"\d+X\d+X?)[^.;\n]{0,16}$", re.IGNORECASE)
+                         r"\d+X\d+X?)[^.;\n]{0,12}$", re.IGNORECASE)
 PAIN_BEFORE = re.compile(r"(?:\bPAIN\b|\bRAT(?:ED|ING|ES)\b|#)[^.;\n]{0,30}$", re.IGNORECASE)
 OUT_OF_TEN = re.compile(r"^(?:10|[0-9])/10$")
-FRACTION = re.compile(r"^[1-3]/[2-4]$")
+FRACTION = re.compile(r"^(?:1/[234]|2/3|3/4)$")  # 1/2 NS, 3/4 TAB; 3/2 is a date
 NOT_A_PHONE = re.compile(r"/|^(?:[01]\d|2[0-3])[0-5]\d\s*-\s*(?:[01]\d|2[0-3])[0-5]\d$")  # 7.38/42/88, 0700-1900
 YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")  # HIPAA Safe Harbor keeps years; also 24h times (1900)
 MONTH_THEN_DAY = re.compile(r"^\s+\d{1,2}\b")

@@ -34,6 +34,7 @@ class LanguagePack:
     extra_entities: tuple[str, ...] = ()  # on top of the HIPAA defaults
     guards: str = "english"  # which false-positive guards run (scrub/guards.py GUARDS)
     labels_to_ignore: tuple[str, ...] = field(default=())
+    recurrence: bool = False  # look for every detected name again in the rest of the document (scrub/recurrence.py)
 
 
 def _japanese_share(text: str) -> float | None:
@@ -70,7 +71,7 @@ register_language(LanguagePack(
     # parser and lemmatizer are dropped (lemmas become lower-cased tokens for context words):
     # 128 vs 72 notes/s on the fixture notes, with the same entities.
     excluded_pipes=("parser", "tagger", "attribute_ruler", "lemmatizer", "senter"),
-    normalize=False, covers=_mostly_latin,
+    normalize=False, covers=_mostly_latin, recurrence=True,
     labels_to_ignore=("ORGANIZATION", "CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL", "PERCENT",
                       "PRODUCT", "QUANTITY", "WORK_OF_ART"),
 ))

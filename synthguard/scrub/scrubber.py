@@ -18,6 +18,7 @@ from synthguard.scrub.guards import GUARDS
 from synthguard.scrub.languages import LANGUAGE_PACKS
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.operators import UNCOVERED, Operators
+from synthguard.scrub.recurrence import recurrences
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
         results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
         results = GUARDS[pack.guards](results, text)
+        if pack.recurrence:
+            results = results + recurrences(results, text)
         if settings.keep_years:
             results = [r for r in results
                        if not (r.entity_type == "DATE_TIME" and BARE_YEAR.match(text[r.start:r.end]))]

@@ -102,7 +102,8 @@ class CareSiteRecognizer(LabelledPatternRecognizer):
             if cue and not campus and WEAKEST_CUE.search(cue.group()):
                 cue = None
             following = text[word.end():word.end() + 12].split()
-            if following and bare(following[0]) in UNITS - {"er", "ed", "cath", "lab", "rehab"}:
+            if following and bare(following[0]) in UNITS - {"er", "ed", "cath", "lab", "rehab"} \
+                    and is_frequent_word(word.group(), 3.0):
                 i += 1
                 continue  # to Cardiac floor, to Medical ICU
             if not cue or text[word.end():word.end() + 1].isdigit() or not _place_word(word.group(), mixed_case,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import is_common_word, is_frequent_word, us_cities
+from synthguard.scrub.lexicons import is_common_word, is_frequent_word, us_cities, world_cities
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 from synthguard.scrub.recognizers.address import STATES
@@ -32,8 +32,7 @@ class UsCityRecognizer(LabelledPatternRecognizer):
         results = []
         mixed_case = any(c.islower() for c in text) and any(c.isupper() for c in text)
         for i, word in enumerate(words):
-            if mixed_case and not word.group()[:1].isupper():
-                continue  # in a lower-case note (lives in parkville) the cue alone decides
+            lower = mixed_case and not word.group()[:1].isupper()  # in a lower-case note the cue alone decides
             for n in range(MAX_WORDS, 0, -1):
                 group = words[i:i + n]
                 if len(group) < n or any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:],
@@ -45,7 +44,9 @@ class UsCityRecognizer(LabelledPatternRecognizer):
                 start, end = group[0].start(), group[-1].end()
                 state = STATE_AFTER.match(text[end:])
                 cue = CUE.search(text[:start])
-                large = cities[name.casefold()] >= LARGE_CITY
+                large = cities[name.casefold()] >= LARGE_CITY or name.casefold() in world_cities()
+                if lower and not (cue and (large or n > 1)):
+                    break  # lives in rome, returned to new haven; not "in reading"
                 everyday = n == 1 and (is_common_word(name) or (is_frequent_word(name, 4.0) and not large))
                 if state or (cue and not everyday):
                     results.append(self.result(start, end, 0.85 if state else 0.8, "US city"))

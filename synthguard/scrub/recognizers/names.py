@@ -18,9 +18,11 @@ from synthguard.scrub.lexicons import (
     TITLES,
     bare,
     census_first_names,
+    in_name_lists,
     is_common_word,
     is_first_name,
     is_frequent_word,
+    is_misspelt_word,
     is_name_like,
     stop_words,
 )
@@ -33,7 +35,7 @@ POSSESSIVE = re.compile(r"'S$", re.IGNORECASE)
 # What may stand between a cue and the name, by the cue's kind: "DR. X", "DR.X", "NP: WOLFE",
 # "WIFE, ROSE", "SON: JIM", "HCP (MARY", "daughter is marcela", "PER JIM".
 CUE_GAPS = {
-    "title": re.compile(r"^(?:\.?[ \t]*|[ \t]*:[ \t]*)$"),
+    "title": re.compile(r"^\.?[ \t]*$"),  # not "MS: SEDATED" (mental status)
     "staff": re.compile(r"^(?:[ \t]+|[ \t]*:[ \t]*)$"),
     "relation": re.compile(r"^(?:[ \t]+\"?|[ \t]*,[ \t]*|[ \t]*:[ \t]*|[ \t]*\([ \t]*|[ \t]+is[ \t]+|[ \t]*-[ \t]*)$",
                            re.IGNORECASE),
@@ -71,7 +73,7 @@ def name_end(words: list[re.Match], i: int, text: str, cued: bool = False) -> in
         if _initial(words, j, text):
             j += 1
             continue
-        if not is_name_like(words[j].group(), cued=cued and j == i):
+        if not is_name_like(words[j].group(), cued=cued):
             break
         named, j = named + 1, j + 1
     while j > i and _initial(words, j - 1, text):
@@ -102,6 +104,10 @@ class TitledNameRecognizer(_WordScanner):
         results = []
         for i, cue in enumerate(words[:-1]):
             kind = bare(cue.group())
+            if kind == "other" and i and bare(words[i - 1].group()) == "significant":
+                kind = "partner"  # significant other charlie
+            if kind == "ms" and cue.group() != "Ms" and not in_name_lists(words[i + 1].group()):
+                continue  # ms contin, monitor ms.: morphine and mental status
             strength = ("title" if kind in TITLES else "staff" if kind in STAFF else
                         "relation" if kind in RELATIONS else "contact" if kind in CONTACT else None)
             if strength is None:
@@ -112,7 +118,8 @@ class TitledNameRecognizer(_WordScanner):
             first = words[i + 1].group()
             if strength == "contact" and not is_first_name(first):
                 continue
-            rare = not is_common_word(first) and not is_frequent_word(first, CUED_RARE_ZIPF)  # ZEBULON
+            rare = (not is_common_word(first) and not is_frequent_word(first, CUED_RARE_ZIPF)  # ZEBULON
+                    and not is_misspelt_word(first))  # not SON PRESNT
             if strength == "relation" and not (is_first_name(first) or is_name_like(first) or rare
                                                or self._bracketed(words, i + 1, text)):
                 continue

@@ -1,0 +1,52 @@
+"""A name found once in a note is PHI wherever else the note repeats it.
+
+Notes name a hospital or a doctor once with a cue (``transferred to GH``, ``Dr. Tyro``) and then bare
+(``at GH EW``, ``per Tyro``); the cue-based recognizers see only the first. Each word of a detected
+person, hospital or place that is not an everyday word is looked for again, whole-word and case-blind,
+in the same document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+
+from synthguard.scrub.lexicons import is_common_word, is_frequent_word, is_name_like
+
+SPREAD = {"PERSON", "HOSPITAL", "LOCATION"}
+WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
+SCORE = 0.85
+
+
+def _spreadable(word: str) -> bool:
+    if is_common_word(word):
+        return False
+    if word.isupper() and 2 <= len(word) <= 5:
+        return not is_frequent_word(word, 3.5)  # GH, VAMC
+    return len(word) >= 3 and (not is_frequent_word(word, 3.0) or is_name_like(word))
+
+
+def recurrences(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    """Results for the other whole-word occurrences of detected names in ``text``, not overlapping any result."""
+    words: dict[str, str] = {}
+    for result in results:
+        if result.entity_type in SPREAD:
+            for match in WORD.finditer(text[result.start:result.end]):
+                if _spreadable(match.group()):
+                    words.setdefault(match.group().casefold(), result.entity_type)
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![A-Za-z'])(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+                         + r")(?![A-Za-z'])", re.IGNORECASE)
+    taken = [(r.start, r.end) for r in results]
+    added = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(start < b and a < end for a, b in taken):
+            continue
+        added.append(RecognizerResult(words[match.group().casefold()], start, end, SCORE, recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: "DocumentRecurrence",
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: "document-recurrence"}))
+        taken.append((start, end))
+    return added
