@@ -122,7 +122,10 @@ def _ner_unsupported(result: RecognizerResult, span: str) -> bool:
         return True
     tokens = [t for t in _alpha_tokens(span) if not is_common_word(t)]
     if result.entity_type == "PERSON":
-        return not any(in_name_lists(t) for t in tokens)
+        # Or two title-case words no dictionary knows: Zebulon Canaryfeather, not Foley Draining Clear.
+        titled = len(tokens) >= 2 and all(t[0].isupper() and t[1:].islower() for t in tokens)
+        return not (any(in_name_lists(t) for t in tokens)
+                    or (titled and sum(not is_frequent_word(t, 2.5) for t in tokens) >= 2))
     if result.entity_type == "LOCATION":
         return not any(t.casefold() in us_cities() or t.casefold() in world_cities() for t in tokens)
     return False

@@ -64,8 +64,15 @@ def name_gap(words: list[re.Match], j: int, text: str) -> bool:
     return gap in (" ", "-") or (NAME_GAP.match(gap) is not None and _initial(words, j - 1, text))
 
 
-def name_end(words: list[re.Match], i: int, text: str, cued: bool = False) -> int | None:
-    """Index after the last word of a name starting at words[i] (initials and surnames), or None."""
+def _title_case(word: str, text: str) -> bool:
+    """Capitalised as names are, in a text that uses both cases (Dr. Ordinary Person, Dr Will Cole)."""
+    return (len(word) > 1 and word[0].isupper() and word[1:].islower() and bare(word) not in stop_words()
+            and any(c.islower() for c in text) and any(c.isupper() for c in text[2:]))
+
+
+def name_end(words: list[re.Match], i: int, text: str, cued: bool = False, titled: bool = False) -> int | None:
+    """Index after the last word of a name starting at words[i] (initials and surnames), or None.
+    ``titled``: after DR. or MRS., a title-case word is a name whatever its frequency."""
     j, named = i, 0
     while j < len(words) and j - i < MAX_NAME_WORDS:
         if j > i and not name_gap(words, j, text):
@@ -73,7 +80,7 @@ def name_end(words: list[re.Match], i: int, text: str, cued: bool = False) -> in
         if _initial(words, j, text):
             j += 1
             continue
-        if not is_name_like(words[j].group(), cued=cued):
+        if not (is_name_like(words[j].group(), cued=cued) or (titled and _title_case(words[j].group(), text))):
             break
         named, j = named + 1, j + 1
     while j > i and _initial(words, j - 1, text):
@@ -124,7 +131,7 @@ class TitledNameRecognizer(_WordScanner):
                                                or self._bracketed(words, i + 1, text)):
                 continue
             # A relation's first word was judged above, so the name may start with it (ZEBULON after DAUGHTER).
-            end = name_end(words, i + 1, text, cued=strength != "contact")
+            end = name_end(words, i + 1, text, cued=strength != "contact", titled=strength == "title")
             if end is None:
                 if strength == "relation" and self._bracketed(words, i + 1, text):
                     end = i + 2
