@@ -161,6 +161,7 @@ def bare(token: str) -> str:
     return word.strip("'")
 
 
+@lru_cache(maxsize=100_000)
 def is_common_word(token: str) -> bool:
     """A word that is never a name on its own: stop words, clinical terms, drugs, labels, titles."""
     word = bare(token)
@@ -169,14 +170,20 @@ def is_common_word(token: str) -> bool:
             or word in RELATIONS or not word.replace("'", "").replace("-", "").isalpha())
 
 
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """wordfreq's English frequency on its log scale, cached: notes repeat their words, and every recognizer asks."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
 FREQUENT_ZIPF = 3.5  # wordfreq's log scale: 3.5 is about 3 uses per million words
 
 
-def is_frequent_word(token: str, zipf: float = FREQUENT_ZIPF) -> bool:
+def is_frequent_word(token: str, threshold: float = FREQUENT_ZIPF) -> bool:
     """An everyday English word (CALLED, MEETING, URINE), by its frequency in wordfreq."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(bare(token), "en") >= zipf
+    return zipf(bare(token)) >= threshold
 
 
 def is_name_word(token: str) -> bool:
@@ -232,6 +239,7 @@ CUED_RARE_ZIPF = 3.0  # right after DR or NP a rare word is a surname even if a 
 NAME_WORD_ZIPF = 4.0  # a census name this rare in English is read as the name (SNELL, WYMAN)
 
 
+@lru_cache(maxsize=100_000)
 def is_name_like(token: str, cued: bool = False) -> bool:
     """After a cue (DR, DAUGHTER, ", RN", "AWARE"): could this word be (part of) a person's name?
 
@@ -242,27 +250,24 @@ def is_name_like(token: str, cued: bool = False) -> bool:
     word = bare(token)
     if len(word) < 2 or (is_common_word(word) and not (cued and (word in NOT_NAMES or word in EPONYMS))):
         return False  # after DR or NP, GREEN, GRACE, WILL and WILSON are names
-    from wordfreq import zipf_frequency
-
     first, last = census_first_names().get(word), census_last_names().get(word)
-    zipf = zipf_frequency(word, "en")
+    frequency = zipf(word)
     if ((first is not None and first <= COMMON_FIRST_RANK) or (last is not None and last <= COMMON_LAST_RANK)) and (
-            zipf < 4.5 or ((first or 10**6) <= 300 or (last or 10**6) <= 300) and zipf < 5.5):
+            frequency < 4.5 or ((first or 10**6) <= 300 or (last or 10**6) <= 300) and frequency < 5.5):
         return True
-    if zipf < (CUED_RARE_ZIPF if cued else RARE_WORD_ZIPF):
+    if frequency < (CUED_RARE_ZIPF if cued else RARE_WORD_ZIPF):
         return True
     return (first is not None or last is not None or word in first_names() or word in last_names()) and (
-        zipf < NAME_WORD_ZIPF)
+        frequency < NAME_WORD_ZIPF)
 
 
 def is_unknown_word(token: str) -> bool:
     """Not ordinary English and no clinical term: after DAUGHTER, a rare name (ZEBULON) rather than a word."""
-    from wordfreq import zipf_frequency
-
     word = bare(token)
-    return len(word) >= 3 and not is_common_word(word) and zipf_frequency(word, "en") < RARE_WORD_ZIPF
+    return len(word) >= 3 and not is_common_word(word) and zipf(word) < RARE_WORD_ZIPF
 
 
+@lru_cache(maxsize=100_000)
 def is_first_name(token: str, cued: bool = False) -> bool:
     """A common first name that is not an everyday word on its own (JOHN, LORRIE; not MAY, WILL)."""
     word = bare(token)
@@ -271,24 +276,21 @@ def is_first_name(token: str, cued: bool = False) -> bool:
     rank = census_first_names().get(word)
     if rank is not None and rank <= COMMON_FIRST_RANK:
         return True
-    from wordfreq import zipf_frequency
-
     # Rarer census names and Faker's other locales name people less often than they spell words (SOON, FEM).
-    return ((rank is not None and rank <= 3000) or word in first_names()) and zipf_frequency(word, "en") < 4.0
+    return ((rank is not None and rank <= 3000) or word in first_names()) and zipf(word) < 4.0
 
 
+@lru_cache(maxsize=100_000)
 def in_name_lists(token: str) -> bool:
     """In the census lists (first names to rank 3000, any surname rarer in English than NAME_WORD_ZIPF) or
     Faker's: stricter than ``is_name_like``, which also takes unknown words."""
     word = bare(token)
     if is_common_word(word):
         return False
-    from wordfreq import zipf_frequency
-
-    first, last, zipf = census_first_names().get(word), census_last_names().get(word), zipf_frequency(word, "en")
-    if ((first is not None and first <= 500) or (last is not None and last <= 500)) and zipf < 5.0:
+    first, last, frequency = census_first_names().get(word), census_last_names().get(word), zipf(word)
+    if ((first is not None and first <= 500) or (last is not None and last <= 500)) and frequency < 5.0:
         return True
-    return zipf < NAME_WORD_ZIPF and ((first is not None and first <= 3000) or last is not None
+    return frequency < NAME_WORD_ZIPF and ((first is not None and first <= 3000) or last is not None
                                       or word in first_names() or word in last_names())
 
 
@@ -307,13 +309,18 @@ def world_cities() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _everyday_words() -> tuple[str, ...]:
     """wordfreq's common English words (zipf >= 3.5) of four letters or more that are not census names."""
-    from wordfreq import top_n_list, zipf_frequency
+    return _cached("everyday-words", ("wordfreq", "names"), _build_everyday_words)
+
+
+def _build_everyday_words() -> tuple[str, ...]:
+    from wordfreq import top_n_list
 
     first, last = census_first_names(), census_last_names()
-    return tuple(w for w in top_n_list("en", 40000) if w.isalpha() and len(w) >= 4 and zipf_frequency(w, "en") >= 3.5
+    return tuple(w for w in top_n_list("en", 40000) if w.isalpha() and len(w) >= 4 and zipf(w) >= 3.5
                  and first.get(w, 10**6) > 3000 and last.get(w, 10**6) > 5000)
 
 
+@lru_cache(maxsize=100_000)
 def is_misspelt_word(token: str) -> bool:
     """One edit (OSA distance 1) from an everyday word: PRESNT, AGRESS, NOTFIED are typos before they are names.
     rapidfuzz does the search (about 3 ms a word); only rare words after weak cues are asked."""
