@@ -127,6 +127,8 @@ class ScrubSection(StrictModel):
     default_operator: OperatorName = "surrogate"
     operators: dict[str, OperatorName] = Field(default_factory=dict)
     date_shift_days: int = Field(365, ge=1, le=3650)
+    statistical_ner: bool | None = Field(None, description="run the spaCy model's statistical NER beside the rules "
+                                                           "(default: the language pack's: en no, ja yes)")
     keep_years: bool = Field(False, description="HIPAA Safe Harbor's 'years may stay': a year written alone (IN 1993, "
                                                  "'08) is left as it is; dates with a day or month are still replaced")
     phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB"], min_length=1)

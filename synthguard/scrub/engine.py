@@ -60,7 +60,7 @@ def _quiet() -> None:
     logging.getLogger("presidio-anonymizer").setLevel(logging.ERROR)
 
 
-def _nlp_engine(model: str, language: str):
+def _nlp_engine(model: str, language: str, ner: bool = True):
     import spacy
     from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
@@ -68,7 +68,8 @@ def _nlp_engine(model: str, language: str):
         """Loads an installed package with only tokenizer and NER, and never downloads."""
 
         def load(self) -> None:
-            self.nlp = {language: spacy.load(model, exclude=list(LANGUAGE_PACKS[language].excluded_pipes))}
+            excluded = list(LANGUAGE_PACKS[language].excluded_pipes) + ([] if ner else ["tok2vec", "ner"])
+            self.nlp = {language: spacy.load(model, exclude=excluded)}
 
         def _doc_to_nlp_artifact(self, doc, language):
             # Context words ("npi", "medicare") are matched against lemmas and keywords;
@@ -126,12 +127,13 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
 
 @lru_cache(maxsize=4)
 def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en",
-                   phone_regions: tuple[str, ...] = ("US", "GB")):
-    """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list."""
+                   phone_regions: tuple[str, ...] = ("US", "GB"), ner: bool = True):
+    """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list; without ``ner`` the model
+    only tokenises (its statistical NER is not loaded)."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
     _quiet()
-    nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model, language), language)
+    nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model, language), language, ner)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions),

@@ -1,4 +1,5 @@
-"""A name found once in a note is PHI wherever else the note repeats it.
+"""A name found once in a note is PHI wherever else the note repeats it; so is a value of the row's own
+identifier columns (the patient's name, phone, MRN in a notes table).
 
 Notes name a hospital or a doctor once with a cue (``transferred to GH``, ``Dr. Tyro``) and then bare
 (``at GH EW``, ``per Tyro``); the cue-based recognizers see only the first. Each word of a detected
@@ -50,3 +51,18 @@ def recurrences(results: list[RecognizerResult], text: str) -> list[RecognizerRe
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: "document-recurrence"}))
         taken.append((start, end))
     return added
+
+
+def known_values(text: str, known: list[tuple[str, str]]) -> list[RecognizerResult]:
+    """Whole-word, case-blind occurrences in ``text`` of (value, entity) pairs already known to be PHI: the
+    identifier cells of the note's own row. Scored 1.0, so they win every overlap."""
+    out = []
+    for value, entity in known:
+        value = value.strip()
+        if len(value) < 3:
+            continue
+        pattern = re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, value.split())) + r"(?![\w])", re.IGNORECASE)
+        out += [RecognizerResult(entity, m.start(), m.end(), 1.0, recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: "RowIdentifier",
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: "row-identifier"}) for m in pattern.finditer(text)]
+    return out

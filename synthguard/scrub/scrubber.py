@@ -18,7 +18,7 @@ from synthguard.scrub.guards import GUARDS
 from synthguard.scrub.languages import LANGUAGE_PACKS
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.operators import UNCOVERED, Operators
-from synthguard.scrub.recurrence import recurrences
+from synthguard.scrub.recurrence import known_values, recurrences
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,16 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
 
 
 def analyze_texts(texts: list[str], settings, threshold: float | None = None,
-                  entities: list[str] | None = None) -> list[list[RecognizerResult]]:
+                  entities: list[str] | None = None,
+                  known: list[list[tuple[str, str]]] | None = None) -> list[list[RecognizerResult]]:
     """Guarded, non-overlapping results for each text, with one spaCy pass over the batch.
 
-    ``settings`` is the policy's scrub section; ``threshold`` and ``entities`` override it.
+    ``settings`` is the policy's scrub section; ``threshold`` and ``entities`` override it. ``known``: per
+    text, (value, entity) pairs known to be PHI (its row's identifier cells), found wherever they occur.
     """
     pack = LANGUAGE_PACKS[settings.language]
-    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions))
+    ner = pack.statistical_ner if settings.statistical_ner is None else settings.statistical_ner
+    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions), ner)
     normalized = [nfkc(t) for t in texts] if pack.normalize else None
     seen = [n.text for n in normalized] if normalized else texts
     batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
@@ -74,6 +77,8 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
         results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
         results = GUARDS[pack.guards](results, text)
+        if known and known[i]:
+            results = results + known_values(text, [(nfkc(v).text if normalized else v, e) for v, e in known[i]])
         if pack.recurrence:
             results = results + recurrences(results, text)
         if settings.keep_years:
@@ -122,15 +127,17 @@ class TextScrubber:
         self.operators = Operators(key, settings.locale, dict(settings.operators), settings.default_operator,
                                    settings.date_shift_days)
 
-    def analyze(self, texts: list[str]) -> list[list[RecognizerResult]]:
+    def analyze(self, texts: list[str], known: list[list[tuple[str, str]]] | None = None
+                ) -> list[list[RecognizerResult]]:
         """Results per text; a text in a language the policy does not cover gets one result over all of it
         (entity UNSUPPORTED_LANGUAGE), so it is reported in the findings and redacted whole."""
         foreign = [i for i, t in enumerate(texts) if uncovered(t, self.settings.language)]
         if not foreign:
-            return analyze_texts(texts, self.settings)
+            return analyze_texts(texts, self.settings, known=known)
         skipped = set(foreign)
         covered = [i for i in range(len(texts)) if i not in skipped]
-        found = dict(zip(covered, analyze_texts([texts[i] for i in covered], self.settings), strict=True))
+        found = dict(zip(covered, analyze_texts([texts[i] for i in covered], self.settings,
+                                                known=[known[i] for i in covered] if known else None), strict=True))
         for i in foreign:
             found[i] = [RecognizerResult(UNCOVERED, 0, len(texts[i]), 1.0, recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: "LanguageCoverage",
@@ -138,7 +145,8 @@ class TextScrubber:
         return [found[i] for i in range(len(texts))]
 
     def scrub(self, texts: list[str], patients: list[str] | None = None,
-              avoid: list[frozenset[str]] | None = None) -> tuple[list[str], list[list[RecognizerResult]]]:
+              avoid: list[frozenset[str]] | None = None, known: list[list[tuple[str, str]]] | None = None
+              ) -> tuple[list[str], list[list[RecognizerResult]]]:
         """Scrubbed texts and the results behind them; empty documents pass through.
 
         No surrogate equals a value detected in its own document, nor one in ``avoid`` (per
@@ -148,7 +156,7 @@ class TextScrubber:
 
         patients = patients or [""] * len(texts)
         avoid = avoid or [frozenset()] * len(texts)
-        results = self.analyze(texts)
+        results = self.analyze(texts, known)
         anonymizer = build_anonymizer()
         scrubbed = []
         for text, found, patient, extra in zip(texts, results, patients, avoid, strict=True):

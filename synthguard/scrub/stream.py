@@ -42,7 +42,7 @@ def _init_worker(policy_json: str, key: bytes) -> None:
     _worker_batcher([], [])  # build the engine now, not inside the first timed batch
 
 
-def _run_shard(shard: tuple[list[str], list[str], frozenset[str]]):
+def _run_shard(shard: tuple[list[str], list[str], frozenset[str], list]):
     return _worker_batcher(*shard)
 
 
@@ -55,14 +55,17 @@ class ShardedBatcher:
         self.pool: ProcessPoolExecutor | None = None
         self._init = (policy.model_dump_json(by_alias=True), key)
 
-    def __call__(self, texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset()):
+    def __call__(self, texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset(),
+                 known: list[list[tuple[str, str]]] | None = None):
         if self.workers < 2 or len(texts) < PARALLEL_MIN_TEXTS:
-            return self.local(texts, patients, avoid)
+            return self.local(texts, patients, avoid, known)
+        known = known or [[] for _ in texts]
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_init_worker, initargs=self._init)
         size = -(-len(texts) // self.workers)
-        shards = [(texts[i:i + size], patients[i:i + size], avoid) for i in range(0, len(texts), size)]
+        shards = [(texts[i:i + size], patients[i:i + size], avoid, known[i:i + size])
+                  for i in range(0, len(texts), size)]
         scrubbed, found = [], []
         for part_texts, part_found in self.pool.map(_run_shard, shards):
             scrubbed.extend(part_texts)

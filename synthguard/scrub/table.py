@@ -27,7 +27,7 @@ KIND_ENTITY = {
     "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS",
 }
 
-TextBatcher = Callable[..., tuple[list[str], list[list[tuple]]]]  # (texts, patients, avoid)
+TextBatcher = Callable[..., tuple[list[str], list[list[tuple]]]]  # (texts, patients, avoid, known)
 
 
 @dataclass
@@ -43,8 +43,9 @@ def local_batcher(policy: Policy, key: bytes) -> TextBatcher:
     """Scrub texts in this process; returns texts and (start, end, entity, score, recognizer) tuples."""
     scrubber = TextScrubber(policy.scrub, key)
 
-    def run(texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset()):
-        scrubbed, results = scrubber.scrub(texts, patients, [avoid] * len(texts))
+    def run(texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset(),
+            known: list[list[tuple[str, str]]] | None = None):
+        scrubbed, results = scrubber.scrub(texts, patients, [avoid] * len(texts), known)
         return scrubbed, [[(r.start, r.end, r.entity_type, r.score, recognizer_of(r)) for r in rs]
                           for rs in results]
     return run
@@ -97,7 +98,9 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
             continue
         values = frame[column]
         present = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
-        texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present], real)
+        known = row_identifiers(frame, plan)
+        texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present], real,
+                               [known[i] for i in present])
         column_out = values.astype(object).copy()
         for i, text, spans in zip(present, texts, found, strict=True):
             column_out.iat[i] = text
@@ -115,6 +118,24 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
             out[ident.column] = _surrogate_column(frame[ident.column], ident.kind, patients, operators, present, real)
     findings.sort(key=lambda f: (f["row"], f["column"], f["start"]))
     return Scrubbed(out, findings, plan)
+
+
+def row_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> list[list[tuple[str, str]]]:
+    """Per row, its identifier cells as (value, entity), names also word by word: a note that names its own
+    patient (Julie Price, 48F, presents ...) is scrubbed by the table's knowledge, not only by the rules."""
+    rows: list[list[tuple[str, str]]] = [[] for _ in range(len(frame))]
+    for ident in plan.identifiers:
+        entity = KIND_ENTITY.get(ident.kind, "ID")
+        if ident.kind in ("date", "date_of_birth"):
+            continue  # dates in notes are found by shape and shifted per patient
+        for i, value in enumerate(frame[ident.column]):
+            if pd.isna(value):
+                continue
+            text = str(value)
+            rows[i].append((text, entity))
+            if ident.kind in ("name", "first_name", "last_name"):
+                rows[i].extend((w, entity) for w in text.split() if len(w) >= 3 and w != text)
+    return rows
 
 
 def real_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> frozenset[str]:

@@ -13,6 +13,7 @@ import re
 
 from synthguard.scrub.lexicons import (
     CUED_RARE_ZIPF,
+    NOT_NAMES,
     RELATIONS,
     ROLES,
     TITLES,
@@ -180,6 +181,9 @@ class LexiconNameRecognizer(_WordScanner):
         words = self.words(text)
         results = []
         for i, word in enumerate(words[:-1]):
+            if self._capitalised_pair(word.group(), words[i + 1].group()) and name_gap(words, i + 1, text):
+                results.append(self.result(word.start(), self.end_of(words[i + 1]), 0.75, "first + last name"))
+                continue
             if not is_first_name(word.group()):
                 continue
             j = i + 1
@@ -191,6 +195,19 @@ class LexiconNameRecognizer(_WordScanner):
             elif gap == ", " and j == i + 1 and self._surname(word.group()) and is_first_name(words[j].group()):
                 results.append(self.result(word.start(), self.end_of(words[j]), 0.7, "last, first name"))
         return results
+
+    @staticmethod
+    def _capitalised_pair(first: str, second: str) -> bool:
+        """Mark Rivera, GRANT WOJCIK: a first name that is also a word, capitalised, before a rare census surname."""
+        from synthguard.scrub.lexicons import census_last_names
+
+        rank, surname = census_first_names().get(bare(first)), census_last_names().get(bare(second))
+        if rank is None or rank > 1500 or surname is None or (is_common_word(second) and bare(second) not in NOT_NAMES):
+            return False  # PARKS and PRICE are on the not-a-name list for a word alone; after JULIE they are names
+        if first[1:].islower() and second[:1].isupper() and second[1:].islower():
+            return not is_frequent_word(second, 5.0)  # Title case says name: Todd Moon, Mark Fitzgerald
+        return not first.islower() and not second.islower() and not is_frequent_word(
+            second, 4.5 if surname <= 5000 else 3.5)
 
     @staticmethod
     def _surname(token: str) -> bool:
