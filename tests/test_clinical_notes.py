@@ -90,3 +90,31 @@ def test_recall_and_precision_hold_on_real_notes_never_tuned_on():
     result = score(gold, predicted, typed=False)["ALL"]
     # Measured 0.819 / 0.845 on this fold (benchmarks/scrub_accuracy.py); the floor catches a regression.
     assert result["recall"] >= 0.80 and result["precision"] >= 0.80, result
+
+
+def test_english_runs_spacy_tokens_only_unless_the_policy_asks_for_its_ner():
+    from synthguard.scrub.engine import build_analyzer
+
+    default = default_policy().scrub
+    assert default.statistical_ner is None
+    tokens_only = build_analyzer(default.spacy_model, "en", tuple(default.phone_regions), False)
+    with_ner = build_analyzer(default.spacy_model, "en", tuple(default.phone_regions), True)
+    assert "ner" not in tokens_only.nlp_engine.nlp["en"].pipe_names
+    assert "ner" in with_ner.nlp_engine.nlp["en"].pipe_names
+    asked = parse_policy({"name": "t", "scrub": {"statistical_ner": True}}).scrub
+    text = "Seen today by Ms. Natalie Okonkwo-Briggs."
+    assert analyze_texts([text], asked)[0] and analyze_texts([text], default_policy().scrub)[0]
+
+
+def test_a_note_is_scrubbed_with_its_own_rows_identifier_cells():
+    import pandas as pd
+
+    import synthguard
+
+    frame = pd.DataFrame({"name": ["Julie Price", "Todd Moon"], "phone": ["(617) 555-0142", "(617) 555-0199"],
+                          "notes": ["Julie Price, 48F, presents with angina; Price called back.",
+                                    "moon todd seen; no complaints."]})
+    scrubbed = synthguard.scrub(frame, key=b"k" * 32).data
+    for i, row in frame.iterrows():
+        for word in row["name"].split():
+            assert word.casefold() not in scrubbed.loc[i, "notes"].casefold(), scrubbed.loc[i, "notes"]

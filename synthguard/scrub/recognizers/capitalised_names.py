@@ -4,8 +4,7 @@
 This stands in for spaCy's statistical NER, which on real nursing notes tagged chart words, drugs and
 abbreviations (Carevue, Cont, CPK) far more often than people and cost most of the scrubbing time. In a note
 that uses both cases, a run of title-case words counts when its words are census names or unknown to
-English: two such words (one in the name lists, or the pair inside a sentence), or one known first name
-that does not open a sentence.
+English: two such words, or one known first name that does not open a sentence.
 """
 
 from __future__ import annotations
@@ -44,7 +43,7 @@ class CapitalisedNameRecognizer(_WordScanner):
                 j += 1
             run = [w.group() for w in words[i:j]]
             opening = SENTENCE_START.search(text[:words[i].start()]) is not None if run else False
-            if len(run) >= 2 and (any(in_name_lists(w) for w in run) or not opening):
+            if len(run) >= 2:  # Zebulon Canaryfeather, Radu Crosson
                 results.append(self.result(words[i].start(), self.end_of(words[j - 1]), 0.75, "capitalised name"))
             elif len(run) == 1 and not opening and is_first_name(run[0]):
                 results.append(self.result(words[i].start(), self.end_of(words[i]), 0.74, "capitalised first name"))
