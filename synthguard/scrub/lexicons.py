@@ -55,7 +55,7 @@ nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
 lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
 wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
 suctioned suctioning yo rt lt catscan pheresis weant wean weaned weaning extubate extubated reintubated
-intubated ami les careview carevue rounds cmo cri perrla
+intubated ami les careview carevue rounds cmo cri perrla ccu micu sicu csru ostomy
 """.split())
 
 FIELD_LABELS = frozenset(

@@ -33,7 +33,8 @@ class FacilityRecognizer(LabelledPatternRecognizer):
                 results.append(self.result(start, end, 0.8, "name + facility word"))
         for match in SAINT.finditer(text):
             saint = match.group().split()[-1].rstrip(".")
-            if is_common_word(saint) or not (in_name_lists(saint) or not is_frequent_word(saint, 2.0)):
+            titled = saint[:1].isupper() and saint[1:].islower() and any(c.islower() for c in text)
+            if is_common_word(saint) or not (in_name_lists(saint) or (titled and not is_frequent_word(saint, 2.0))):
                 continue  # ST ELEVATION, ST DEPRESSIONS, SR-ST RARE: sinus tachycardia and ST segments
             end = self._name_end(text, match.end())
             results.append(self.result(match.start(), end, 0.7, "saint's name"))

@@ -126,10 +126,7 @@ class TitledNameRecognizer(_WordScanner):
             first = words[i + 1].group()
             if strength == "contact" and not is_first_name(first):
                 continue
-            rare = (not is_common_word(first) and not is_frequent_word(first, CUED_RARE_ZIPF)  # ZEBULON
-                    and not is_misspelt_word(first))  # not SON PRESNT
-            if strength == "relation" and not (is_first_name(first) or is_name_like(first) or rare
-                                               or self._bracketed(words, i + 1, text)):
+            if strength == "relation" and not self._relative_name(words, i + 1, text):
                 continue
             # A relation's first word was judged above, so the name may start with it (ZEBULON after DAUGHTER).
             end = name_end(words, i + 1, text, cued=strength != "contact", titled=strength == "title")
@@ -163,6 +160,17 @@ class TitledNameRecognizer(_WordScanner):
             found.append(self.result(words[k].start(), self.end_of(words[end - 1]), score, f"after {strength}"))
             k = end
         return found
+
+    def _relative_name(self, words: list[re.Match], i: int, text: str) -> bool:
+        """After DAUGHTER or WIFE: a first name, a name-like or rare word (ZEBULON), or a common first name set
+        off by commas; never a typo of an everyday word (SON PRESNT, WIFE AGRESS)."""
+        first = words[i].group()
+        if is_first_name(first):
+            return True
+        if is_misspelt_word(first):
+            return False
+        rare = not is_common_word(first) and not is_frequent_word(first, CUED_RARE_ZIPF)
+        return is_name_like(first) or rare or self._bracketed(words, i, text)
 
     @staticmethod
     def _bracketed(words: list[re.Match], i: int, text: str) -> bool:
