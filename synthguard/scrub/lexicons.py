@@ -261,12 +261,6 @@ def is_name_like(token: str, cued: bool = False) -> bool:
         frequency < NAME_WORD_ZIPF)
 
 
-def is_unknown_word(token: str) -> bool:
-    """Not ordinary English and no clinical term: after DAUGHTER, a rare name (ZEBULON) rather than a word."""
-    word = bare(token)
-    return len(word) >= 3 and not is_common_word(word) and zipf(word) < RARE_WORD_ZIPF
-
-
 @lru_cache(maxsize=100_000)
 def is_first_name(token: str, cued: bool = False) -> bool:
     """A common first name that is not an everyday word on its own (JOHN, LORRIE; not MAY, WILL)."""
