@@ -17,6 +17,7 @@ from synthguard.scrub.lexicons import (
     is_common_word,
     is_frequent_word,
     is_name_word,
+    title_case,
     us_cities,
     world_cities,
 )
@@ -123,7 +124,7 @@ def _ner_unsupported(result: RecognizerResult, span: str) -> bool:
     tokens = [t for t in _alpha_tokens(span) if not is_common_word(t)]
     if result.entity_type == "PERSON":
         # Or two title-case words no dictionary knows: Zebulon Canaryfeather, not Foley Draining Clear.
-        titled = len(tokens) >= 2 and all(t[0].isupper() and t[1:].islower() for t in tokens)
+        titled = len(tokens) >= 2 and all(title_case(t) for t in tokens)
         return not (any(in_name_lists(t) for t in tokens)
                     or (titled and sum(not is_frequent_word(t, 2.5) for t in tokens) >= 2))
     if result.entity_type == "LOCATION":

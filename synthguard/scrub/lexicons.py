@@ -161,6 +161,16 @@ def bare(token: str) -> str:
     return word.strip("'")
 
 
+def title_case(word: str) -> bool:
+    """Capitalised as names are written: Natalie, Kessler; not NPN, ccu or A."""
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def mixed_case(text: str) -> bool:
+    """The text uses both cases, so its capitals carry information (all-capitals notes are common)."""
+    return any(c.islower() for c in text) and any(c.isupper() for c in text)
+
+
 @lru_cache(maxsize=100_000)
 def is_common_word(token: str) -> bool:
     """A word that is never a name on its own: stop words, clinical terms, drugs, labels, titles."""

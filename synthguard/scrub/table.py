@@ -93,12 +93,12 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
     # No surrogate, in a cell or a note, may be another row's real identifier: with a small name
     # list (Faker's ja_JP has a few hundred names) a draw lands on a real patient's name otherwise.
     real = real_identifiers(frame, plan) if real is None else real
+    known = row_identifiers(frame, plan) if text_columns else []
     for column in text_columns:
         if column in [i.column for i in plan.identifiers]:
             continue
         values = frame[column]
         present = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
-        known = row_identifiers(frame, plan)
         texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present], real,
                                [known[i] for i in present])
         column_out = values.astype(object).copy()

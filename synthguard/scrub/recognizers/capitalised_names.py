@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import in_name_lists, is_common_word, is_first_name, is_frequent_word
+from synthguard.scrub.lexicons import in_name_lists, is_common_word, is_first_name, is_frequent_word, title_case
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers.names import _WordScanner
 
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|^\s*)$")
 MIN_LOWER_SHARE = 0.3  # below this the note is in capitals and capitals say nothing
-
-
-def _title_case(word: str) -> bool:
-    return len(word) > 1 and word[0].isupper() and word[1:].islower()
 
 
 def _name_word(word: str) -> bool:
@@ -38,7 +34,7 @@ class CapitalisedNameRecognizer(_WordScanner):
         i = 0
         while i < len(words):
             j = i
-            while j < len(words) and j - i < 3 and _title_case(words[j].group()) and _name_word(words[j].group()) \
+            while j < len(words) and j - i < 3 and title_case(words[j].group()) and _name_word(words[j].group()) \
                     and (j == i or text[words[j - 1].end():words[j].start()] == " "):
                 j += 1
             run = [w.group() for w in words[i:j]]

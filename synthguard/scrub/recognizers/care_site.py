@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import bare, is_common_word, is_frequent_word, is_name_like
+from synthguard.scrub.lexicons import bare, is_common_word, is_frequent_word, is_name_like, mixed_case, title_case
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 
@@ -61,22 +61,22 @@ HOSPITAL_ABBREVIATION = re.compile(r"^(?:[A-Z]{1,4}H|[A-Z]{0,3}MC|[A-Z]{0,2}HC|V
 MAX_WORDS = 3
 
 
-def _place_word(token: str, mixed_case: bool, strong: bool) -> bool:
-    """``mixed_case``: the note uses both cases, so capitals carry information."""
+def _place_word(token: str, mixed: bool, strong: bool) -> bool:
+    """``mixed``: the note uses both cases, so capitals carry information."""
     """``strong``: after a movement cue, or before a campus word or ward number."""
     word = bare(token)
     if word in UNITS or word in HOSPITAL_WORDS:
         return word in HOSPITAL_WORDS
     if is_common_word(word) or len(word) < 2:
         return False
-    if token.isupper() and len(token) <= 5 and not mixed_case:
+    if token.isupper() and len(token) <= 5 and not mixed:
         # In an all-capitals note only the shape of a hospital's initials tells: GH, MGH; not SENT FROM THE BILE.
         return HOSPITAL_ABBREVIATION.match(token) is not None and not is_frequent_word(word, 3.5)
     if token.isupper() and len(token) <= 5:
         # After a weak cue (at, to, from) only the shapes hospital abbreviations take: GH, MGH, BIDMC, VAMC;
         # not ON NRB, W/ CPT, TO LWS.
         return not is_frequent_word(word, 3.5) and (strong or HOSPITAL_ABBREVIATION.match(token) is not None)
-    if mixed_case and token[:1].isupper() and token[1:].islower():
+    if title_case(token):
         return not is_frequent_word(word, 4.5) or is_name_like(word)  # Franklin, Kessler, Chester
     # Medical words are rare in general English (rectal, respirator), so a lower-case unknown word
     # needs the strong cue: quartermain, mazur, zagaria.
@@ -89,7 +89,7 @@ class CareSiteRecognizer(LabelledPatternRecognizer):
     PATTERNS = []
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        mixed_case = any(c.islower() for c in text) and any(c.isupper() for c in text)
+        mixed = mixed_case(text)
         words = list(WORD.finditer(text))
         results = [self.result(*m.span(), 0.85, "university of") for m in UNIVERSITY.finditer(text)]
         results += [self.result(*m.span(), 0.85, "good samaritan") for m in GOOD_SAM.finditer(text)]
@@ -106,13 +106,13 @@ class CareSiteRecognizer(LabelledPatternRecognizer):
                     and is_frequent_word(word.group(), 3.0):
                 i += 1
                 continue  # to Cardiac floor, to Medical ICU
-            if not cue or text[word.end():word.end() + 1].isdigit() or not _place_word(word.group(), mixed_case,
+            if not cue or text[word.end():word.end() + 1].isdigit() or not _place_word(word.group(), mixed,
                                                                                         strong):
                 i += 1
                 continue
             j = i + 1
             while j < len(words) and j - i < MAX_WORDS and text[words[j - 1].end():words[j].start()] == " " \
-                    and _place_word(words[j].group(), mixed_case, True):
+                    and _place_word(words[j].group(), mixed, True):
                 j += 1
             heads = [bare(w.group()) for w in words[i:j]]
             if all(h in HOSPITAL_WORDS for h in heads) and not CAMPUS.match(text[words[j - 1].end():]) and j - i < 2:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import is_common_word, is_frequent_word, us_cities, world_cities
+from synthguard.scrub.lexicons import is_common_word, is_frequent_word, mixed_case, us_cities, world_cities
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 from synthguard.scrub.recognizers.address import STATES
@@ -30,9 +30,9 @@ class UsCityRecognizer(LabelledPatternRecognizer):
         cities = us_cities()
         words = list(WORD.finditer(text))
         results = []
-        mixed_case = any(c.islower() for c in text) and any(c.isupper() for c in text)
+        mixed = mixed_case(text)
         for i, word in enumerate(words):
-            lower = mixed_case and not word.group()[:1].isupper()  # in a lower-case note the cue alone decides
+            lower = mixed and not word.group()[:1].isupper()  # in a lower-case note the cue alone decides
             for n in range(MAX_WORDS, 0, -1):
                 group = words[i:i + n]
                 if len(group) < n or any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:],

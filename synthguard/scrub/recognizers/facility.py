@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import in_name_lists, is_common_word, is_frequent_word
+from synthguard.scrub.lexicons import in_name_lists, is_common_word, is_frequent_word, title_case
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 
@@ -33,8 +33,8 @@ class FacilityRecognizer(LabelledPatternRecognizer):
                 results.append(self.result(start, end, 0.8, "name + facility word"))
         for match in SAINT.finditer(text):
             saint = match.group().split()[-1].rstrip(".")
-            titled = saint[:1].isupper() and saint[1:].islower() and any(c.islower() for c in text)
-            if is_common_word(saint) or not (in_name_lists(saint) or (titled and not is_frequent_word(saint, 2.0))):
+            if is_common_word(saint) or not (in_name_lists(saint) or (title_case(saint)
+                                                                      and not is_frequent_word(saint, 2.0))):
                 continue  # ST ELEVATION, ST DEPRESSIONS, SR-ST RARE: sinus tachycardia and ST segments
             end = self._name_end(text, match.end())
             results.append(self.result(match.start(), end, 0.7, "saint's name"))
@@ -56,15 +56,10 @@ class FacilityRecognizer(LabelledPatternRecognizer):
             if token.casefold() in GENERIC or (is_common_word(token) and not SUFFIX.fullmatch(token)):
                 break
             if "." in gap or (is_frequent_word(token, 3.5) and not SUFFIX.fullmatch(token)
-                              and not in_name_lists(token) and not FacilityRecognizer._titled(token, text)):
+                              and not in_name_lists(token) and not title_case(token)):
                 break  # RECEIVED GENERAL, PROLONGED HOSPITAL, SHIFT. GENERAL
             start = word.start()
         return start
-
-    @staticmethod
-    def _titled(token: str, text: str) -> bool:
-        """Title case in a note that is not all capitals: Mercy, Franklin."""
-        return token[:1].isupper() and token[1:].islower() and any(c.islower() for c in text)
 
     @staticmethod
     def _name_end(text: str, end: int) -> int:

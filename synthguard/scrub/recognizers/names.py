@@ -19,6 +19,7 @@ from synthguard.scrub.lexicons import (
     TITLES,
     bare,
     census_first_names,
+    census_last_names,
     in_name_lists,
     is_common_word,
     is_first_name,
@@ -26,6 +27,7 @@ from synthguard.scrub.lexicons import (
     is_misspelt_word,
     is_name_like,
     stop_words,
+    title_case,
 )
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import LabelledPatternRecognizer
@@ -65,12 +67,6 @@ def name_gap(words: list[re.Match], j: int, text: str) -> bool:
     return gap in (" ", "-") or (NAME_GAP.match(gap) is not None and _initial(words, j - 1, text))
 
 
-def _title_case(word: str, text: str) -> bool:
-    """Capitalised as names are, in a text that uses both cases (Dr. Ordinary Person, Dr Will Cole)."""
-    return (len(word) > 1 and word[0].isupper() and word[1:].islower() and bare(word) not in stop_words()
-            and any(c.islower() for c in text) and any(c.isupper() for c in text[2:]))
-
-
 def name_end(words: list[re.Match], i: int, text: str, cued: bool = False, titled: bool = False) -> int | None:
     """Index after the last word of a name starting at words[i] (initials and surnames), or None.
     ``titled``: after DR. or MRS., a title-case word is a name whatever its frequency."""
@@ -81,7 +77,8 @@ def name_end(words: list[re.Match], i: int, text: str, cued: bool = False, title
         if _initial(words, j, text):
             j += 1
             continue
-        if not (is_name_like(words[j].group(), cued=cued) or (titled and _title_case(words[j].group(), text))):
+        word = words[j].group()
+        if not (is_name_like(word, cued=cued) or (titled and title_case(word) and bare(word) not in stop_words())):
             break
         named, j = named + 1, j + 1
     while j > i and _initial(words, j - 1, text):
@@ -207,8 +204,6 @@ class LexiconNameRecognizer(_WordScanner):
     @staticmethod
     def _capitalised_pair(first: str, second: str) -> bool:
         """Mark Rivera, GRANT WOJCIK: a first name that is also a word, capitalised, before a rare census surname."""
-        from synthguard.scrub.lexicons import census_last_names
-
         rank, surname = census_first_names().get(bare(first)), census_last_names().get(bare(second))
         if rank is None or rank > 1500 or surname is None or (is_common_word(second) and bare(second) not in NOT_NAMES):
             return False  # PARKS and PRICE are on the not-a-name list for a word alone; after JULIE they are names
@@ -219,7 +214,5 @@ class LexiconNameRecognizer(_WordScanner):
 
     @staticmethod
     def _surname(token: str) -> bool:
-        from synthguard.scrub.lexicons import census_last_names
-
         word = bare(token)
         return is_name_like(token) and (word in census_last_names() or not is_first_name(token))
