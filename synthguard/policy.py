@@ -129,6 +129,8 @@ class ScrubSection(StrictModel):
     date_shift_days: int = Field(365, ge=1, le=3650)
     statistical_ner: bool | None = Field(None, description="run the spaCy model's statistical NER beside the rules "
                                                            "(default: the language pack's: en no, ja yes)")
+    trained_tagger: bool = Field(True, description="run the PHI tagger trained on real nursing notes beside the "
+                                                   "rules (English; scrub/models/README.md has its licence)")
     keep_years: bool = Field(False, description="HIPAA Safe Harbor's 'years may stay': a year written alone (IN 1993, "
                                                  "'08) is left as it is; dates with a day or month are still replaced")
     phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB"], min_length=1)

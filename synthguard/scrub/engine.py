@@ -92,7 +92,8 @@ def _nlp_engine(model: str, language: str, ner: bool = True):
     return engine
 
 
-def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US", "GB")) -> list:
+def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US", "GB"),
+                    trained_tagger: bool = True) -> list:
     """Every recognizer synthguard runs for ``language``: Presidio's generic ones (and, in English, the US
     ones), the spaCy model's entities, then the pack's healthcare set."""
     from presidio_analyzer.predefined_recognizers import (
@@ -112,7 +113,7 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
     from synthguard.scrub.recognizers import RECOGNIZERS
 
     ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls() for cls in RECOGNIZERS.values()
-            if getattr(cls, "LANGUAGE", "en") == language]
+            if getattr(cls, "LANGUAGE", "en") == language and (trained_tagger or not getattr(cls, "TRAINED", False))]
     if language != "en":
         # Presidio's e-mail and URL patterns treat kanji as word characters and swallow the label
         # before an address (連絡先yamada@…); the Japanese pack has its own ASCII-bounded ones.
@@ -127,16 +128,16 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
 
 @lru_cache(maxsize=4)
 def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en",
-                   phone_regions: tuple[str, ...] = ("US", "GB"), ner: bool = True):
+                   phone_regions: tuple[str, ...] = ("US", "GB"), ner: bool = True, trained_tagger: bool = True):
     """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list; without ``ner`` the model
-    only tokenises (its statistical NER is not loaded)."""
+    only tokenises (its statistical NER is not loaded); without ``trained_tagger`` no trained recognizer runs."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
     _quiet()
     nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model, language), language, ner)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions),
+        registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions, trained_tagger),
                                       supported_languages=[language])
         return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry,
                               supported_languages=[language])

@@ -13,9 +13,14 @@ from presidio_analyzer import RecognizerResult
 
 from synthguard.scrub.languages import JAPANESE_TEXT
 from synthguard.scrub.lexicons import (
+    COMMON_FIRST_RANK,
+    COMMON_LAST_RANK,
+    census_first_names,
+    census_last_names,
     in_name_lists,
     is_common_word,
     is_frequent_word,
+    is_misspelt_word,
     is_name_word,
     title_case,
     us_cities,
@@ -132,12 +137,48 @@ def _ner_unsupported(result: RecognizerResult, span: str) -> bool:
     return False
 
 
+NUMERIC_DATE = re.compile(r"^(\d{1,2})([/-])(\d{1,2})(?:[/-](\d+))?$")
+CLOCK_AFTER = re.compile(r"^\s*(?:AM|PM|A\.M|P\.M)\b", re.IGNORECASE)
+
+
+def _impossible_date(span: str, after: str) -> bool:
+    """14/14, 31/13, 3/2/1500, 7-10am: numbers no calendar has, or a clock range. (12/93 is a month and a year.)"""
+    match = NUMERIC_DATE.match(span)
+    if match is None:
+        return False
+    a, separator, b, c = int(match.group(1)), match.group(2), int(match.group(3)), match.group(4)
+    if a == 0 or a > 31 or (a > 12 and (b > 12 or b == 0)):
+        return True
+    if c is not None and not (len(c) == 2 or (len(c) == 4 and c[:2] in ("19", "20"))):
+        return True
+    return separator == "-" and c is None and CLOCK_AFTER.match(after) is not None
+
+
+def _tagger_word_unlikely(span: str) -> bool:
+    """A word the trained tagger calls a name or place with no rule behind it: everyday words (SPOKE, informed,
+    Manual) and their one-letter typos (PRESNT, PATINET) are dropped unless a name list or a city list has
+    them; plurals of drugs and chart words too (percocets)."""
+    tokens = _alpha_tokens(span)
+    if len(tokens) != 1:
+        return False
+    word = tokens[0].casefold()
+    first, last = census_first_names().get(word, 10**6), census_last_names().get(word, 10**6)
+    if first <= COMMON_FIRST_RANK or last <= COMMON_LAST_RANK or word in us_cities() or word in world_cities():
+        return False
+    return (is_frequent_word(word, 3.0) or is_misspelt_word(word)
+            or (word.endswith("s") and is_common_word(word[:-1])))
+
+
 def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
     if result.score >= CONFIRMED:
         return True
     span = text[result.start:result.end]
     entity = result.entity_type
     recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
+    if entity == "DATE_TIME" and _impossible_date(span.strip(), text[result.end:result.end + 5]):
+        return False
+    if recognizer == "TrainedPhiRecognizer" and entity in NAME_LIKE and _tagger_word_unlikely(span):
+        return False
     if recognizer == "SpacyRecognizer" and _ner_unsupported(result, span):
         return False
     if entity in NAME_LIKE and _name_like_is_common(span):

@@ -55,7 +55,7 @@ nbp nibp sats sat o2 fio2 peep vt tv rr mv rsbi nif
 lws cpt db dbc ib ivf ivfs ns lr d5w d51/2 ffp prbc prbcs plts cryo
 wnl nad aox3 ao x3 perl npn mae mae's hob oob ooc ue le rom prom arom
 suctioned suctioning yo rt lt catscan pheresis weant wean weaned weaning extubate extubated reintubated
-intubated ami les careview carevue rounds cmo cri perrla ccu micu sicu csru ostomy
+intubated ami les careview carevue rounds cmo cri perrla ccu micu sicu csru ostomy pearl pearla ho
 """.split())
 
 FIELD_LABELS = frozenset(
@@ -80,7 +80,7 @@ RELATIONS = frozenset("""
 husband wife spouse partner daughter son mother mom father dad sister brother niece nephew
 granddaughter grandson grandmother grandfather aunt uncle cousin friend neighbor neighbour
 fiance fiancee hcp proxy boyfriend girlfriend stepdaughter stepson caregiver dtr dtrs sis bro gf bf
-sil dil inlaw grandaughter gd gs nephews nieces sons daughters brothers sisters
+sil dil inlaw grandaughter gd gs nephews nieces sons daughters brothers sisters neice neices
 """.split())
 
 

@@ -66,7 +66,8 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     """
     pack = LANGUAGE_PACKS[settings.language]
     ner = pack.statistical_ner if settings.statistical_ner is None else settings.statistical_ner
-    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions), ner)
+    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions), ner,
+                              settings.trained_tagger)
     normalized = [nfkc(t) for t in texts] if pack.normalize else None
     seen = [n.text for n in normalized] if normalized else texts
     batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
