@@ -138,6 +138,7 @@ def _ner_unsupported(result: RecognizerResult, span: str) -> bool:
 
 
 NUMERIC_DATE = re.compile(r"^(\d{1,2})([/-])(\d{1,2})(?:[/-](\d+))?$")
+CLOCK_TIME = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")
 CLOCK_AFTER = re.compile(r"^\s*(?:AM|PM|A\.M|P\.M)\b", re.IGNORECASE)
 
 
@@ -179,6 +180,8 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
         return False
     if recognizer == "TrainedPhiRecognizer" and entity in NAME_LIKE and _tagger_word_unlikely(span):
         return False
+    if recognizer == "TrainedPhiRecognizer" and entity == "DATE_TIME" and CLOCK_TIME.match(span.strip()):
+        return False  # BY 2000: year.py tells years from 24-hour times by their context; the tagger cannot
     if recognizer == "SpacyRecognizer" and _ner_unsupported(result, span):
         return False
     if entity in NAME_LIKE and _name_like_is_common(span):

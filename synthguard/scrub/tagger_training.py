@@ -74,22 +74,23 @@ def altered(note: Note, surrogates: _Surrogates) -> Note:
     return out, new_spans
 
 
-def sequences(notes: Iterable[Note], seed: int = 0):
-    """(features, labels) for every note and its altered copy."""
+def sequences(notes: Iterable[Note], seed: int = 0, copies: int = 1):
+    """(features, labels) for every note and its altered copies."""
     surrogates = _Surrogates(random.Random(seed))
     for note in notes:
-        for text, spans in (note, altered(note, surrogates)):
+        for text, spans in (note, *(altered(note, surrogates) for _ in range(copies))):
             tokens = tokenize(text)
             if tokens:
                 yield features(text, tokens), bio_labels(tokens, spans)
 
 
-def train(notes: Iterable[Note], out: str | Path, seed: int = 0, params: dict | None = None) -> Path:
+def train(notes: Iterable[Note], out: str | Path, seed: int = 0, params: dict | None = None,
+          copies: int = 1) -> Path:
     """Fits the CRF and writes it to ``out``. CRFsuite's L-BFGS is deterministic for the same input."""
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
-    for x, y in sequences(notes, seed):
+    for x, y in sequences(notes, seed, copies):
         trainer.append(x, y)
     trainer.set_params({**PARAMS, **(params or {})})
     Path(out).parent.mkdir(parents=True, exist_ok=True)
