@@ -74,7 +74,8 @@ def _shape(word: str) -> str:
 def _word_features(word: str) -> tuple[str, ...]:
     """What a token says by itself, cached: notes repeat their words."""
     lower = word.casefold()
-    out = [f"w={lower}", f"shape={_shape(word)}", f"suf3={lower[-3:]}", f"pre3={lower[:3]}", f"len={min(len(word), 10)}"]
+    out = [f"w={lower}", f"shape={_shape(word)}", f"suf3={lower[-3:]}", f"pre3={lower[:3]}",
+           f"len={min(len(word), 10)}"]
     if word.isalpha():
         out += [f"first={_rank_bucket(census_first_names().get(lower))}",
                 f"last={_rank_bucket(census_last_names().get(lower))}",
@@ -87,7 +88,8 @@ def _word_features(word: str) -> tuple[str, ...]:
             ("listed_name", in_name_lists(lower)), ("credential", lower in CREDENTIALS)) if hit]
     elif word.isdigit():
         value = int(word)
-        out.append(f"num={'month' if 1 <= value <= 12 else 'day' if value <= 31 else 'year' if 1900 <= value <= 2099 else 'other'}")
+        kind = "month" if 1 <= value <= 12 else "day" if value <= 31 else "year" if 1900 <= value <= 2099 else "other"
+        out.append(f"num={kind}")
     return tuple(out)
 
 
