@@ -5,9 +5,11 @@
 
 The real notes: the PhysioNet deid gold standard's nursing notes (``--deid``, one note a JSON line with
 ``patient``, ``text`` and ``spans``), split by patient into five folds (synthguard/scrub/evaluation.py).
-The rules were written reading folds 0, 1, 2 and 4; fold 3 was never read and is the result. Both are
-printed, labelled. ``--previous DIR`` adds the recognizers of an earlier synthguard (a checkout of that
-release, run in a subprocess with DIR on the path).
+The rules were written reading folds 0, 1, 2 and 4 and the trained tagger (scrub/tagger.py) was trained on
+them; fold 3 was never read nor trained on and is the result. Both are printed, labelled; on fold 3 the false
+positives are counted by recognizer and entity (counts only, so the fold stays unread). "rules only" is
+synthguard with ``scrub.trained_tagger: false``. ``--previous DIR`` adds the recognizers of an earlier
+synthguard (a checkout of that release, run in a subprocess with DIR on the path).
 
 Also: presidio-research's synthetic sentences (MIT) and the
 fake ICU nursing notes in tests/data (clinical_notes.txt, which the scrubber was tuned
@@ -51,11 +53,12 @@ def notes_dataset(name: str) -> list[tuple[str, list[Span]]]:
 JA_CATEGORY = {"ZIP_CODE": "ZIP", "JP_MY_NUMBER": "MY_NUMBER", "HEALTH_PLAN_ID": "INSURANCE"}
 
 
-def synthguard_predict(texts: list[str], language: str = "en") -> list[list[Span]]:
+def synthguard_predict(texts: list[str], language: str = "en", **scrub) -> list[list[Span]]:
     from synthguard.policy import parse_policy
     from synthguard.scrub.scrubber import analyze_texts
 
-    results = analyze_texts(texts, parse_policy({"name": "benchmark", "scrub": {"language": language}}).scrub)
+    settings = parse_policy({"name": "benchmark", "scrub": {"language": language, **scrub}}).scrub
+    results = analyze_texts(texts, settings)
     names = JA_CATEGORY if language == "ja" else {}
     return [[Span(r.start, r.end, names.get(r.entity_type) or category(r.entity_type)) for r in rs]
             for rs in results]
@@ -122,13 +125,33 @@ def previous_predict(texts: list[str], checkout: str) -> list[list[Span]]:
     return [[Span(a, b, "ANY") for a, b in rs] for rs in json.loads(out)]
 
 
-def deid_report(path: str, folds: frozenset[int], label: str, previous: str | None) -> None:
+def false_positive_kinds(texts: list[str], gold: list[list[Span]]) -> dict[str, int]:
+    """Detections overlapping no gold span, counted by the recognizer that made them and its entity."""
+    from collections import Counter
+
+    from presidio_analyzer import RecognizerResult
+
+    from synthguard.policy import parse_policy
+    from synthguard.scrub.scrubber import analyze_texts
+
+    kinds: Counter = Counter()
+    for results, spans in zip(analyze_texts(texts, parse_policy({"name": "benchmark"}).scrub), gold, strict=True):
+        for r in results:
+            if not any(g.start < r.end and r.start < g.end for g in spans):
+                name = (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "?")
+                kinds[f"{name} {r.entity_type}"] += 1
+    return dict(kinds.most_common())
+
+
+def deid_report(path: str, folds: frozenset[int], label: str, previous: str | None,
+                list_false_positives: bool = False) -> None:
     """Recall per gold type (the corpus's own) and overall recall/precision, any type counted."""
     from synthguard.scrub.evaluation import load_deid
 
     notes = load_deid(path, folds)
     texts, gold = [t for t, _, _ in notes], [g for _, g, _ in notes]
-    tools = {"synthguard": synthguard_predict(texts), "plain Presidio": presidio_predict(texts)}
+    tools = {"synthguard": synthguard_predict(texts), "rules only": synthguard_predict(texts, trained_tagger=False),
+             "plain Presidio": presidio_predict(texts)}
     if previous:
         tools["previous synthguard"] = previous_predict(texts, previous)
     untyped = {t: [[Span(p.start, p.end, "ANY") for p in ps] for ps in preds] for t, preds in tools.items()}
@@ -145,6 +168,10 @@ def deid_report(path: str, folds: frozenset[int], label: str, previous: str | No
     print(f"{'ALL recall':20}{sum(map(len, gold)):>6}" + "".join(f"{_fmt(totals[t]['recall']):>24}" for t in tools))
     print(f"{'ALL precision':20}{'':>6}" + "".join(
         f"{_fmt(totals[t]['precision']):>16} of {totals[t]['predicted']:>5}" for t in tools))
+    if list_false_positives:
+        print("synthguard's false positives by recognizer and entity:")
+        for kind, count in false_positive_kinds(texts, gold).items():
+            print(f"  {count:>4}  {kind}")
 
 
 def report(name: str, data: list[tuple[str, list[Span]]], language: str = "en") -> None:
@@ -187,10 +214,10 @@ def main() -> None:
     warnings.simplefilter("ignore")
     if args.deid:
         held_out = frozenset(range(FOLDS)) - TUNED_FOLDS
-        deid_report(args.deid, held_out, f"deid nursing notes, fold {sorted(held_out)} (never read: the result)",
-                    args.previous)
-        deid_report(args.deid, TUNED_FOLDS, f"deid nursing notes, folds {sorted(TUNED_FOLDS)} (read while tuning)",
-                    args.previous)
+        deid_report(args.deid, held_out, f"deid nursing notes, fold {sorted(held_out)} (never read nor trained on: "
+                                         "the result)", args.previous, list_false_positives=True)
+        deid_report(args.deid, TUNED_FOLDS, f"deid nursing notes, folds {sorted(TUNED_FOLDS)} (read while tuning, "
+                                            "the tagger's training notes)", args.previous)
     if args.presidio_research:
         report("presidio-research synth_v2", research_dataset(args.presidio_research))
     if args.skip_fixtures:
