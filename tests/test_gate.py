@@ -31,7 +31,8 @@ def test_verbatim_copy_fails_the_privacy_gate(split, policy):
     train, holdout = split
     report = validate_tables(train, train.copy(), holdout, policy)
     assert not report.passed
-    assert ("privacy", "exact_copy_rate") in failed(report)
+    assert ("privacy", "unique_record_copies") in failed(report)
+    assert ("privacy", "membership_attack_auc") in failed(report)
     assert ("privacy", "dcr_closer_to_train_share") in failed(report)
     assert {c.suite for c in report.failures} == {"privacy"}  # fidelity and balance look perfect
 
@@ -57,7 +58,8 @@ def test_thirty_percent_copied_rows_fail_privacy(split, copula_sample, policy):
     copies = train.sample(frac=0.3, random_state=0)
     mixed = pd.concat([copula_sample.iloc[: len(train) - len(copies)], copies], ignore_index=True)
     report = validate_tables(train, mixed, holdout, policy)
-    assert ("privacy", "exact_copy_rate") in failed(report)
+    assert ("privacy", "unique_record_copies") in failed(report)
+    assert ("privacy", "membership_identified") in failed(report)
 
 
 def test_gaussian_copula_sample_passes_default_thresholds(split, copula_sample, policy):
@@ -207,7 +209,7 @@ def test_nearest_neighbour_ratio_flags_near_copies(split, copula_sample, policy)
     mixed = pd.concat([copula_sample.iloc[: len(train) - len(near)], near], ignore_index=True)
     report = validate_tables(train, mixed, holdout, policy)
     assert ("privacy", "nndr_low_share") in failed(report)
-    assert ("privacy", "exact_copy_rate") not in failed(report)  # no row is an exact copy
+    assert not {("privacy", "exact_copy_rate"), ("privacy", "unique_record_copies")} & failed(report)  # no exact copy
     assert ("privacy", "nndr_low_share") not in failed(validate_tables(train, copula_sample, holdout, policy))
 
 
