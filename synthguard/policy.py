@@ -349,6 +349,32 @@ def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None)
     return policy
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, first: int, second: int):
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys without a word: ``action: fail`` then ``action: warn`` would
+    quietly weaken the gate. A key given twice in one mapping is an error (YAML 1.2 requires keys to be unique)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<: *defaults` merges on purpose
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark.line + 1)
+                except TypeError:
+                    continue  # an unhashable key: the constructor below reports it
+                if first != key_node.start_mark.line + 1:
+                    raise _DuplicateKey(str(key), first, key_node.start_mark.line + 1)
+        return super().construct_mapping(node, deep)
+
+
 def load_policy(path: str | Path) -> Policy:
     """Read a policy file. Paths inside it are relative to the file's folder."""
     path = Path(path)
@@ -361,7 +387,10 @@ def load_policy(path: str | Path) -> Policy:
     except OSError as error:
         raise PolicyError(f"cannot read policy {path}: {error.strerror}") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as error:
+        raise PolicyError(f"{path}: key {error.key!r} is given twice (lines {error.first} and {error.second}); "
+                          "keep one") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -99,3 +99,19 @@ def test_target_distribution_is_checked_when_the_policy_loads(table, columns, me
 def test_text_generation_settings_are_checked_when_the_policy_loads(text, message):
     with pytest.raises(PolicyError, match=message):
         parse_policy({"name": "t", "generate": {"text": text}})
+
+
+@pytest.mark.parametrize("body, key, lines", [
+    ("name: d\nvalidation:\n  suites:\n    privacy:\n      action: fail\n      max_residual_pii: 0\n      action: warn\n",
+     "action", "lines 5 and 7"),
+    ("name: d\nvalidation:\n  suites:\n    privacy:\n      exact_copy_rate_max: 0.0\n      exact_copy_rate_max: 0.5\n",
+     "exact_copy_rate_max", "lines 5 and 6"),
+    ("name: d\nname: e\n", "name", "lines 1 and 2"),
+])
+def test_a_key_given_twice_is_an_error_naming_it_and_both_lines(tmp_path, body, key, lines):
+    path = tmp_path / "p.yaml"
+    path.write_text(body)
+    with pytest.raises(PolicyError, match=f"key '{key}' is given twice \\({lines}\\)"):
+        load_policy(path)
+    result = CliRunner().invoke(main, ["policy", "check", str(path)])
+    assert result.exit_code == 2 and "given twice" in result.output and "ok" not in result.output
