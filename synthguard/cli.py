@@ -45,7 +45,7 @@ def main() -> None:
               help="Source table (CSV, Parquet, JSONL; a file or a folder of parts); overrides data.source.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=True),
               help="Release folder; overrides release.output.")
-@click.option("--seed", type=int, help="Overrides generate.table.seed.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Overrides generate.table.seed.")
 @click.option("--llm-model", "llm_model", help="Local model folder or model name for text generation; "
               "overrides generate.text.llm.model (and turns text generation on).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), help="Override the policy's engine.")

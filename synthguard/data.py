@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from synthguard.errors import DataError
@@ -118,6 +119,12 @@ def check_frame(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame:
         raise DataError(f"{origin}: duplicated column names: {', '.join(duplicated)}")
     frame = frame.copy()
     frame.columns = names
+    numeric = frame.select_dtypes(include="number")
+    infinite = [c for c in numeric.columns if np.isinf(numeric[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
+    if infinite:  # no synthesizer or distance handles them; refused before any fitting
+        plural = len(infinite) > 1
+        raise DataError(f"{origin}: column{'s' * plural} {', '.join(infinite)} hold{'' if plural else 's'} infinite "
+                        "values; replace them (missing, or a bound) or drop those rows")
     return frame.reset_index(drop=True)
 
 

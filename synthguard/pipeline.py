@@ -14,7 +14,7 @@ from synthguard.gate import DATE_KINDS, build_suites, context_for, rejected_rows
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS, TEXT_MODES, TableGenerator
 from synthguard.generators.text import generate_text_columns
-from synthguard.policy import Policy, load_policy
+from synthguard.policy import MAX_SYNTHETIC_ROWS, Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.release import Release
 from synthguard.report import Report
@@ -99,7 +99,12 @@ def _check_constraints(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, s
 
 
 def check_suite_columns(policy: Policy, frame: pd.DataFrame, sdtypes: dict[str, str]) -> None:
-    """Suites see modelled columns only: a rule on an identifier would fail after the whole fit."""
+    """Suites see modelled columns only: a rule on an identifier would fail after the whole fit. A modelled
+    column with no value at all has nothing to learn or compare, and fails deep inside a synthesizer."""
+    empty = [c for c in sdtypes if c in frame.columns and frame[c].isna().all()]
+    if empty:
+        raise DataError(f"column{'s' * (len(empty) > 1)} {', '.join(empty)} {'have' if len(empty) > 1 else 'has'} "
+                        "no values; drop it from the input")
     for suite, columns in policy.validation.suite_columns().items():
         named = list(dict.fromkeys(columns))
         absent = [c for c in named if c not in frame.columns]
@@ -182,6 +187,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generaliser.fit(train, sdtypes)
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
     draw = _drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
+    rows = table.num_rows(len(frame))
+    if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
+        raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
+                        f"{MAX_SYNTHETIC_ROWS:,}")
     if policy.engine == "ray":
         from synthguard.engines.ray_engine import start_ray
 
@@ -193,7 +202,6 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     timings["fit"] = time.perf_counter() - tick
 
     suites = build_suites(policy.validation)
-    rows = table.num_rows(len(frame))
     tick = time.perf_counter()
     cluster = None
     with opaque_errors(f"sampling {table.synthesizer}", GenerationError):

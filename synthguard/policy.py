@@ -168,12 +168,18 @@ class ScrubSection(StrictModel):
         return value
 
 
+# Far beyond what one process samples and checks in memory: a typo (1e12 rows, scale 1e6) is refused at
+# load, not after minutes of fitting.
+MAX_SYNTHETIC_ROWS = 50_000_000
+MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned 32-bit words
+
+
 class TableSection(StrictModel):
     synthesizer: SynthesizerName = "gaussian_copula"
     parameters: dict[str, Any] = Field(default_factory=dict)
-    rows: int | None = Field(None, gt=0)
-    scale: float | None = Field(None, gt=0)
-    seed: int = 0
+    rows: int | None = Field(None, gt=0, le=MAX_SYNTHETIC_ROWS)
+    scale: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     min_category_count: int = Field(5, ge=1)
     rare_category_label: str = "Other"
     constraints: list[Constraint] = Field(default_factory=list)

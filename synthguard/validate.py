@@ -9,12 +9,14 @@ import pandas as pd
 from synthguard.data import check_frame
 from synthguard.errors import DataError
 from synthguard.gate import build_suites, context_for, run_suites
-from synthguard.pipeline import check_suite_columns, split_holdout
+from synthguard.pipeline import MIN_HOLDOUT_ROWS, check_suite_columns, split_holdout
 from synthguard.policy import ColumnSpec, Policy
 from synthguard.progress import Progress
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
 from synthguard.scrub.columns import plan_columns, settle_sdtypes
+
+MIN_SYNTHETIC_ROWS = 5  # fewer, and a distribution test or a nearest-neighbour ratio has nothing to read
 
 
 def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None,
@@ -49,6 +51,15 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
                      "those rows, the privacy baselines are lenient")
     else:
         holdout = check_frame(holdout, "holdout")
+        lacking = [c for c in plan.model if c not in holdout.columns]
+        if lacking:
+            raise DataError(f"the holdout lacks column{'s' * (len(lacking) > 1)} {', '.join(lacking)}")
+    if len(holdout) < MIN_HOLDOUT_ROWS:
+        raise DataError(f"the holdout has {len(holdout)} row{'s' * (len(holdout) != 1)}; the privacy baselines "
+                        f"need at least {MIN_HOLDOUT_ROWS}")
+    if len(synthetic) < MIN_SYNTHETIC_ROWS:
+        raise DataError(f"the synthetic table has {len(synthetic)} row{'s' * (len(synthetic) != 1)}; the checks "
+                        f"need at least {MIN_SYNTHETIC_ROWS}")
     ctx = context_for(policy, real, holdout, synthetic, sdtypes, released=synthetic, real=full_real, plan=plan)
     checks = run_suites(build_suites(policy.validation), ctx, progress or Progress())
     return Report(

@@ -174,3 +174,76 @@ def test_api_rejects_data_of_the_wrong_type(medical_raw):
 
     with pytest.raises(synthguard.DataError, match="a path, a pandas DataFrame or a ray Dataset, got list"):
         synthguard.synthesize([1, 2, 3], parse_policy(medical_raw))
+
+
+def test_a_negative_seed_is_refused(medical_raw, write_policy, tmp_path):
+    result = run_synth(write_policy(medical_raw), tmp_path / "out", "--seed", "-1")
+    assert result.exit_code == 2 and "Traceback" not in result.output and "--seed" in result.output
+    medical_raw["generate"]["table"]["seed"] = -3
+    assert_bad_input(run_synth(write_policy(medical_raw), tmp_path / "out"), tmp_path / "out", "generate.table.seed")
+
+
+@pytest.mark.parametrize("key, value", [("rows", 10**12), ("scale", 1e6)])
+def test_absurd_row_counts_are_refused_at_load(medical_raw, write_policy, tmp_path, key, value):
+    medical_raw["generate"]["table"].pop("rows", None)
+    medical_raw["generate"]["table"].pop("scale", None)
+    medical_raw["generate"]["table"][key] = value
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", f"generate.table.{key}")
+    assert not (tmp_path / "out").exists()  # refused before any fitting
+
+
+def _gbsg2(tmp_path):
+    from lifelines.datasets import load_gbsg2
+
+    frame = load_gbsg2()
+    real, holdout = frame.iloc[:343], frame.iloc[343:]
+    real.to_csv(tmp_path / "real.csv", index=False)
+    holdout.to_csv(tmp_path / "holdout.csv", index=False)
+    return real, holdout
+
+
+def run_validate(*args):
+    return CliRunner().invoke(main, ["validate", *map(str, args)])
+
+
+def test_validate_refuses_tables_it_cannot_judge(tmp_path):
+    import numpy as np
+
+    real, holdout = _gbsg2(tmp_path)
+    out = tmp_path / "report"
+    holdout.drop(columns=["age"]).to_csv(tmp_path / "lacking.csv", index=False)
+    holdout.head(1).to_csv(tmp_path / "one.csv", index=False)
+    real.assign(tsize=real["tsize"].astype(float).where(real.index != 3, np.inf)).to_csv(tmp_path / "inf.csv",
+                                                                                         index=False)
+    real.assign(empty=np.nan).to_csv(tmp_path / "real_empty.csv", index=False)
+    holdout.assign(empty=np.nan).to_csv(tmp_path / "holdout_empty.csv", index=False)
+    cases = [
+        (("--real", tmp_path / "real.csv", "--synthetic", tmp_path / "holdout.csv", "--holdout",
+          tmp_path / "lacking.csv"), "the holdout lacks column age"),
+        (("--real", tmp_path / "real.csv", "--synthetic", tmp_path / "one.csv", "--holdout",
+          tmp_path / "holdout.csv"), "the synthetic table has 1 row"),
+        (("--real", tmp_path / "real.csv", "--synthetic", tmp_path / "holdout.csv", "--holdout",
+          tmp_path / "one.csv"), "the holdout has 1 row"),
+        (("--real", tmp_path / "inf.csv", "--synthetic", tmp_path / "holdout.csv"), "column tsize holds infinite"),
+        (("--real", tmp_path / "real.csv", "--synthetic", tmp_path / "inf.csv"), "column tsize holds infinite"),
+        (("--real", tmp_path / "real_empty.csv", "--synthetic", tmp_path / "holdout_empty.csv"),
+         "column empty has no values"),
+    ]
+    for args, needle in cases:
+        assert_bad_input(run_validate(*args, "--report", out), out, needle)
+
+
+def test_synth_refuses_infinite_and_empty_columns_before_fitting(medical_raw, write_policy, tmp_path):
+    import numpy as np
+
+    from tests.conftest import EXAMPLE_CSV
+
+    frame = pd.read_csv(EXAMPLE_CSV)
+    for name, edited, needle in [("inf.csv", frame.assign(chol=frame["chol"].astype(float).where(frame.index != 0,
+                                                                                                   np.inf)),
+                                  "holds infinite values"),
+                                 ("empty.csv", frame.assign(empty=np.nan), "column empty has no values")]:
+        edited.to_csv(tmp_path / name, index=False)
+        medical_raw["data"]["source"] = str(tmp_path / name)
+        assert_bad_input(run_synth(write_policy(medical_raw), tmp_path / "out"), tmp_path / "out", needle)

@@ -102,7 +102,8 @@ def test_text_generation_settings_are_checked_when_the_policy_loads(text, messag
 
 
 @pytest.mark.parametrize("body, key, lines", [
-    ("name: d\nvalidation:\n  suites:\n    privacy:\n      action: fail\n      max_residual_pii: 0\n      action: warn\n",
+    ("name: d\nvalidation:\n  suites:\n    privacy:\n      action: fail\n      max_residual_pii: 0\n"
+     "      action: warn\n",
      "action", "lines 5 and 7"),
     ("name: d\nvalidation:\n  suites:\n    privacy:\n      exact_copy_rate_max: 0.0\n      exact_copy_rate_max: 0.5\n",
      "exact_copy_rate_max", "lines 5 and 6"),
