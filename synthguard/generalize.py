@@ -4,6 +4,10 @@ A category seen fewer than ``min_count`` times points at a handful of patients; 
 samples categories from the training values, so it would release them verbatim. The
 same transform is applied to the synthetic output too, so a generator that invents or
 replays a rare value cannot leak it either.
+
+Numbers are top- and bottom-coded the same way where the policy says so (``top_codes: {age: 90}``:
+every age of 90 or more is 90, HIPAA Safe Harbor's "90 or older"): the 102-year-old is neither learnt
+nor released.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ CATEGORICAL = {"categorical", "boolean"}
 class RareCategoryGeneraliser:
     """Learns the categories common enough to release; replaces every other one."""
 
-    def __init__(self, min_count: int = 5, label: str = "Other"):
+    def __init__(self, min_count: int = 5, label: str = "Other", top_codes: dict[str, float] | None = None,
+                 bottom_codes: dict[str, float] | None = None):
         self.min_count = min_count
         self.label = label
+        self.top_codes, self.bottom_codes = dict(top_codes or {}), dict(bottom_codes or {})
 
     def fit(self, frame: pd.DataFrame, sdtypes: dict[str, str]) -> RareCategoryGeneraliser:
         self.allowed_: dict[str, set] = {}
@@ -34,8 +40,19 @@ class RareCategoryGeneraliser:
                 self.generalised_[column] = int((counts < self.min_count).sum())
         return self
 
-    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def code(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Only the top and bottom codes: the real tables the release is judged against say "90" where the
+        release does, or every old patient would count as a fidelity gap."""
         out = frame.copy()
+        for column in {*self.top_codes, *self.bottom_codes}:
+            if column in out:
+                values = pd.to_numeric(out[column], errors="coerce")
+                coded = values.clip(lower=self.bottom_codes.get(column), upper=self.top_codes.get(column))
+                out[column] = coded.astype(values.dtype) if values.dtype.kind in "iu" else coded
+        return out
+
+    def transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        out = self.code(frame)
         for column, allowed in self.allowed_.items():
             values = out[column]
             keep = values.isin(allowed) | values.isna()

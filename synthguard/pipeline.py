@@ -78,6 +78,13 @@ def split_holdout(frame: pd.DataFrame, share: float, seed: int, target: str | No
     return train.reset_index(drop=True), holdout.reset_index(drop=True)
 
 
+def _check_codes(policy: Policy, sdtypes: dict[str, str]) -> None:
+    table = policy.generate.table
+    for column in {*table.top_codes, *table.bottom_codes}:
+        if sdtypes.get(column) != "numerical":
+            raise DataError(f"generate.table top/bottom code on {column!r}: not a modelled numeric column")
+
+
 def _check_constraints(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, str]) -> None:
     """Constraints must name modelled columns of a fitting kind and hold on the real rows.
 
@@ -179,12 +186,15 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     _check_target(frame, policy.data.target)
     check_suite_columns(policy, frame, sdtypes)
     _check_constraints(frame, policy, sdtypes)
+    _check_codes(policy, sdtypes)
     train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
                                    policy.data.target if policy.data.target in plan.model else None)
     timings["prepare"] = time.perf_counter() - started
 
-    generaliser = RareCategoryGeneraliser(table.min_category_count, table.rare_category_label)
+    generaliser = RareCategoryGeneraliser(table.min_category_count, table.rare_category_label, table.top_codes,
+                                          table.bottom_codes)
     generaliser.fit(train, sdtypes)
+    train, holdout = generaliser.code(train), generaliser.code(holdout)
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
     draw = _drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
     rows = table.num_rows(len(frame))

@@ -181,6 +181,10 @@ class TableSection(StrictModel):
     scale: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
     seed: int = Field(0, ge=0, le=MAX_SEED)
     min_category_count: int = Field(5, ge=1)
+    top_codes: dict[str, float] = Field(default_factory=dict, description="column -> highest value learnt and "
+                                        "released; larger ones become it (age: 90 is HIPAA's '90 or older')")
+    bottom_codes: dict[str, float] = Field(default_factory=dict, description="column -> lowest value learnt and "
+                                           "released")
     rare_category_label: str = "Other"
     constraints: list[Constraint] = Field(default_factory=list)
     # Class -> share of the synthetic rows, reached by conditional sampling on the target.

@@ -181,3 +181,19 @@ def test_unknown_class_in_target_distribution_stops_before_fitting(medical_raw, 
     result = synth(["--policy", write_policy(medical_raw), "--output", tmp_path / "out"])
     assert result.exit_code == 2
     assert "sick" in result.output and "classes: 0, 1" in result.output and "fitting" not in result.output
+
+
+def test_top_coded_ages_are_neither_learnt_nor_released(medical_raw, write_policy, tmp_path, patients):
+    medical_raw["generate"]["table"]["top_codes"] = {"age": 60}
+    out = tmp_path / "coded"
+    result = synth(["--policy", write_policy(medical_raw), "--output", out])
+    assert result.exit_code == 0, result.output
+    released = pd.read_csv(out / "synthetic.csv")
+    assert (patients["age"] > 60).sum() > 20  # the real table has many older patients
+    assert released["age"].max() <= 60 and (released["age"] == 60).sum() > 0
+
+
+def test_a_top_code_on_a_column_that_is_not_numeric_is_refused(medical_raw, write_policy, tmp_path):
+    medical_raw["generate"]["table"]["top_codes"] = {"sex": 1}
+    result = synth(["--policy", write_policy(medical_raw), "--output", tmp_path / "bad"])
+    assert result.exit_code == 2 and "not a modelled numeric column" in result.output

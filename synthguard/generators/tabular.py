@@ -71,6 +71,9 @@ class _SDVGenerator(TableGenerator):
         np.random.seed(seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # SDV clamps samples to the training minimum and maximum (enforce_min_max_values), which can
+            # release a column's real extreme; turning it off overflowed its datetime sampling on the shipped
+            # example, so the policy's top/bottom codes bound quasi-identifiers before fitting instead.
             synthesizer = self._sdv_class()(self._metadata(data), **self.parameters)
             if self.constraints:
                 synthesizer.add_constraints([c.to_sdv() for c in self.constraints])
