@@ -34,7 +34,8 @@ class PrivacyConfig(SuiteConfig):
                     "make (binomial, 99%)")
     membership_auc_max: float = Field(
         0.6, ge=0.5, le=1,
-        description="highest allowed AUC of the distance membership attack (training vs holdout records)")
+        description="highest allowed AUC of the distance membership attack (training vs holdout records); "
+                    "the gate fails when the AUC's 95% interval lies wholly above it")
     identified_margin: float = Field(
         0.1, gt=0, le=1,
         description="the attack names a training record when it lies closer to the release than this "
@@ -125,8 +126,12 @@ class Privacy(Suite):
                        {"ratio_cutoff": round(close.ratio_cutoff, 6), "expected_honest": round(close.expected, 2),
                         "quantile": self.config.close_record_quantile, "rows_measured": len(syn_q),
                         "reference": "training and holdout records"}),
-            self.check("membership_attack_auc", round(attack.auc, 6), self.config.membership_auc_max, "<=",
+            # Fails when the AUC's 95% interval lies wholly above the maximum: on 150 rows an honest sample's
+            # AUC moves by about 0.06 from one seed to the next.
+            self.check("membership_attack_auc", round(attack.auc, 6),
+                       round(self.config.membership_auc_max + attack.auc - attack.ci95[0], 6), "<=",
                        {"ci95": attack.ci95, "attack": "distance to the nearest synthetic record",
+                        "auc_max": self.config.membership_auc_max,
                         "members": attack.members, "non_members": attack.non_members}),
             self.check("membership_identified", attack.identified, 0, "<=",
                        {"margin": self.config.identified_margin,
