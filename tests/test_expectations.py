@@ -83,3 +83,20 @@ def test_rule_on_an_identifier_stops_synth_before_fitting(medical_raw, write_pol
     assert result.exit_code == 2
     assert "expectations names mrn" in result.output and "fitting" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_no_real_extreme_is_written_into_the_report(split, copula_sample):
+    train, holdout = split
+    oldest = float(train["chol"].max())
+    policy = parse_policy({"name": "t", "validation": {"suites": {"expectations": {"rules": [
+        {"expect_column_max_to_be_between": {"column": "chol", "min_value": 100, "max_value": 1000}},
+        {"expect_column_quantile_values_to_be_between": {"column": "chol", "quantile_ranges": {
+            "quantiles": [0.0, 1.0], "value_ranges": [[0, 1000], [0, 1000]]}}},
+        {"expect_column_mean_to_be_between": {"column": "chol", "min_value": 100, "max_value": 400}}]}}}})
+    report = validate_tables(train, copula_sample, holdout, policy)
+    rows = [c for c in report.checks if c.suite == "expectations"]
+    assert len(rows) == 3
+    for row in rows[:2]:  # the real table's maximum and quantiles are a real patient's values
+        assert "observed_value" not in row.details["real"]
+        assert oldest not in json.loads(json.dumps(row.details, default=str)).get("real", {}).values()
+    assert "observed_value" in rows[2].details["real"]  # a mean over many patients may be shown
