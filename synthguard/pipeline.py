@@ -196,6 +196,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     generaliser.fit(train, sdtypes)
     train, holdout = generaliser.code(train), generaliser.code(holdout)
     generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
+    try:
+        generator.check_columns(sdtypes)
+    except ValueError as error:
+        raise DataError(f"generate.table: {error}") from None
     draw = _drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
     rows = table.num_rows(len(frame))
     if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
@@ -254,6 +258,13 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     notes += [f"free-text column {c!r}: {len(r.texts)} records rewritten by {r.model} and released in "
               f"synthetic_text.jsonl (not linked to table rows); {r.dropped} dropped after every attempt failed"
               for c, r in generated.items()]
+    guarantee = generator.guarantee() if hasattr(generator, "guarantee") else None
+    if guarantee:
+        notes.append(f"differential privacy: {guarantee['mechanism']}, epsilon {guarantee['epsilon']:g}, delta "
+                     f"{guarantee['delta']:g}, on the modelled columns of the training rows (identifiers are "
+                     "surrogates, free text is not covered); the checks above are measured on top of it"
+                     + ("" if guarantee.get("reproducible", True) else "; its noise comes from a secure generator, "
+                        "so the same data, policy and seed give a different release each run"))
     if filtered:
         notes.append(f"action filter dropped {filtered} synthetic rows and sampled again")
     if cluster is not None and len(synthetic) < cluster.released.rows:
@@ -261,7 +272,8 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                      "synthetic rows (validate.max_rows); exact copies were counted on every row")
     report = Report(
         policy_name=policy.name, policy_sha256=policy.digest(), seed=table.seed, checks=checks,
-        generator=table.synthesizer,
+        generator=table.synthesizer if not guarantee else
+        f"{table.synthesizer} (epsilon {guarantee['epsilon']:g}, delta {guarantee['delta']:g})",
         rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
               "synthetic": len(synthetic) if cluster is None else cluster.released.rows,
               **({"validated_sample": len(synthetic)} if cluster is not None else {})},

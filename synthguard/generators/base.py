@@ -28,6 +28,9 @@ class TableGenerator:
     def check_parameters(cls, parameters: dict[str, Any]) -> None:
         """Raise ValueError naming a parameter the engine does not accept."""
 
+    def check_columns(self, sdtypes: dict[str, str]) -> None:
+        """Raise ValueError when the modelled columns need something the parameters lack (before fitting)."""
+
     def fit(self, data: pd.DataFrame, seed: int = 0) -> TableGenerator:
         raise NotImplementedError
 
