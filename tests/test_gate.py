@@ -258,3 +258,18 @@ def test_residual_pii_scans_model_written_text_too(patients):
                          100, 0, {"notes": written})
     assert found["leaks"] == 1 and found["per_column"]["notes"] == 1
     assert found["entity_types"] == {"PERSON": 1} and real_name not in json.dumps(found)
+
+
+def test_residual_pii_finds_a_name_from_any_source_note_word_for_word(patients):
+    from synthguard.validators._residual import residual_pii
+
+    real = patients.assign(notes=["Seen by Dr. Quilliam Okonkwo-Barre today." if i == 5 else "Stable."
+                                  for i in range(len(patients))])
+    leaked = ["Rested well; quilliam okonkwo-barre reviewed the chart.", "No events overnight."]
+    found = residual_pii(real, patients[["age"]], ["name"], ["notes"], parse_policy({"name": "x"}).scrub,
+                         500, 0, {"notes": leaked})
+    assert found["per_column"]["notes"] >= 1 and found["note_values_checked"] >= 1
+    assert "quilliam" not in json.dumps(found).casefold()
+    clean = residual_pii(real, patients[["age"]], ["name"], ["notes"], parse_policy({"name": "x"}).scrub,
+                         500, 0, {"notes": ["Rested well; the attending reviewed the chart."]})
+    assert clean["leaks"] == 0
