@@ -256,7 +256,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     notes += [f"free-text column {c!r} is not released: text generation is not configured"
               for c in plan.text if c not in generated]
     notes += [f"free-text column {c!r}: {len(r.texts)} records rewritten by {r.model} and released in "
-              f"synthetic_text.jsonl (not linked to table rows); {r.dropped} dropped after every attempt failed"
+              f"synthetic_text.jsonl (not linked to table rows); {r.dropped} dropped after every attempt failed. "
+              "These are de-identified rewrites of real patients' notes (paraphrase), not synthetic: each "
+              "derives from one real note and keeps its clinical facts (numbers, dates, drugs)"
               for c, r in generated.items()]
     guarantee = generator.guarantee() if hasattr(generator, "guarantee") else None
     if guarantee:

@@ -152,3 +152,17 @@ def test_report_for_a_100_column_table_stays_under_5_mb(tmp_path):
     assert len(figures["distributions"]) == 100 and len(figures["correlations"]["columns"]) == 30
     assert (tmp_path / "report" / "report.html").stat().st_size < 5_000_000
     assert size < 5_000_000
+
+
+def test_the_card_claims_only_what_was_checked():
+    from synthguard.report.card import dataset_card
+
+    base = {"policy": {"name": "p", "sha256": "0" * 64}, "passed": True, "checks": [], "rows": {"synthetic": 10}}
+    plain = dataset_card({**base, "notes": ["free-text column 'notes' is not released: text generation is not "
+                                            "configured"]}, "other", "", [])
+    assert "describe no real person" not in plain and "do not prove" in plain
+    assert "free-text columns were not released" in plain and "language model" not in plain
+    rewritten = dataset_card({**base, "notes": ["free-text column 'notes': 3 records rewritten by m and released; "
+                                                "These are de-identified rewrites of real patients' notes "
+                                                "(paraphrase), not synthetic"]}, "other", "", [])
+    assert "de-identified rewrites of real patients' notes" in rewritten and "scrubbed before" in rewritten

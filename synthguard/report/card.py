@@ -13,8 +13,10 @@ import yaml
 SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
          (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B")]
 STANDING_LIMITATIONS = [
-    "Synthetic rows are drawn from a model fitted on real records; they describe no real person, and no "
-    "synthetic row is linked to a real one.",
+    "Synthetic rows are drawn from a model fitted on real records and no synthetic row is linked to a real "
+    "one. The privacy checks in report.json (copies of any real record, close records, a membership attack) "
+    "bound how close a row comes to a real person on the samples stated; they do not prove that none "
+    "describes one.",
     "Fidelity and privacy are measured, not proven: the checks in report.json bound what was tested, on the "
     "samples stated there.",
     "Rewritten or generated text is released apart from the table and is not linked to its rows.",
@@ -32,6 +34,16 @@ def _task_categories(report: dict[str, Any]) -> list[str]:
     if report.get("figures", {}).get("text"):
         tasks.append("text-generation")
     return tasks
+
+
+def _text_line(report: dict[str, Any]) -> str:
+    """What happened to free text, from the report's own notes: no claim about text that was not released."""
+    notes = report.get("notes", [])
+    if any("records rewritten by" in n for n in notes):
+        return "free text was scrubbed before a language model saw it and again after."
+    if any(n.startswith("free-text column") for n in notes):
+        return "free-text columns were not released."
+    return "no free text was released."
 
 
 def dataset_card(report: dict[str, Any], license: str, description: str, data_files: list[str]) -> str:
@@ -64,8 +76,7 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
         f"seed {report.get('seed')}",
         f"- policy `{report['policy']['name']}`, SHA-256 `{report['policy']['sha256']}`",
         "- rows: " + ", ".join(f"{k} {v}" for k, v in report.get("rows", {}).items()),
-        "- identifiers were replaced by surrogates or dropped before anything was modelled; free text was "
-        "scrubbed before a language model saw it and again after.",
+        "- identifiers were replaced by surrogates or dropped before anything was modelled; " + _text_line(report),
         "- `manifest.json` holds the SHA-256 of every file; `synthguard report <folder>` verifies them.", "",
         "## Known limitations", "",
         *[f"- {text}" for text in STANDING_LIMITATIONS],
