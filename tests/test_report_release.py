@@ -166,3 +166,17 @@ def test_the_card_claims_only_what_was_checked():
                                                 "These are de-identified rewrites of real patients' notes "
                                                 "(paraphrase), not synthetic"]}, "other", "", [])
     assert "de-identified rewrites of real patients' notes" in rewritten and "scrubbed before" in rewritten
+
+
+def test_histogram_ends_are_round_and_hide_the_extremes_among_enough_people():
+    import numpy as np
+    import pandas as pd
+
+    from synthguard.report.figures import numeric_distribution
+
+    ages = pd.Series(np.r_[np.random.default_rng(0).normal(55, 9, 300).round(), [102.0]])
+    figure = numeric_distribution(ages, ages, "numerical", min_count=5)
+    below, above = figure["real"][0] * len(ages), figure["real"][-1] * len(ages)
+    assert round(below) >= 5 and round(above) >= 5  # the 102-year-old hides among at least five
+    low, high = (float(x) for x in figure["labels"][1].split("–")[0:1] + figure["labels"][-2].split("–")[1:])
+    assert low == round(low) and high == round(high) and "102" not in " ".join(figure["labels"])

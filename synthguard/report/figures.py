@@ -2,7 +2,9 @@
 re-rendered from it alone (``synthguard report``).
 
 Only shares, bin edges and scores, never a record: numeric bins span the real 1st to 99th
-percentile (the extremes, often one patient, are counted as "below"/"above", never shown),
+percentile, widened so that at least ``min_count`` real values lie beyond each end (the extremes,
+often one patient, are counted as "below"/"above", never shown), with the ends rounded inward to a
+round step so that no edge is read off a patient's value,
 and a category seen fewer than ``min_count`` times in the real data is folded into
 "(other)". Each figure reads a seeded sample of at most ``max_rows`` rows.
 """
@@ -38,12 +40,25 @@ def _edge_label(value: float, sdtype: str) -> str:
     return f"{value:.4g}"
 
 
-def numeric_distribution(real: pd.Series, synthetic: pd.Series, sdtype: str) -> dict[str, Any] | None:
+def _round_step(span: float) -> float:
+    """A step of 1, 2 or 5 times a power of ten, about a bin wide."""
+    raw = span / BINS
+    power = 10 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
+
+
+def numeric_distribution(real: pd.Series, synthetic: pd.Series, sdtype: str,
+                         min_count: int = 5) -> dict[str, Any] | None:
     r, s = numeric_values(real, sdtype), numeric_values(synthetic, sdtype)
     r, s = r[~np.isnan(r)], s[~np.isnan(s)]
     if not len(r):
         return None
-    low, high = np.quantile(r, [0.01, 0.99])
+    tail = min(0.49, max(0.01, min_count / len(r)))
+    low, high = np.quantile(r, [tail, 1 - tail])
+    if high <= low:
+        return None
+    step = _round_step(high - low)
+    low, high = np.ceil(low / step) * step, np.floor(high / step) * step  # inward: the tails only grow
     if high <= low:
         return None
     edges = np.linspace(low, high, BINS + 1)
@@ -72,7 +87,7 @@ def categorical_distribution(real: pd.Series, synthetic: pd.Series, min_count: i
 
 def distribution(real: pd.Series, synthetic: pd.Series, sdtype: str, min_count: int) -> dict[str, Any] | None:
     if sdtype in ("numerical", "datetime"):
-        return numeric_distribution(real, synthetic, sdtype)
+        return numeric_distribution(real, synthetic, sdtype, min_count)
     return categorical_distribution(real, synthetic, min_count)
 
 
