@@ -239,7 +239,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     tick = time.perf_counter()
     known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in DATE_KINDS
                       for v in frame[i.column].dropna() if len(str(v)) >= 4)
-    generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known)
+    modelled = released[[c for c in plan.model if c in released.columns]] if released is not None else None
+    generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known,
+                                      modelled)
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
@@ -259,6 +261,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               f"synthetic_text.jsonl (not linked to table rows); {r.dropped} dropped after every attempt failed. "
               "These are de-identified rewrites of real patients' notes (paraphrase), not synthetic: each "
               "derives from one real note and keeps its clinical facts (numbers, dates, drugs)"
+              if r.rows is None else
+              f"free-text column {c!r}: {len(r.texts)} notes written by {r.model} from synthetic rows and "
+              f"released in synthetic_text.jsonl, each with the index of its row; every number, date, side and "
+              f"drug in a note comes from its synthetic row; {r.dropped} dropped after every attempt failed"
               for c, r in generated.items()]
     guarantee = generator.guarantee() if hasattr(generator, "guarantee") else None
     if guarantee:
@@ -281,8 +287,8 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               **({"validated_sample": len(synthetic)} if cluster is not None else {})},
         columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings, figures=figures)
-    texts = pd.DataFrame([{"column": c, "text": t} for c, r in generated.items() for t in r.texts],
-                         columns=["column", "text"]) if generated else None
+    texts = pd.DataFrame([{"column": c, "text": t, **({"row": r.rows[k]} if r.rows is not None else {})}
+                          for c, r in generated.items() for k, t in enumerate(r.texts)]) if generated else None
     passed = report.passed
     return Release(data=released if passed and cluster is None else None, texts=texts if passed else None,
                    parts=cluster.released if passed and cluster is not None else None,

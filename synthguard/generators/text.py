@@ -56,6 +56,9 @@ class TextSettings(StrictModel):
     num_tasks: int = Field(20, ge=1, description="self_instruct: new tasks to generate")
     prompt_tasks: int = Field(6, ge=1, le=20, description="self_instruct: tasks from the pool shown per request")
     evolutions: int = Field(1, ge=1, le=8, description="evol_instruct: rounds of evolution per seed instruction")
+    style_examples: bool = Field(True, description="from_rows: show the model one scrubbed real note for style "
+                                                   "(never released); small models copy it, so a policy may turn "
+                                                   "it off")
     resume: bool = Field(True, description="cache every reply so that a killed run resumes (needs SYNTHGUARD_KEY)")
 
     @field_validator("mode")
@@ -80,6 +83,7 @@ class TextResult:
     contained: bool = False  # fresh answers: only facts they add or change conflict (factuality.conflicts)
     pool: list[str] = field(default_factory=list)  # every scrubbed source: memorization and embedding reference
     memorization: bool = True  # False where texts build on their source by design (evolved instructions)
+    rows: list[int] | None = None  # from_rows: the synthetic row each text describes; None: from real notes
 
 
 def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings, nli=None,
@@ -182,22 +186,26 @@ def load_nli(settings: TextSettings, progress):
 
 
 @register_text_mode("paraphrase", instruction_data=False)
-def _paraphrase_mode(*_args, **_kwargs):
-    raise TypeError("paraphrase rewrites a text column of a table: it runs through generate_text_columns")
+def _paraphrase_mode(real_texts: list[str], synthetic: pd.DataFrame, model, scrubber, settings, seed: int,
+                     nli=None, known: frozenset[str] = frozenset()) -> TextResult:
+    return paraphrase(real_texts, model, scrubber, settings, seed, nli, known)
 
 
 def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress,
-                          known: frozenset[str] = frozenset()) -> dict:
+                          known: frozenset[str] = frozenset(), synthetic: pd.DataFrame | None = None) -> dict:
     """{column: TextResult} for the free-text ``columns``, when the policy configures text generation.
 
-    ``known``: the table's real identifier values (see ``judge_for``)."""
+    ``known``: the table's real identifier values (see ``judge_for``); ``synthetic``: the modelled columns of
+    the synthetic rows, which ``from_rows`` writes notes from."""
     settings = policy.generate.text
     if settings is None or not columns:
         return {}
+    from synthguard.generators import TEXT_MODES
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber
 
-    model = load_chat_model(settings, "paraphrase", progress, policy)
+    mode = TEXT_MODES[settings.mode]
+    model = load_chat_model(settings, settings.mode, progress, policy)
     nli = load_nli(settings, progress)
     scrubber = TextScrubber(policy.scrub, release_key())
     generated = {}
@@ -206,7 +214,10 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
         texts = texts[texts.str.strip() != ""]
         if settings.max_rows is not None and len(texts) > settings.max_rows:
             texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
-        with progress.step(f"rewriting {len(texts)} {column!r} records with {model.identity()}"), \
+        rows = synthetic if synthetic is not None else frame.iloc[:0]
+        doing = (f"writing {min(len(rows), settings.max_rows or len(rows))} {column!r} notes from synthetic rows"
+                 if settings.mode == "from_rows" else f"rewriting {len(texts)} {column!r} records")
+        with progress.step(f"{doing} with {model.identity()}"), \
                 opaque_errors(f"generating text for {column!r}", GenerationError):
-            generated[column] = paraphrase(list(texts), model, scrubber, settings, seed, nli, known)
+            generated[column] = mode.run(list(texts), rows, model, scrubber, settings, seed, nli, known)
     return generated
