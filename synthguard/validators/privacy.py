@@ -120,7 +120,9 @@ class Privacy(Suite):
             self.check("exact_copy_rate", copy_rate if ctx.copies is not None else real_copies.common / max(rows, 1),
                        baseline_copy + self.config.exact_copy_rate_max,
                        "<=", {"copies": copies if ctx.copies is not None else real_copies.common,
-                              "synthetic_rows": rows, "counted": "copies of records two or more real records share",
+                              "synthetic_rows": rows,
+                              "counted": "copies of training rows, on every row (engine ray)" if ctx.copies is not None
+                              else "copies of records two or more real records share",
                               "holdout_copy_rate": round(baseline_copy, 6)}),
             self.check("close_records", close.close, close.allowed, "<=",
                        {"ratio_cutoff": round(close.ratio_cutoff, 6), "expected_honest": round(close.expected, 2),
