@@ -6,7 +6,8 @@ The shipped model is rebuilt with (about 90 s on one core)::
         --out synthguard/scrub/models/phi_tagger.crfsuite
 
 which trains on the deid development notes' folds 0, 1, 2 and 4 (evaluation.TUNED_FOLDS) and never on
-fold 3, the fold the README's accuracy is measured on.
+fold 3, the fold the README's accuracy is measured on. A model's features are words of its training notes
+(``w=quartermain``): one trained on real notes holds their PHI and must be kept like them.
 
 Each note is used as written and once more as an altered copy: its PHI swapped for other surrogates of the
 same kind (census names, US cities, digits of the same shape) and its case changed at random (all capitals,
