@@ -247,6 +247,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
     if cluster is not None:
         context.population_rows, context.copies = cluster.released.rows, cluster.copies
+        context.unique_copies = cluster.unique_copies
     checks = run_suites(suites, context, progress)
     timings["validate"] = time.perf_counter() - tick
     tick = time.perf_counter()

@@ -39,6 +39,7 @@ class ClusterSample:
     released_sample: pd.DataFrame  # the same rows with identifier surrogates (the residual-PII scan)
     dropped: int  # rows that filtering removed
     copies: int  # rows equal to a training row, counted on every row
+    unique_copies: int = 0  # rows equal to a real record (training or holdout) no other real record equals
 
 
 def _partition_job(draw, generaliser, suites, make_context, rounds, rows, seed):
@@ -83,7 +84,10 @@ def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, hol
         encoder = RecordEncoder().fit(train, sdtypes)
         copies = ray_table.count_copies(synthetic, encoder, list(sdtypes),
                                         row_keys(encoder.transform(train[list(sdtypes)])), cpus)
+        real_keys, counts = np.unique(row_keys(encoder.transform(pd.concat([train, holdout])[list(sdtypes)])),
+                                      return_counts=True)
+        unique_copies = ray_table.count_copies(synthetic, encoder, list(sdtypes), real_keys[counts == 1], cpus)
         # The same seed picks the same row positions in both: assembly keeps rows one to one.
         synthetic_sample = ray_table.take_sample(synthetic, validate_rows, seed, cpus)
         released_sample = ray_table.take_sample(released, validate_rows, seed, cpus)
-    return ClusterSample(released, synthetic_sample, released_sample, dropped, copies)
+    return ClusterSample(released, synthetic_sample, released_sample, dropped, copies, unique_copies)

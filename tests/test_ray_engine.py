@@ -176,6 +176,8 @@ def test_on_ray_the_suites_read_a_stated_sample_and_copies_are_counted_on_every_
     assert report["rows"]["synthetic"] == 4000 and report["rows"]["validated_sample"] == 1000
     checks = {(c["suite"], c["name"]): c for c in report["checks"]}
     assert checks["privacy", "exact_copy_rate"]["details"]["synthetic_rows"] == 4000
+    unique = checks["privacy", "unique_record_copies"]  # counted on all 4000 rows, against every real record
+    assert unique["value"] == 0 and unique["details"]["counted"] == "on every row"
     rule = next(c for (suite, _), c in checks.items() if suite == "constraints")
     assert rule["details"]["rows_measured"] == 1000 and rule["details"]["rows_total"] == 4000
     low, high = rule["details"]["ci95"]

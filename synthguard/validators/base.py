@@ -123,6 +123,7 @@ class ValidationContext:
     # size, and the exact copies counted on every one of its rows.
     population_rows: int | None = None
     copies: int | None = None
+    unique_copies: int | None = None  # with copies: synthetic rows equal to a real record unique in the real data
 
 
 class Suite:

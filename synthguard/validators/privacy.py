@@ -108,9 +108,11 @@ class Privacy(Suite):
         close = _membership.closeness(train, holdout, syn_q, self.config.close_record_quantile)
         attack = _membership.distance_attack(_sample_rows(train, self.config.dcr_max_rows, rng), hold_q, syn_q,
                                              self.config.identified_margin)
-        if ctx.copies is not None:  # a table sampled down for this process: copies of unique records unknown
-            unique_copies = self.not_checked("unique_record_copies", "counted on a sample only", op="<=",
-                                             threshold=0)
+        if ctx.copies is not None:  # counted on every row by the engine (ray), not on the sample read here
+            unique_copies = self.check("unique_record_copies", ctx.unique_copies, 0, "<=",
+                                       {"reference": "training and holdout records", "counted": "on every row"}) \
+                if ctx.unique_copies is not None else self.not_checked(
+                    "unique_record_copies", "not counted by this engine", op="<=", threshold=0, required=True)
         else:
             unique_copies = self.check("unique_record_copies", real_copies.unique, 0, "<=",
                                        {"reference": "training and holdout records",
