@@ -13,7 +13,7 @@ from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import DATE_KINDS, build_suites, context_for, rejected_rows, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS, TEXT_MODES, TableGenerator
-from synthguard.generators.text import generate_text_columns
+from synthguard.generators.text import TEMPLATE_WRITER, generate_text_columns
 from synthguard.policy import MAX_SYNTHETIC_ROWS, Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.release import Release
@@ -158,6 +158,24 @@ def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFr
     return out[[c for c in plan.order if c in out.columns]]
 
 
+def _check_text_template(policy: Policy, plan: ColumnPlan) -> None:
+    """A from_rows template may name only modelled columns: an identifier or note in it would leak or be empty."""
+    settings = policy.generate.text
+    if settings is None or not settings.template:
+        return
+    from synthguard.generators.notes_from_rows import template_columns
+
+    try:
+        named = template_columns(settings.template)
+    except ValueError as error:
+        raise DataError(f"generate.text.template: {error}") from None
+    unknown = [c for c in named if c not in plan.model]
+    if unknown:
+        raise DataError(f"generate.text.template names {', '.join(map(repr, unknown))}, which "
+                        f"{'is' if len(unknown) == 1 else 'are'} not a modelled column; allowed: "
+                        f"{', '.join(plan.model)}")
+
+
 def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Path,
                progress: Progress | None = None) -> Release:
     """Run the policy on a table (path, DataFrame, or the policy's own source)."""
@@ -187,6 +205,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     check_suite_columns(policy, frame, sdtypes)
     _check_constraints(frame, policy, sdtypes)
     _check_codes(policy, sdtypes)
+    _check_text_template(policy, plan)
     train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
                                    policy.data.target if policy.data.target in plan.model else None)
     timings["prepare"] = time.perf_counter() - started
@@ -241,7 +260,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                       for v in frame[i.column].dropna() if len(str(v)) >= 4)
     modelled = released[[c for c in plan.model if c in released.columns]] if released is not None else None
     generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known,
-                                      modelled)
+                                      modelled, pd.concat([train, holdout], ignore_index=True))
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
@@ -265,7 +284,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               if r.rows is None else
               f"free-text column {c!r}: {len(r.texts)} notes written by {r.model} from synthetic rows and "
               f"released in synthetic_text.jsonl, each with the index of its row; every number, date, side and "
-              f"drug in a note comes from its synthetic row; {r.dropped} dropped after every attempt failed"
+              f"drug in a note comes from its synthetic row, and no note's numbers single out one real patient; "
+              f"{r.dropped} dropped after every attempt failed"
+              + (f"; {r.drafts} are the policy's template filled from the row, where every rewrite failed"
+                 if r.drafts and r.model != TEMPLATE_WRITER else "")
               for c, r in generated.items()]
     guarantee = generator.guarantee() if hasattr(generator, "guarantee") else None
     if guarantee:

@@ -247,3 +247,15 @@ def test_synth_refuses_infinite_and_empty_columns_before_fitting(medical_raw, wr
         edited.to_csv(tmp_path / name, index=False)
         medical_raw["data"]["source"] = str(tmp_path / name)
         assert_bad_input(run_synth(write_policy(medical_raw), tmp_path / "out"), tmp_path / "out", needle)
+
+
+@pytest.mark.parametrize("text, message", [
+    ({"mode": "row_template"}, "generate.text"),
+    ({"mode": "row_template", "template": "{age}-year-old {name}"}, "generate.text.template names 'name'"),
+    ({"mode": "row_template", "template": "{age"}, "generate.text.template"),
+])
+def test_a_note_template_that_cannot_be_filled_is_refused_before_fitting(medical_raw, write_policy, tmp_path,
+                                                                         text, message):
+    medical_raw["generate"]["text"] = text
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", message)

@@ -87,3 +87,32 @@ def test_embedding_similarity_separates_related_from_unrelated_text():
     related, unrelated = _embeddings.similarity(notes, rewrites), _embeddings.similarity(notes, recipes)
     assert related["centroid"] > 0.8 > unrelated["centroid"] + 0.3
     assert related["coverage"] > unrelated["coverage"]
+
+
+def test_a_note_singles_out_a_real_row_only_when_its_numbers_fit_that_row_alone():
+    import pandas as pd
+
+    from synthguard.validators._note_reid import reidentifying
+
+    real = pd.DataFrame({"age": [63, 63, 41, 58], "bp": [145, 145, 120, 130], "chol": [233, 233, 199, 250],
+                         "hr": [150, 171, 160, 144], "oldpeak": [2.3, 1.0, 0.0, 0.4]})
+    notes = ["63-year-old, BP 145, chol 233.",  # two real rows hold this tuple: a crowd of two
+             "63-year-old, BP 145, chol 233, heart rate 171.",  # the fourth number leaves one row
+             "58-year-old, BP 130.",  # two facts are not enough
+             "41 years, BP 120, ST depression 0.0, chol 199.",  # one row, a float written as 0.0
+             "BP 130 and 250 and 144 in 2058."]  # numbers inside a longer number do not count
+    assert reidentifying(notes, real) == [False, True, False, True, True]
+    assert reidentifying(notes, real, least=4) == [False, True, False, True, False]
+
+
+def test_prompt_leftovers_loops_and_cut_off_endings_are_no_usable_record():
+    from synthguard.generators._quality import QualityJudge
+
+    judge = QualityJudge(["Rewrite the following clinical note in different words."], labels=["Note:"])
+    assert judge.problem("A 63-year-old man seen for angina. BP 145.") is None
+    assert judge.problem("Rewrite the following clinical note: 63-year-old man.") == "prompt_leak"
+    assert judge.problem("63-year-old man.\nNote:\n63-year-old man.") == "prompt_leak"
+    assert judge.problem("for its style only, for its style only, for its style only, for its style only.") == \
+        "repetition"
+    assert judge.problem("A 63-year-old man seen for angina, BP 145 and") == "truncated"
+    assert judge.problem("   ") == "empty"

@@ -5,10 +5,11 @@ import json
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from synthguard.cli import main
-from tests.conftest import ChatHandler, serve
+from tests.conftest import ROOT, ChatHandler, serve
 
 CANARY = {"name": "Zebulon Canaryfeather", "phone": "(555) 013-3713"}
 
@@ -37,6 +38,9 @@ def test_rewritten_notes_are_released_and_no_canary_reaches_any_artefact(
     planted.to_csv(source, index=False)
     medical_raw["generate"]["text"] = {"max_rows": 12, "llm": {"backend": "openai", "model": "careful",
                                                                "base_url": careful_endpoint}}
+    # Paraphrases keep their patients' numbers: the re-identification finding is a warning here so that
+    # every artefact is written and scanned.
+    medical_raw["validate"]["suites"]["factuality"] = {"action": "warn"}
     result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw)), "--input", str(source),
                                        "--output", str(tmp_path / "out"), "--quiet"])
     assert result.exit_code == 0, result.output
@@ -118,12 +122,82 @@ def test_notes_written_from_synthetic_rows_state_only_their_row_and_describe_no_
     assert any("from synthetic rows" in n for n in report["notes"])
     assert "de-identified rewrites" not in (tmp_path / "rows" / "README.md").read_text()
 
-    # The same check on paraphrased notes: each keeps its real patient's numbers.
+    # The same check on paraphrased notes: each keeps its real patient's numbers, and the gate says so.
     medical_raw["generate"]["text"] = {"max_rows": 12, "llm": {"backend": "openai", "model": "careful",
                                                                "base_url": careful_endpoint}}
     result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw, "p2.yaml")), "--output",
+                                       str(tmp_path / "blocked"), "--quiet"])
+    assert result.exit_code == 1 and "factuality.reidentifying_notes:notes" in result.output
+    assert not (tmp_path / "blocked" / "synthetic_text.jsonl").exists()
+    medical_raw["validate"]["suites"]["factuality"] = {"action": "warn"}
+    result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw, "p3.yaml")), "--output",
                                        str(tmp_path / "para"), "--quiet"])
     assert result.exit_code == 0, result.output
     paraphrased = pd.read_json(tmp_path / "para" / "synthetic_text.jsonl", lines=True)["text"]
-    assert _unique_real_matches(paraphrased, patients, columns) > 0
-    assert "de-identified rewrites" in (tmp_path / "para" / "README.md").read_text()
+    found = _unique_real_matches(paraphrased, patients, columns)
+    report = json.loads((tmp_path / "para" / "report.json").read_text())
+    check = next(c for c in report["checks"] if c["name"] == "reidentifying_notes:notes")
+    assert found > 0 and check["value"] >= found and not check["passed"]
+    assert "de-identified rewrite" in (tmp_path / "para" / "README.md").read_text()
+
+
+class _Rewords(ChatHandler):
+    """Rewords the draft it is given; one request in four copies a phone number, one in four leaks the prompt."""
+
+    calls = 0
+
+    def do_POST(self):
+        prompt = self.read_body()["messages"][-1]["content"]
+        note = prompt.split("Note:\n", 1)[1]
+        type(self).calls += 1
+        if type(self).calls % 4 == 1:
+            note += " Call back at (415) 555-0199."
+        elif type(self).calls % 4 == 2:
+            note = "Note:\n" + note
+        self.send_reply(note.replace("presenting with", "seen today for"))
+
+
+def test_a_template_draft_is_reworded_and_invented_identifiers_and_prompt_leftovers_are_rejected(
+        patients, medical_raw, write_policy, tmp_path):
+    shipped = yaml.safe_load((ROOT / "policies" / "medical.yaml").read_text())["generate"]["text"]
+    with serve(_Rewords) as url:
+        medical_raw["generate"]["text"] = {**shipped, "mode": "from_rows", "max_rows": 8, "max_attempts": 4,
+                                           "llm": {"backend": "openai", "model": "rewords", "base_url": url}}
+        result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw)), "--output",
+                                           str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    notes = pd.read_json(tmp_path / "out" / "synthetic_text.jsonl", lines=True)
+    table = pd.read_csv(tmp_path / "out" / "synthetic.csv")
+    assert len(notes) == 8 and notes["text"].str.contains("seen today for").all()
+    assert not notes["text"].str.contains("555|Note:").any()
+    for text, row in zip(notes["text"], notes["row"], strict=True):
+        assert text.startswith(f"{table.loc[row, 'age']}-year-old") and f"cholesterol {table.loc[row, 'chol']} " in text
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    rejections = next(c for c in report["checks"] if c["name"] == "released:notes")["details"]["rejections"]
+    assert rejections.get("invented_identifier", 0) >= 2 and rejections.get("prompt_leak", 0) >= 2
+
+
+def test_the_shipped_medical_notes_are_written_from_synthetic_rows_and_single_out_no_real_patient(
+        patients, tmp_path):
+    from synthguard.validators._note_reid import reidentifying
+
+    raw = yaml.safe_load((ROOT / "policies" / "medical.yaml").read_text())
+    raw["data"]["source"] = str(ROOT / "examples" / "data" / "heart_patients.csv")
+    raw["release"]["output"] = str(tmp_path / "out")
+    policy = tmp_path / "medical.yaml"
+    policy.write_text(yaml.safe_dump(raw, sort_keys=False))
+    result = CliRunner().invoke(main, ["synth", "--policy", str(policy), "--quiet"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    notes = pd.read_json(out / "synthetic_text.jsonl", lines=True)
+    table = pd.read_csv(out / "synthetic.csv")
+    assert len(notes) >= 0.9 * len(table)
+    real_notes = set(patients["notes"])
+    for text, row in zip(notes["text"], notes["row"], strict=True):
+        assert text not in real_notes
+        assert text.startswith(f"{table.loc[row, 'age']}-year-old") and f"BP {table.loc[row, 'trestbps']} " in text
+    numeric = ["age", "trestbps", "chol", "thalach"]
+    assert _unique_real_matches(notes["text"], patients, numeric) == 0
+    assert not any(reidentifying(list(notes["text"]), patients.select_dtypes("number")))
+    card = (out / "README.md").read_text()
+    assert "written from synthetic rows, never from a real note" in card and "no real person" not in card

@@ -22,6 +22,7 @@ class TextMode:
     name: str
     run: Callable
     instruction_data: bool  # False: the mode rewrites a text column of a table (paraphrase)
+    uses_model: bool = True  # False: no language model is loaded (row_template fills the policy's template)
 
 
 def register_table(cls: type[TableGenerator]) -> type[TableGenerator]:
@@ -38,11 +39,11 @@ def register_llm(cls: type[ChatModel]) -> type[ChatModel]:
     return cls
 
 
-def register_text_mode(name: str, instruction_data: bool = True):
+def register_text_mode(name: str, instruction_data: bool = True, uses_model: bool = True):
     def decorate(run: Callable) -> Callable:
         if name in TEXT_MODES:
             raise ValueError(f"text mode {name!r} is registered twice")
-        TEXT_MODES[name] = TextMode(name, run, instruction_data)
+        TEXT_MODES[name] = TextMode(name, run, instruction_data, uses_model)
         return run
     return decorate
 

@@ -6,73 +6,154 @@ model is given the facts of one synthetic row and, for style only, one scrubbed 
 released; a note is kept only when every number, date, side, drug and code in it comes from its row
 (tier-0 faithfulness in ``contained`` mode), and it is scrubbed and judged for PII replay like any
 generated text. Each note is released with the index of the synthetic row it describes.
+
+With a ``template`` the row is first written as a draft note ("63-year-old man, BP 145, chol 233")
+that the model rewrites: a small model rephrases a sentence far better than it composes one from
+"column: value" pairs. A synthetic row can still coincide with one real patient on a few columns;
+a row whose draft already singles out a real row (see validators/_note_reid.py) is passed over
+for the next synthetic row, and every note is checked again once written.
 """
 
 from __future__ import annotations
 
 import random
+import string
 from collections import Counter
 
 import pandas as pd
 
 from synthguard.generators import register_text_mode
+from synthguard.validators._note_reid import MIN_MATCHED_FACTS
 
 FROM_ROW_PROMPT = ("Write a short clinical note (two or three sentences) about the patient described by the facts "
                    "below. Use only these facts: add no other number, date, name, place or drug. Reply with the "
                    "note only.")
+DRAFT_PROMPT = ("Rewrite the following clinical note in different words, as a clinician would write it. Keep "
+                "every fact and number exactly; add no other number, date, name, place, drug or diagnosis. Reply "
+                "with the note only.")
 STYLE = "A note about another patient, for its style only (use none of its facts):\n{example}\n\nFacts:\n{facts}"
+DRAFT_STYLE = "A note about another patient, for its style only (use none of its facts):\n{example}\n\nNote:\n{facts}"
+
+
+def _plain(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, float):
+        return round(value, 1)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return value
+
+
+def template_columns(template: str) -> list[str]:
+    """The ``{column}`` placeholders of a template, in order."""
+    return [field for _, field, _, _ in string.Formatter().parse(template) if field]
+
+
+def draft(row: pd.Series, template: str, labels: dict[str, dict[str, str]]) -> str:
+    """The template filled from one row; a coded value reads as its label (``sex 1`` -> ``man``)."""
+    values = {}
+    for column in template_columns(template):
+        value = _plain(row[column])
+        values[column] = "unknown" if pd.isna(value) else labels.get(column, {}).get(str(value), value)
+    return template.format(**values)
 
 
 def row_facts(row: pd.Series) -> str:
     """One synthetic row as the facts a note may state: ``age: 58; chol: 300``. Missing values are left out."""
-    parts = []
-    for column, value in row.items():
-        if pd.isna(value):
-            continue
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        elif isinstance(value, float):
-            value = round(value, 1)
-        parts.append(f"{column}: {value}")
-    return "; ".join(parts)
+    return "; ".join(f"{column}: {_plain(value)}" for column, value in row.items() if not pd.isna(value))
+
+
+def _rows_to_write(synthetic: pd.DataFrame, settings, seed: int, real: pd.DataFrame | None, least: int,
+                   rejected: Counter) -> tuple[pd.DataFrame, list[str]]:
+    """Up to ``max_rows`` synthetic rows, in a seeded order, with the facts (or draft) each note is written from.
+
+    Rows whose draft singles out one real patient are passed over (and counted) for the next."""
+    order = synthetic.sample(frac=1.0, random_state=seed % 2**32)
+    wanted = len(order) if settings.max_rows is None else min(settings.max_rows, len(order))
+    chosen, facts = [], []
+    for start in range(0, len(order), max(wanted, 1)):
+        block = order.iloc[start:start + max(wanted, 1)]
+        written = [draft(row, settings.template, settings.labels) if settings.template else row_facts(row)
+                   for _, row in block.iterrows()]
+        # Without a template the facts are the whole row, which the table's own privacy checks judge;
+        # what a note states of them is judged once it is written.
+        unsafe = singled_out(written, real if settings.template else None, least)
+        for index, text, bad in zip(block.index, written, unsafe, strict=True):
+            if bad:
+                rejected["facts_match_one_real_row"] += 1
+            elif len(chosen) < wanted:
+                chosen.append(index)
+                facts.append(text)
+        if len(chosen) >= wanted:
+            break
+    return synthetic.loc[chosen], facts
+
+
+def singled_out(notes: list[str], real: pd.DataFrame | None, least: int) -> list[bool]:
+    from synthguard.validators._note_reid import reidentifying
+
+    return reidentifying(notes, real, least) if real is not None else [False] * len(notes)
 
 
 @register_text_mode("from_rows", instruction_data=False)
 def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrubber, settings, seed: int,
-                    nli=None, known: frozenset[str] = frozenset()):
-    """TextResult for ``synthetic``'s rows (a seeded sample of ``max_rows``); ``real_texts`` only lend style."""
+                    nli=None, known: frozenset[str] = frozenset(), real: pd.DataFrame | None = None,
+                    least: int = MIN_MATCHED_FACTS):
+    """TextResult for ``synthetic``'s rows (a seeded sample of ``max_rows``); ``real_texts`` only lend style.
+
+    ``real``: the real table's modelled columns, which no note's numbers may single a row out of (``least``
+    values of one row and of no other)."""
+    from synthguard.generators._quality import QualityJudge
     from synthguard.generators.text import TextResult, _verdicts, judge_for
 
     scrubbed, judge = judge_for(scrubber, real_texts, settings, known)
-    rows = synthetic if settings.max_rows is None or len(synthetic) <= settings.max_rows else \
-        synthetic.sample(settings.max_rows, random_state=seed % 2**32)
-    facts = [row_facts(row) for _, row in rows.iterrows()]
+    rejected: Counter = Counter()
+    rows, facts = _rows_to_write(synthetic, settings, seed, real, least, rejected)
+    # A note about a synthetic row has no identifier to keep: whatever the second scrub changes
+    # in it (a name or phone copied from the style example, an invented one) was made up.
+    plain = [f == s for f, s in zip(facts, judge.release(facts, memorization=False)[0], strict=True)]
     rng = random.Random(seed)
     examples = [rng.choice(scrubbed) if scrubbed and settings.style_examples else "" for _ in facts]
+    system, style, label = (DRAFT_PROMPT, DRAFT_STYLE, "Note") if settings.template else \
+        (FROM_ROW_PROMPT, STYLE, "Facts")
+    quality = QualityJudge([system, style.split("\n")[0]], labels=[f"{label}:", "Facts:", "Note:"])
     pending = list(range(len(facts)))
     released: dict[int, tuple[str, str]] = {}
-    rejected: Counter = Counter()
     for attempt in range(settings.max_attempts):
         if not pending:
             break
-        conversations = [[{"role": "system", "content": FROM_ROW_PROMPT},
-                          {"role": "user", "content": STYLE.format(example=examples[i], facts=facts[i])
-                           if examples[i] else f"Facts:\n{facts[i]}"}] for i in pending]
+        conversations = [[{"role": "system", "content": system},
+                          {"role": "user", "content": style.format(example=examples[i], facts=facts[i])
+                           if examples[i] else f"{label}:\n{facts[i]}"}] for i in pending]
         raw = model.chat(conversations, seed=seed + attempt * len(facts))
         notes, reasons = judge.release(raw)
         verdicts = _verdicts([facts[i] for i in pending], raw, settings, nli, contained=True)
+        unique = singled_out(notes, real, least)
         still = []
-        for i, words, note, reason, verdict in zip(pending, raw, notes, reasons, verdicts, strict=True):
+        for i, words, note, reason, verdict, bad in zip(pending, raw, notes, reasons, verdicts, unique, strict=True):
             if verdict == "near_copy":
                 verdict = None  # restating its own row's facts is the point
-            if (reason or verdict) is None:
+            reason = reason or quality.problem(words) or verdict or \
+                ("invented_identifier" if plain[i] and note != words else None) or \
+                ("facts_match_one_real_row" if bad else None)
+            if reason is None:
                 released[i] = (words, note)
             else:
-                rejected[reason or verdict] += 1
+                rejected[reason] += 1
                 still.append(i)
         pending = still
+    drafted = []
+    if settings.template and settings.keep_draft and pending:
+        # The draft is the row's facts in the policy's own words: judged like the model's notes.
+        notes, reasons = judge.release([facts[i] for i in pending])
+        for i, note, reason, bad in zip(pending, notes, reasons, singled_out(notes, real, least), strict=True):
+            if reason is None and not bad:
+                released[i] = (facts[i], note)
+                drafted.append(i)
+        pending = [i for i in pending if i not in released]
     kept = sorted(released)
     return TextResult(sources=[facts[i] for i in kept], texts=[released[i][1] for i in kept],
                       judged=[released[i][0] for i in kept], rejected=rejected, dropped=len(pending),
                       model=model.identity(), contained=True, pool=scrubbed,
-                      rows=[int(rows.index[i]) for i in kept])
+                      rows=[int(rows.index[i]) for i in kept], drafts=len(drafted))

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from synthguard.errors import GenerationError, opaque_errors
 from synthguard.generators import register_text_mode
@@ -27,6 +27,7 @@ from synthguard.generators.llm import ChatModel, LLMSettings
 from synthguard.strict import StrictModel
 from synthguard.validators.factuality import faithfulness, rouge_l, tokens
 
+TEMPLATE_WRITER = "the policy's template"  # TextResult.model when no language model wrote the texts
 PARAPHRASE_PROMPT = ("Rewrite the following clinical text in different words. Keep every fact, number, drug, "
                      "side (left/right) and negation exactly. Reply with the rewritten text only.")
 
@@ -40,8 +41,11 @@ class InstructionFields(StrictModel):
 
 
 class TextSettings(StrictModel):
-    mode: str = Field("paraphrase", description="a registered text mode: paraphrase (a text column of a table), "
-                                                "augment, evol_instruct, self_instruct (instruction datasets)")
+    mode: str = Field("paraphrase", description="a registered text mode: for a text column of a table, paraphrase "
+                                                "(de-identified rewrites of real notes), from_rows (a model writes "
+                                                "each note from a synthetic row), row_template (the template filled "
+                                                "from each synthetic row, no model); for instruction datasets, "
+                                                "augment, evol_instruct, self_instruct")
     llm: LLMSettings = Field(default_factory=LLMSettings)
     max_rows: int | None = Field(None, ge=1, description="work on a seeded sample of this many source records")
     max_attempts: int = Field(3, ge=1, le=20, description="generations per record before it is dropped")
@@ -59,6 +63,12 @@ class TextSettings(StrictModel):
     style_examples: bool = Field(True, description="from_rows: show the model one scrubbed real note for style "
                                                    "(never released); small models copy it, so a policy may turn "
                                                    "it off")
+    template: str | None = Field(None, description="from_rows: a draft note with {column} placeholders, filled from "
+                                                   "each synthetic row and rewritten by the model")
+    labels: dict[str, dict[str, str]] = Field(default_factory=dict, description="from_rows: words for coded "
+                                              "values in the template, e.g. {sex: {'0': woman, '1': man}}")
+    keep_draft: bool = Field(False, description="from_rows with a template: release the filled template itself for "
+                                                "a row whose rewrites all failed (counted in the report)")
     resume: bool = Field(True, description="cache every reply so that a killed run resumes (needs SYNTHGUARD_KEY)")
 
     @field_validator("mode")
@@ -69,6 +79,12 @@ class TextSettings(StrictModel):
         if value not in TEXT_MODES:
             raise ValueError(f"unknown text mode {value!r}; allowed: {', '.join(sorted(TEXT_MODES))}")
         return value
+
+    @model_validator(mode="after")
+    def _template_when_needed(self):
+        if self.mode == "row_template" and not self.template:
+            raise ValueError("mode row_template needs a template (a note with {column} placeholders)")
+        return self
 
 
 @dataclass
@@ -84,6 +100,7 @@ class TextResult:
     pool: list[str] = field(default_factory=list)  # every scrubbed source: memorization and embedding reference
     memorization: bool = True  # False where texts build on their source by design (evolved instructions)
     rows: list[int] | None = None  # from_rows: the synthetic row each text describes; None: from real notes
+    drafts: int = 0  # from_rows: released texts that are the policy's filled template, not the model's words
 
 
 def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings, nli=None,
@@ -187,16 +204,27 @@ def load_nli(settings: TextSettings, progress):
 
 @register_text_mode("paraphrase", instruction_data=False)
 def _paraphrase_mode(real_texts: list[str], synthetic: pd.DataFrame, model, scrubber, settings, seed: int,
-                     nli=None, known: frozenset[str] = frozenset()) -> TextResult:
+                     nli=None, known: frozenset[str] = frozenset(), real=None, least: int = 3) -> TextResult:
+    # Each rewrite keeps its real patient's facts by design: the gate's reidentifying_notes check judges them.
     return paraphrase(real_texts, model, scrubber, settings, seed, nli, known)
 
 
+def _reidentifying_facts(policy) -> int:
+    """The gate's own threshold, so that the generator holds back what the gate would fail."""
+    from synthguard.validators._note_reid import MIN_MATCHED_FACTS
+
+    config = getattr(policy.validation.suites, "factuality", None)
+    return getattr(config, "reidentifying_facts", MIN_MATCHED_FACTS)
+
+
 def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress,
-                          known: frozenset[str] = frozenset(), synthetic: pd.DataFrame | None = None) -> dict:
+                          known: frozenset[str] = frozenset(), synthetic: pd.DataFrame | None = None,
+                          real: pd.DataFrame | None = None) -> dict:
     """{column: TextResult} for the free-text ``columns``, when the policy configures text generation.
 
     ``known``: the table's real identifier values (see ``judge_for``); ``synthetic``: the modelled columns of
-    the synthetic rows, which ``from_rows`` writes notes from."""
+    the synthetic rows, which ``from_rows`` writes notes from; ``real``: the real rows' modelled columns (train
+    and holdout), which no note written from a synthetic row may single a patient out of."""
     settings = policy.generate.text
     if settings is None or not columns:
         return {}
@@ -205,8 +233,8 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
     from synthguard.scrub.scrubber import TextScrubber
 
     mode = TEXT_MODES[settings.mode]
-    model = load_chat_model(settings, settings.mode, progress, policy)
-    nli = load_nli(settings, progress)
+    model = load_chat_model(settings, settings.mode, progress, policy) if mode.uses_model else None
+    nli = load_nli(settings, progress) if mode.uses_model else None
     scrubber = TextScrubber(policy.scrub, release_key())
     generated = {}
     for column in columns:
@@ -216,8 +244,9 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
             texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
         rows = synthetic if synthetic is not None else frame.iloc[:0]
         doing = (f"writing {min(len(rows), settings.max_rows or len(rows))} {column!r} notes from synthetic rows"
-                 if settings.mode == "from_rows" else f"rewriting {len(texts)} {column!r} records")
-        with progress.step(f"{doing} with {model.identity()}"), \
+                 if synthetic is not None and mode.name != "paraphrase" else f"rewriting {len(texts)} {column!r} records")
+        with progress.step(f"{doing}{f' with {model.identity()}' if model is not None else ''}"), \
                 opaque_errors(f"generating text for {column!r}", GenerationError):
-            generated[column] = mode.run(list(texts), rows, model, scrubber, settings, seed, nli, known)
+            generated[column] = mode.run(list(texts), rows, model, scrubber, settings, seed, nli, known,
+                                         real=real, least=_reidentifying_facts(policy))
     return generated

@@ -40,7 +40,12 @@ def _text_line(report: dict[str, Any]) -> str:
     """What happened to free text, from the report's own notes: no claim about text that was not released."""
     notes = report.get("notes", [])
     if any("records rewritten by" in n for n in notes):
-        return "free text was scrubbed before a language model saw it and again after."
+        return ("free text is a de-identified rewrite of real notes, not synthetic: scrubbed before a language "
+                "model saw it and again after.")
+    if any("from synthetic rows" in n for n in notes):
+        return ("free text was written from synthetic rows, never from a real note; each note's numbers were "
+                "checked against its row and against every real row (none singles out one patient), and each "
+                "note was scrubbed.")
     if any(n.startswith("free-text column") for n in notes):
         return "free-text columns were not released."
     return "no free text was released."

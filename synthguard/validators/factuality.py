@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+import pandas as pd
 from pydantic import Field
 
 from synthguard.validators import register
@@ -177,6 +178,9 @@ class FactualityConfig(SuiteConfig):
     min_embedding_similarity: float = Field(
         0.5, ge=-1, le=1, description="cosine of the mean MiniLM embeddings of sources and generated texts")
     embeddings: bool = Field(True, description="embed sources and texts with all-MiniLM-L6-v2 (offline)")
+    reidentifying_facts: int = Field(
+        3, ge=2, le=20, description="a note whose numbers match this many values of one real row, and of no other "
+                                    "row, re-identifies that patient (a table's text columns)")
 
 
 @register
@@ -205,17 +209,36 @@ class Factuality(Suite):
             if result.memorization:
                 checks.append(self._memorization(column, result))
             checks.append(self._embeddings(column, result))
+            if len(ctx.train.columns):  # a table's text column, not an instruction dataset
+                checks.append(self._reidentification(column, result, ctx))
         return checks
+
+    def _reidentification(self, column, result, ctx: ValidationContext) -> Check:
+        from synthguard.validators._note_reid import MIN_MATCHED_FACTS, numeric_columns, reidentifying
+
+        name = f"reidentifying_notes:{column}"
+        real = pd.concat([ctx.train, ctx.holdout], ignore_index=True)
+        columns = numeric_columns(real)
+        if not columns:
+            return self.not_checked(name, "the table has no numeric column a note's numbers could match")
+        found = sum(reidentifying(result.texts, real, self.config.reidentifying_facts))
+        return self.check(name, found, 0, "<=", {
+            "texts": len(result.texts), "real_rows": len(real), "columns": columns,
+            "metric": f"notes whose numbers match {self.config.reidentifying_facts} or more values of one real "
+                      f"row (train or holdout) and of no other", "default_facts": MIN_MATCHED_FACTS})
 
     def _faithfulness(self, column, result) -> list[Check]:
         # Judged on the model's words: the second scrub gives surrogates new surrogates
         # (dates shift again), which is not the model changing a fact.
         scores = faithfulness(result.sources, result.judged, contained=result.contained)
+        faithful = self.check(f"min_faithfulness:{column}", min(scores, default=1.0), self.config.min_faithfulness,
+                              ">=", {"mean": round(float(sum(scores) / len(scores)), 4) if scores else None,
+                                     "metric": "tier 0: numbers, dates, negation, laterality, drugs, ICD codes"})
+        if result.rows is not None:
+            return [faithful]  # a note restating its own synthetic row copies no one: novelty is not asked
         novelty = [1 - rouge_l(tokens(s), tokens(t)) for s, t in zip(result.sources, result.judged, strict=True)]
         return [
-            self.check(f"min_faithfulness:{column}", min(scores, default=1.0), self.config.min_faithfulness,
-                       ">=", {"mean": round(float(sum(scores) / len(scores)), 4) if scores else None,
-                              "metric": "tier 0: numbers, dates, negation, laterality, drugs, ICD codes"}),
+            faithful,
             self.check(f"min_novelty:{column}", min(novelty, default=1.0), self.config.min_novelty, ">=",
                        {"metric": "1 - ROUGE-L F1 to the scrubbed source"}),
         ]
