@@ -40,7 +40,7 @@ class QualityJudge:
         if self._leaks & _runs(words, LEAK_WORDS) or \
                 any(line.casefold().strip() in self._labels for line in text.splitlines()):
             return "prompt_leak"
-        trigrams = Counter(zip(words, words[1:], words[2:]))
+        trigrams = Counter(zip(words, words[1:], words[2:], strict=False))
         repeated = sum(n for n in trigrams.values() if n > 1)
         if trigrams and repeated / sum(trigrams.values()) > MAX_REPEATED_SHARE:
             return "repetition"

@@ -244,7 +244,8 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
             texts = texts.sample(settings.max_rows, random_state=seed % 2**32)
         rows = synthetic if synthetic is not None else frame.iloc[:0]
         doing = (f"writing {min(len(rows), settings.max_rows or len(rows))} {column!r} notes from synthetic rows"
-                 if synthetic is not None and mode.name != "paraphrase" else f"rewriting {len(texts)} {column!r} records")
+                 if synthetic is not None and mode.name != "paraphrase" else
+                 f"rewriting {len(texts)} {column!r} records")
         with progress.step(f"{doing}{f' with {model.identity()}' if model is not None else ''}"), \
                 opaque_errors(f"generating text for {column!r}", GenerationError):
             generated[column] = mode.run(list(texts), rows, model, scrubber, settings, seed, nli, known,

@@ -33,7 +33,8 @@ def _renderings(column: pd.Series) -> list[np.ndarray]:
 
 
 def numeric_columns(real: pd.DataFrame) -> list[str]:
-    return [c for c in real.columns if pd.api.types.is_numeric_dtype(real[c]) and not pd.api.types.is_bool_dtype(real[c])]
+    types = pd.api.types
+    return [c for c in real.columns if types.is_numeric_dtype(real[c]) and not types.is_bool_dtype(real[c])]
 
 
 def reidentifying(notes: list[str], real: pd.DataFrame, least: int = MIN_MATCHED_FACTS) -> list[bool]:
