@@ -103,17 +103,21 @@ def _unique_real_matches(notes: pd.Series, real: pd.DataFrame, columns: list[str
     return found
 
 
+def _notes_from(handler, text: dict, medical_raw, write_policy, out) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """synth with ``text`` settings and ``handler`` serving the model: the released notes and table."""
+    with serve(handler) as url:
+        medical_raw["generate"]["text"] = {**text, "llm": {"backend": "openai", "model": "m", "base_url": url}}
+        result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw)), "--output",
+                                           str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return pd.read_json(out / "synthetic_text.jsonl", lines=True), pd.read_csv(out / "synthetic.csv")
+
+
 def test_notes_written_from_synthetic_rows_state_only_their_row_and_describe_no_real_patient(
         patients, medical_raw, write_policy, careful_endpoint, tmp_path):
     columns = ["age", "chol", "trestbps"]
-    with serve(_FromFacts) as url:
-        medical_raw["generate"]["text"] = {"mode": "from_rows", "max_rows": 12, "max_attempts": 3,
-                                           "llm": {"backend": "openai", "model": "facts", "base_url": url}}
-        result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw)), "--output",
-                                           str(tmp_path / "rows"), "--quiet"])
-    assert result.exit_code == 0, result.output
-    notes = pd.read_json(tmp_path / "rows" / "synthetic_text.jsonl", lines=True)
-    table = pd.read_csv(tmp_path / "rows" / "synthetic.csv")
+    notes, table = _notes_from(_FromFacts, {"mode": "from_rows", "max_rows": 12, "max_attempts": 3}, medical_raw,
+                               write_policy, tmp_path / "rows")
     assert len(notes) == 12 and "Troponin" not in " ".join(notes["text"])  # the invented number was rejected
     for text, row in zip(notes["text"], notes["row"], strict=True):
         assert f"aged {table.loc[row, 'age']}," in text and f"cholesterol {table.loc[row, 'chol']}," in text
@@ -160,14 +164,8 @@ class _Rewords(ChatHandler):
 def test_a_template_draft_is_reworded_and_invented_identifiers_and_prompt_leftovers_are_rejected(
         patients, medical_raw, write_policy, tmp_path):
     shipped = yaml.safe_load((ROOT / "policies" / "medical.yaml").read_text())["generate"]["text"]
-    with serve(_Rewords) as url:
-        medical_raw["generate"]["text"] = {**shipped, "mode": "from_rows", "max_rows": 8, "max_attempts": 4,
-                                           "llm": {"backend": "openai", "model": "rewords", "base_url": url}}
-        result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw)), "--output",
-                                           str(tmp_path / "out"), "--quiet"])
-    assert result.exit_code == 0, result.output
-    notes = pd.read_json(tmp_path / "out" / "synthetic_text.jsonl", lines=True)
-    table = pd.read_csv(tmp_path / "out" / "synthetic.csv")
+    notes, table = _notes_from(_Rewords, {**shipped, "mode": "from_rows", "max_rows": 8, "max_attempts": 4},
+                               medical_raw, write_policy, tmp_path / "out")
     assert len(notes) == 8 and notes["text"].str.contains("seen today for").all()
     assert not notes["text"].str.contains("555|Note:").any()
     for text, row in zip(notes["text"], notes["row"], strict=True):

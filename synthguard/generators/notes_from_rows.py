@@ -96,6 +96,14 @@ def singled_out(notes: list[str], real: pd.DataFrame | None, least: int) -> list
     return reidentifying(notes, real, least) if real is not None else [False] * len(notes)
 
 
+def judge_drafts(judge, drafts: list[str], real: pd.DataFrame | None, least: int) -> tuple[list[str], list[str | None]]:
+    """The drafts scrubbed again, and per draft None or why it may not be released (the shared judge's
+    reason, or ``facts_match_one_real_row``)."""
+    notes, reasons = judge.release(drafts)
+    return notes, [reason or ("facts_match_one_real_row" if bad else None)
+                   for reason, bad in zip(reasons, singled_out(notes, real, least), strict=True)]
+
+
 @register_text_mode("from_rows", instruction_data=False)
 def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrubber, settings, seed: int,
                     nli=None, known: frozenset[str] = frozenset(), real: pd.DataFrame | None = None,
@@ -112,7 +120,8 @@ def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrub
     rows, facts = _rows_to_write(synthetic, settings, seed, real, least, rejected)
     # A note about a synthetic row has no identifier to keep: whatever the second scrub changes
     # in it (a name or phone copied from the style example, an invented one) was made up.
-    plain = [f == s for f, s in zip(facts, judge.release(facts, memorization=False)[0], strict=True)]
+    draft_notes, draft_reasons = judge_drafts(judge, facts, real, least)
+    plain = [f == n for f, n in zip(facts, draft_notes, strict=True)]
     rng = random.Random(seed)
     examples = [rng.choice(scrubbed) if scrubbed and settings.style_examples else "" for _ in facts]
     system, style, label = (DRAFT_PROMPT, DRAFT_STYLE, "Note") if settings.template else \
@@ -144,13 +153,10 @@ def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrub
                 still.append(i)
         pending = still
     drafted = []
-    if settings.template and settings.keep_draft and pending:
-        # The draft is the row's facts in the policy's own words: judged like the model's notes.
-        notes, reasons = judge.release([facts[i] for i in pending])
-        for i, note, reason, bad in zip(pending, notes, reasons, singled_out(notes, real, least), strict=True):
-            if reason is None and not bad:
-                released[i] = (facts[i], note)
-                drafted.append(i)
+    if settings.template and settings.keep_draft:
+        # The draft is the row's facts in the policy's own words, judged like the model's notes above.
+        drafted = [i for i in pending if draft_reasons[i] is None]
+        released.update({i: (facts[i], draft_notes[i]) for i in drafted})
         pending = [i for i in pending if i not in released]
     kept = sorted(released)
     return TextResult(sources=[facts[i] for i in kept], texts=[released[i][1] for i in kept],

@@ -211,10 +211,7 @@ def _paraphrase_mode(real_texts: list[str], synthetic: pd.DataFrame, model, scru
 
 def _reidentifying_facts(policy) -> int:
     """The gate's own threshold, so that the generator holds back what the gate would fail."""
-    from synthguard.validators._note_reid import MIN_MATCHED_FACTS
-
-    config = getattr(policy.validation.suites, "factuality", None)
-    return getattr(config, "reidentifying_facts", MIN_MATCHED_FACTS)
+    return policy.validation.suites.factuality.reidentifying_facts
 
 
 def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress,
