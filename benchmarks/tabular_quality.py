@@ -90,8 +90,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from synthguard.generators import TABLE_GENERATORS
-    from synthguard.scrub.columns import plan_columns, settle_sdtypes
     from synthguard.policy import Policy
+    from synthguard.scrub.columns import plan_columns, settle_sdtypes
 
     header = (f"{'table':9}{'generator':20}{'fit s':>8}{'sample s':>9}{'accuracy':>10}{'univar':>8}{'bivar':>8}"
               f"{'disc AUC':>9}{'DCR share':>10}{'sg det AUC':>11}  gate")

@@ -16,6 +16,7 @@ spent; ``value_protection_epsilon`` covers the statistics the engine reads befor
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import warnings
 from typing import Any
@@ -165,10 +166,9 @@ class _ARGNBase(TableGenerator):
             self._workspace = None
 
     def __del__(self):
-        try:
+        # At interpreter shutdown the engine may be half torn down; the temporary directory goes with the process.
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown: the temporary directory goes with the process
-            pass
 
 
 @register_table
@@ -201,8 +201,11 @@ class TabularARGN(_ARGNBase):
                 rows[column] = pd.to_datetime(rows[column], errors="coerce")
             elif dtype.kind == "b":
                 rows[column] = rows[column].astype(dtype)
-            elif dtype == object:  # the engine hands pandas' string dtype; missing stays None, not <NA>
-                rows[column] = rows[column].astype(object).where(rows[column].notna(), None)
+            elif dtype.kind == "O":
+                # The engine hands pandas' string dtype; missing becomes NaN as read_csv writes it. Left as None
+                # (or <NA>), an encoder reads it as one more category and a classifier tells the tables apart
+                # by it alone: flchain's detection AUC was 0.97 that way, 0.70 with NaN.
+                rows[column] = rows[column].astype(object).where(rows[column].notna(), np.nan)
         return rows.reset_index(drop=True)
 
     def _broken(self, rows: pd.DataFrame) -> pd.Series:
