@@ -1,7 +1,8 @@
 """Rules the synthetic rows must obey, declared in the policy and handed to SDV.
 
 Each rule knows its SDV counterpart (``to_sdv``) and how to count the rows that break
-it (``violated``), so the gate can check what SDV promised.
+it (``violated(rows, real)``: ``real``, the training rows, matters only to FixedCombinations), so the gate
+can check what SDV promised and a generator without constraint support can draw again.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Inequality(StrictModel):
 
         return SDVInequality(self.low, self.high, strict_boundaries=self.strict)
 
-    def violated(self, df: pd.DataFrame) -> pd.Series:
+    def violated(self, df: pd.DataFrame, real: pd.DataFrame | None = None) -> pd.Series:
         low, high = _comparable(df[self.low]), _comparable(df[self.high])
         ok = low < high if self.strict else low <= high
         return ~ok & low.notna() & high.notna()
@@ -61,7 +62,7 @@ class Range(StrictModel):
 
         return SDVRange(self.low, self.middle, self.high, strict_boundaries=self.strict)
 
-    def violated(self, df: pd.DataFrame) -> pd.Series:
+    def violated(self, df: pd.DataFrame, real: pd.DataFrame | None = None) -> pd.Series:
         low, mid, high = (_comparable(df[c]) for c in self.columns)
         ok = (low < mid) & (mid < high) if self.strict else (low <= mid) & (mid <= high)
         return ~ok & low.notna() & mid.notna() & high.notna()

@@ -5,19 +5,12 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from synthguard.constraints import FixedCombinations
 from synthguard.validators import register
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, sampled
 
 
 class ConstraintsConfig(SuiteConfig):
     max_violation_rate: float = Field(0.0, ge=0, le=1)
-
-
-def _violations(constraint, ctx: ValidationContext):
-    if isinstance(constraint, FixedCombinations):
-        return constraint.violated(ctx.synthetic, ctx.train)
-    return constraint.violated(ctx.synthetic)
 
 
 @register
@@ -28,7 +21,7 @@ class Constraints(Suite):
     def run(self, ctx: ValidationContext) -> list[Check]:
         checks = []
         for constraint in ctx.constraints:
-            rate = float(_violations(constraint, ctx).mean()) if len(ctx.synthetic) else 0.0
+            rate = float(constraint.violated(ctx.synthetic, ctx.train).mean()) if len(ctx.synthetic) else 0.0
             label = f"{constraint.type}:{'/'.join(constraint.columns)}"
             checks.append(self.check(label, rate, self.config.max_violation_rate, "<=",
                                      {"columns": constraint.columns, **sampled(ctx, rate)}))
@@ -37,5 +30,5 @@ class Constraints(Suite):
     def reject(self, ctx: ValidationContext) -> np.ndarray | None:
         if not ctx.constraints:
             return None
-        masks = [_violations(c, ctx).to_numpy() for c in ctx.constraints]
+        masks = [c.violated(ctx.synthetic, ctx.train).to_numpy() for c in ctx.constraints]
         return np.logical_or.reduce(masks)
