@@ -1,7 +1,8 @@
 """Synthetic-table quality of every table generator, judged by a neutral tool beside synthguard's own gate.
 
     OMP_NUM_THREADS=1 python benchmarks/tabular_quality.py --adult PATH/uci_adult.data [--tables adult,flchain,aids]
-        [--generators tabular_argn,gaussian_copula,...] [--max-rows N] [--seed S]
+        [--generators tabular_argn,gaussian_copula,tabular_argn:large,...] [--max-rows N] [--seed S]
+        [--parameters '{"tabular_argn:large": {"model": "MOSTLY_AI/Large"}}']
 
 Tables (real, none of them the bundled example): UCI Adult (census income, 32,561 people; the file whose path
 is given), scikit-survival's flchain (serum free light chains, 7,874 Olmsted County residents) and AIDS
@@ -14,11 +15,16 @@ telling synthetic from train rows: 0.5 is indistinguishable) and DCR share (shar
 a train row than to a holdout row: 0.5 is no memorisation); then synthguard's own detection AUC and gate
 verdict with the default policy. The first row, ``holdout (ceiling)``, is the same measures with the holdout
 standing in for synthetic data: real rows from the same population, as good as a generator can get.
+
+A generator may carry a label after a colon (``tabular_argn:large``) so that one run compares settings of
+the same generator; ``--parameters`` maps a generator or label to its policy ``parameters``. The privacy
+column prints synthguard's close-record count and membership-attack AUC beside the QA tool's DCR share.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 import time
@@ -69,7 +75,7 @@ def quality(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame 
             "dcr_share": metrics.distances.dcr_share if metrics.distances.dcr_share is not None else float("nan")}
 
 
-def gate(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, target: str) -> tuple[float, str]:
+def gate(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, target: str) -> tuple[dict, str]:
     from synthguard.policy import Policy
     from synthguard.validate import validate_tables
 
@@ -77,7 +83,12 @@ def gate(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, ta
     report = validate_tables(train, synthetic, holdout, policy)
     values = {c.name: c.value for c in report.checks}
     failed = sorted({c.name for c in report.checks if not c.passed and c.severity == "fail"})
-    return values.get("detection_auc", float("nan")), "pass" if report.passed else "FAIL " + ",".join(failed)
+    return values, "pass" if report.passed else "FAIL " + ",".join(failed)
+
+
+def figure(values: dict, name: str, spec: str) -> str:
+    value = values.get(name)
+    return "" if value is None else format(int(value) if spec == "d" else value, spec)
 
 
 def main() -> None:
@@ -87,14 +98,19 @@ def main() -> None:
     parser.add_argument("--generators", default=DEFAULT_GENERATORS)
     parser.add_argument("--max-rows", type=int, default=None, help="use a seeded sample of this many real rows")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--parameters", default="{}", help="JSON: generator or generator:label -> parameters")
     args = parser.parse_args()
+    try:
+        parameters = json.loads(args.parameters)
+    except json.JSONDecodeError as error:
+        raise SystemExit(f"--parameters is not JSON: {error}") from None
 
     from synthguard.generators import TABLE_GENERATORS
     from synthguard.policy import Policy
     from synthguard.scrub.columns import plan_columns, settle_sdtypes
 
     header = (f"{'table':9}{'generator':20}{'fit s':>8}{'sample s':>9}{'accuracy':>10}{'univar':>8}{'bivar':>8}"
-              f"{'disc AUC':>9}{'DCR share':>10}{'sg det AUC':>11}  gate")
+              f"{'disc AUC':>9}{'DCR share':>10}{'sg det AUC':>11}{'close':>6}{'MIA AUC':>8}  gate")
     print(header)
     for name in args.tables.split(","):
         real = load_table(name, args.adult)
@@ -108,7 +124,9 @@ def main() -> None:
         policy = Policy.model_validate({"name": "tabular-quality", "data": {"columns": {target: "target"}}})
         sdtypes = settle_sdtypes(train, plan_columns(train, policy), policy)
         for generator_name in args.generators.split(","):
-            generator = TABLE_GENERATORS[generator_name]({}, [], sdtypes)
+            chosen = parameters.get(generator_name, {})
+            TABLE_GENERATORS[generator_name.split(":")[0]].check_parameters(chosen)
+            generator = TABLE_GENERATORS[generator_name.split(":")[0]](chosen, [], sdtypes)
             started = time.perf_counter()
             generator.fit(train, seed=args.seed)
             fitted = time.perf_counter()
@@ -119,11 +137,12 @@ def main() -> None:
         for label, (synthetic, fit_s, sample_s) in rows.items():
             ceiling = label.startswith("holdout")
             q = quality(synthetic, train, None if ceiling else holdout)
-            detection, verdict = ("", "") if ceiling else gate(train, synthetic, holdout, target)
+            values, verdict = ({}, "") if ceiling else gate(train, synthetic, holdout, target)
             print(f"{name:9}{label:20}{fit_s:>8.1f}{sample_s:>9.1f}{q['accuracy']:>10.3f}{q['univariate']:>8.3f}"
                   f"{q['bivariate']:>8.3f}{q['discriminator_auc']:>9.3f}"
                   f"{'' if ceiling else format(q['dcr_share'], '.3f'):>10}"
-                  f"{'' if ceiling else format(detection, '.3f'):>11}  {verdict}", flush=True)
+                  f"{figure(values, 'detection_auc', '.3f'):>11}{figure(values, 'close_records', 'd'):>6}"
+                  f"{figure(values, 'membership_attack_auc', '.3f'):>8}  {verdict}", flush=True)
 
 
 if __name__ == "__main__":

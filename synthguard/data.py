@@ -55,12 +55,15 @@ def table_files(path: Path, declared: str = "auto") -> tuple[list[Path], str]:
     return files, fmt
 
 
-def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
-    """Read CSV (UTF-8), Parquet or JSON Lines (a file, or a folder of parts) into a DataFrame with rows."""
+def read_table(path: str | Path, fmt: str = "auto", as_text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read CSV (UTF-8), Parquet or JSON Lines (a file, or a folder of parts) into a DataFrame with rows.
+
+    ``as_text`` names CSV columns of codes written in digits (NDC 00006494300), read as text so that their
+    leading zeros stay."""
     files, fmt = table_files(Path(path), fmt)
     if len(files) == 1 and files[0] == Path(path):
-        return _read_file(files[0], fmt)
-    frames = [_read_file(f, fmt, whole=False) for f in files]
+        return _read_file(files[0], fmt, as_text=as_text)
+    frames = [_read_file(f, fmt, whole=False, as_text=as_text) for f in files]
     first = list(frames[0].columns)
     for file, frame in zip(files[1:], frames[1:], strict=True):
         if list(frame.columns) != first:
@@ -68,12 +71,12 @@ def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
     return check_frame(pd.concat(frames, ignore_index=True), str(path))
 
 
-def _read_file(path: Path, fmt: str, whole: bool = True) -> pd.DataFrame:
+def _read_file(path: Path, fmt: str, whole: bool = True, as_text: tuple[str, ...] = ()) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty")
     try:
         if fmt == "csv":
-            frame = _read_csv(path)
+            frame = _read_csv(path, as_text)
         elif fmt == "parquet":
             frame = pd.read_parquet(path)
         else:
@@ -87,12 +90,13 @@ def _read_file(path: Path, fmt: str, whole: bool = True) -> pd.DataFrame:
     return check_frame(frame, str(path)) if whole else frame  # a part of a folder may hold no rows
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, as_text: tuple[str, ...] = ()) -> pd.DataFrame:
     raw = path.read_bytes()
     text = raw.decode("utf-8")  # strict: a Latin-1 export must not be half-decoded
     text = text.removeprefix("\ufeff")
     try:
-        return pd.read_csv(io.StringIO(text), dialect=None, on_bad_lines="error", low_memory=False)
+        return pd.read_csv(io.StringIO(text), dialect=None, on_bad_lines="error", low_memory=False,
+                           dtype={c: str for c in as_text} or None)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no header and no rows") from None
     except (pd.errors.ParserError, csv.Error) as error:

@@ -187,6 +187,12 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     split_seed, fit_seed, surrogate_seed, *sample_seeds = derived_seeds(
         table.seed, 3 + policy.validation.max_filter_rounds + 1)
 
+    if policy.relational is not None:
+        if data is not None:
+            raise DataError("a relational policy reads its tables from relational.tables; give no input")
+        from synthguard.relational.flow import synthesize_tables
+
+        return synthesize_tables(policy, progress)
     frame = read_input(data, policy)
     if policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data:
         from synthguard.pipeline_instructions import synthesize_instructions

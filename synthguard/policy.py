@@ -26,6 +26,7 @@ from synthguard.constraints import Constraint
 from synthguard.errors import PolicyError
 from synthguard.generators import TABLE_GENERATORS
 from synthguard.generators.text import TextSettings
+from synthguard.relational.schema import RelationalSection
 from synthguard.strict import StrictModel
 from synthguard.validators import SUITES
 from synthguard.validators.base import Action
@@ -281,6 +282,8 @@ class Policy(StrictModel):
     generate: GenerateSection = Field(default_factory=GenerateSection)
     validation: ValidateSection = Field(default_factory=ValidateSection, alias="validate")
     release: ReleaseSection = Field(default_factory=ReleaseSection)
+    relational: RelationalSection | None = Field(None, description="several linked tables (patients, "
+                                                 "admissions, ...) released together; data.source is unused")
 
     @model_validator(mode="after")
     def _keys_named_once(self):
@@ -295,6 +298,8 @@ class Policy(StrictModel):
         """SHA-256 of the rules, without the paths, so moving a file keeps the hash."""
         body = self.model_dump(mode="json", by_alias=True)
         body["data"].pop("source", None)
+        for table in (body.get("relational") or {}).get("tables", {}).values():
+            table.pop("source", None)
         body["release"].pop("output", None)
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -354,6 +359,9 @@ def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None)
     if base_dir is not None:
         if policy.data.source is not None and not policy.data.source.is_absolute():
             policy.data.source = (base_dir / policy.data.source).resolve()
+        for table in (policy.relational.tables.values() if policy.relational else []):
+            if not table.source.is_absolute():
+                table.source = (base_dir / table.source).resolve()
         if policy.release.output is not None and not policy.release.output.is_absolute():
             policy.release.output = (base_dir / policy.release.output).resolve()
     return policy

@@ -82,6 +82,8 @@ class Release:
     # one task each as synthetic/<format>/part-NNNNN.<format>; ``data`` is then None (see ``to_ray``).
     parts: Any = None
     partition_cpus: float = 1.0
+    # a relational policy: every table by name, written as synthetic/<name>.<format>; None when the gate failed
+    tables: dict[str, pd.DataFrame] | None = None
 
     @property
     def passed(self) -> bool:
@@ -126,6 +128,12 @@ class Release:
                 data_files.append(f"{DATA_STEM}.{fmt}")
             if self.texts is not None:
                 write_table(self.texts, staging / f"{DATA_STEM}_text.jsonl", "jsonl")
+        elif self.passed and self.tables is not None:
+            (staging / DATA_STEM).mkdir()
+            for name, frame in self.tables.items():
+                for fmt in self.formats:
+                    write_table(frame, staging / DATA_STEM / f"{name}.{fmt}", fmt)
+                    data_files.append(f"{DATA_STEM}/{name}.{fmt}")
         body = json.loads(json.dumps(self.report.to_dict()))  # as report.json reads back: re-renders match
         (staging / "report.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         (staging / "report.html").write_text(render_html(body), encoding="utf-8")

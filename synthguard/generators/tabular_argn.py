@@ -158,8 +158,10 @@ class TabularARGN(TableGenerator):
         set_random_state(seed % 2**32)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            # "sample" draws a rare category's stand-in from the common ones; the default writes the engine's
+            # own "_RARE_" token, a value no real table holds.
             return self.model_.sample(sampling_temperature=float(self.parameters.get("sampling_temperature", 1.0)),
-                                      **arguments)
+                                      rare_category_replacement_method="sample", **arguments)
 
     def close(self) -> None:
         if getattr(self, "model_", None) is not None:
@@ -173,13 +175,19 @@ class TabularARGN(TableGenerator):
         with contextlib.suppress(Exception):
             self.close()
 
-    def fit(self, data: pd.DataFrame, seed: int = 0) -> TabularARGN:
+    def fit(self, data: pd.DataFrame, seed: int = 0, context: pd.DataFrame | None = None,
+            context_key: str | None = None) -> TabularARGN:
+        """Fit on ``data``; with ``context`` (one row per parent, keyed by ``context_key``, the column of
+        ``data`` naming each row's parent), the engine's two-table sequential mode learns each parent's
+        rows as a sequence: how many, in which order, given the parent (``sample_children``)."""
         from mostlyai.engine import TabularARGN as Engine
 
         self.columns_, self.dtypes_ = list(data.columns), data.dtypes.to_dict()
         self.decimals_ = {c: decimal_shares(data[c]) for c in data.columns if data[c].dtype.kind == "f"}
         self.real_ = data  # FixedCombinations is checked against the combinations the training rows hold
-        self.model_ = Engine(**self._engine_arguments(seed))
+        sequential = {} if context is None else {"tgt_context_key": context_key, "ctx_primary_key": context_key,
+                                                 "ctx_data": context.reset_index(drop=True)}
+        self.model_ = Engine(**self._engine_arguments(seed), **sequential)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.model_.fit(data.reset_index(drop=True))
@@ -229,6 +237,17 @@ class TabularARGN(TableGenerator):
         if len(out) < wanted:  # left for the constraints check to fail in the report, not hidden
             out = pd.concat([out, rows.iloc[: wanted - len(out)]], ignore_index=True)
         return out.iloc[:wanted].reset_index(drop=True)
+
+    def sample_children(self, context: pd.DataFrame, seed: int) -> pd.DataFrame:
+        """Rows for each parent in ``context`` (keyed as in ``fit``), in sequence order within a parent."""
+        from mostlyai.engine._common import load_generated_data
+
+        self._draw(seed, ctx_data=context.reset_index(drop=True))
+        # The engine's own sample() re-sorts by the parent key with an unstable sort, which can shuffle a
+        # parent's rows (the first diagnosis is the principal one); its files keep the generated order.
+        rows = load_generated_data(self._workspace.name)
+        key = self.model_.tgt_context_key
+        return self._restore(rows.sort_values(key, kind="stable"), seed)
 
     def sample(self, num_rows: int, seed: int) -> pd.DataFrame:
         return self._keep_valid(lambda n, s: self._draw(s, n_samples=n), num_rows, seed)

@@ -1,0 +1,1 @@
+"""Linked tables (patients → admissions → ICU stays, diagnoses, ...) synthesized and released together."""
