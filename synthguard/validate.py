@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pandas as pd
 
 from synthguard.data import check_frame
@@ -21,8 +22,10 @@ MIN_SYNTHETIC_ROWS = 5  # fewer, and a distribution test or a nearest-neighbour 
 
 def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None,
                     policy: Policy, target: str | None = None, protected: tuple[str, ...] = (),
-                    progress: Progress | None = None) -> Report:
-    """Check ``synthetic`` against ``real`` (and ``holdout``, real rows the generator never saw)."""
+                    progress: Progress | None = None, holdout_groups=None) -> Report:
+    """Check ``synthetic`` against ``real`` (and ``holdout``, real rows the generator never saw).
+
+    ``holdout_groups`` names the patient of each holdout row where a patient has several (a child table)."""
     started = time.perf_counter()
     policy = policy.model_copy(deep=True)  # the target option must not edit the caller's policy
     real, synthetic = check_frame(real, "real"), check_frame(synthetic, "synthetic")
@@ -61,6 +64,8 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
         raise DataError(f"the synthetic table has {len(synthetic)} row{'s' * (len(synthetic) != 1)}; the checks "
                         f"need at least {MIN_SYNTHETIC_ROWS}")
     ctx = context_for(policy, real, holdout, synthetic, sdtypes, released=synthetic, real=full_real, plan=plan)
+    if holdout_groups is not None and notes == []:
+        ctx.holdout_groups = np.asarray(holdout_groups)
     checks = run_suites(build_suites(policy.validation), ctx, progress or Progress())
     return Report(
         policy_name=policy.name, policy_sha256=policy.digest(), seed=policy.generate.table.seed,

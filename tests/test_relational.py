@@ -98,7 +98,7 @@ def test_broken_real_tables_stop_before_any_fit(tmp_path, edit, needle):
 
 def test_dates_go_to_offsets_and_back_exactly_on_the_real_tables():
     """Patients over 89 are born 300 years before admission in MIMIC-III: past nanosecond timedeltas."""
-    from synthguard.relational.flow import _read, encode_tables
+    from synthguard.relational.flow import _read, _window, encode_tables
     from synthguard.relational.times import decode, seconds, unit_of
 
     section = parse_policy(demo_raw()).relational
@@ -109,14 +109,15 @@ def test_dates_go_to_offsets_and_back_exactly_on_the_real_tables():
         spec = section.tables[name]
         units = {c: unit_of(seconds(real[name][c])) for c in spec.dates()}
         back = decode(encoded[name], spec, units, anchors.get(spec.parent))
-        if spec.primary_key and spec.time:
-            anchors[name] = pd.Series(seconds(back[spec.time]), index=back[spec.primary_key].to_numpy())
+        anchors[name] = _window(back, spec)
         key = spec.primary_key or spec.row_id
         ordered = real[name].set_index(key).loc[back[key]]
         for column in spec.dates():
             np.testing.assert_array_equal(seconds(back[column]), seconds(ordered[column].reset_index(drop=True)),
                                           err_msg=f"{name}.{column}")
     assert encoded["ADMISSIONS"]["ADMITTIME"].max() > 300 * 365  # a gap from birth, in days
+    inside = encoded["PRESCRIPTIONS"]["STARTDATE"].between(0, 1, inclusive="left").mean()
+    assert inside > 0.99  # a share of the admission's days
 
 
 def test_fresh_keys_are_distinct_and_none_is_a_real_one():

@@ -15,7 +15,7 @@ from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.policy import DataSection, Policy
 from synthguard.progress import Progress
 from synthguard.relational import checks as relational_checks
-from synthguard.relational.codes import TableCoarsener
+from synthguard.relational.codes import TableCoarsener, describe, learn_descriptions, row_keys
 from synthguard.relational.keys import check_tables, derive_reference, fresh_keys, root_of, split_by_root
 from synthguard.relational.schema import RelationalSection, TableSpec
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
@@ -35,6 +35,7 @@ class TablePlan:
     sdtypes: dict[str, str]
     identifiers: list = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def table_policy(policy: Policy, name: str, spec: TableSpec) -> Policy:
@@ -55,6 +56,7 @@ def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame
     from synthguard.scrub.columns import plan_columns, settle_sdtypes
 
     sub = table_policy(policy, name, spec)
+    encoded = encoded.drop(columns=[c for columns in spec.describes.values() for c in columns])
     plan = plan_columns(encoded, sub)
     sdtypes = settle_sdtypes(encoded, plan, sub)
     if not sdtypes:
@@ -71,15 +73,18 @@ def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame
     return TablePlan(sub, list(sdtypes), sdtypes, identifiers, units)
 
 
-def _absolute_times(tables: dict[str, pd.DataFrame], section: RelationalSection) -> dict[str, pd.Series]:
-    """Each parent's time in seconds, by its key: the children's gaps start there."""
-    return {name: pd.Series(seconds(tables[name][spec.time]), index=tables[name][spec.primary_key].to_numpy())
-            for name, spec in section.tables.items() if spec.primary_key and spec.time}
+def _window(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame | None:
+    """A parent's time and end in seconds, by its key: where its children's times count from."""
+    if not (spec.primary_key and spec.time):
+        return None
+    end = seconds(frame[spec.end]) if spec.end else np.full(len(frame), np.nan)
+    return pd.DataFrame({"time": seconds(frame[spec.time]), "end": end},
+                        index=frame[spec.primary_key].to_numpy())
 
 
 def encode_tables(tables: dict[str, pd.DataFrame], section: RelationalSection) -> dict[str, pd.DataFrame]:
-    anchors = _absolute_times(tables, section)
-    return {name: encode(tables[name], spec, name, anchors.get(spec.parent)) for name, spec in
+    windows = {name: _window(tables[name], spec) for name, spec in section.tables.items()}
+    return {name: encode(tables[name], spec, name, windows.get(spec.parent)) for name, spec in
             section.tables.items()}
 
 
@@ -93,12 +98,6 @@ def _parameters(section: RelationalSection, spec: TableSpec) -> dict:
     chosen = {**section.parameters, **spec.parameters}
     TabularARGN.check_parameters(chosen)
     return chosen
-
-
-def _anchor(decoded: pd.DataFrame, spec: TableSpec) -> pd.Series | None:
-    if not (spec.primary_key and spec.time):
-        return None
-    return pd.Series(seconds(decoded[spec.time]), index=decoded[spec.primary_key].to_numpy())
 
 
 class Mender:
@@ -118,8 +117,7 @@ class Mender:
     def bad_rows(self, decoded: dict[str, pd.DataFrame], rows: pd.DataFrame) -> np.ndarray:
         broken = relational_checks.broken_rows(decoded, self.section, self.name, self.rules)
         if self.unique_rows:
-            broken |= np.array([row in self.unique_rows for row in rows[self.columns].itertuples(index=False)],
-                               dtype=bool)
+            broken |= row_keys(rows[self.columns]).isin(self.unique_rows).to_numpy()
         return broken
 
     def bad_sets(self, rows: pd.DataFrame) -> set:
@@ -152,7 +150,7 @@ class Mender:
 
 
 def unique_rows(frame: pd.DataFrame) -> set:
-    counts = frame.value_counts(dropna=False)
+    counts = row_keys(frame).value_counts()
     return set(counts[counts == 1].index.tolist())
 
 
@@ -167,13 +165,14 @@ def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sectio
     for k, name in enumerate(section.parents_first()):
         spec, plan = section.tables[name], plans[name]
         coarsener = TableCoarsener(spec, plan.model, plan.sdtypes, plan.policy.generate.table.min_category_count,
-                                   plan.policy.generate.table.rare_category_label).fit(train[name])
+                                   plan.policy.generate.table.rare_category_label
+                                   ).fit(train[name], root_of(train, section, name))
         coarseners[name] = coarsener
         model = TabularARGN(_parameters(section, spec), [], plan.sdtypes)
         fit_seed, sample_seed, key_seed = seeds[3 * k: 3 * k + 3]
         rows_in = coarsener.transform(train[name])[plan.model]
         parent = spec.parent
-        anchor = _anchor(decoded[parent], section.tables[parent]) if parent else None
+        anchor = _window(decoded[parent], section.tables[parent]) if parent else None
 
         def decode_rows(rows, spec=spec, plan=plan, anchor=anchor):
             return decode(rows, spec, plan.units, anchor)
@@ -236,7 +235,7 @@ def assemble(decoded: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sect
             if ident.action == "surrogate":
                 rows[ident.column] = surrogate_column(ident.kind, real[name][ident.column], len(rows),
                                                       seed + 1009 * k + i, policy.scrub.locale).to_numpy()
-        out[name] = rows
+        out[name] = describe(rows, plan.descriptions)
     for name, spec in section.tables.items():
         if spec.reference:
             other = section.tables[spec.reference.table]
@@ -314,6 +313,9 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     with progress.step("scanning the tables' columns for identifiers"):
         plans = {name: plan_table(policy, name, spec, encoded_train[name], real[name])
                  for name, spec in section.tables.items()}
+    for name, spec in section.tables.items():
+        plans[name].descriptions = learn_descriptions(train[name], spec,
+                                                      policy.generate.table.min_category_count)
     timings["prepare"] = time.perf_counter() - started
 
     tick = time.perf_counter()

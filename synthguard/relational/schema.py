@@ -47,12 +47,17 @@ class TableSpec(StrictModel):
     within_parent: bool = Field(False, description="the row's time lies inside the parent's time..end; "
                                 "checked against the rate the real data hold")
     times: list[str] = Field(default_factory=list, description="other dates, as offsets from the row's time")
+    relative_to: dict[str, str] = Field(default_factory=dict, description="a date of ``times`` -> the earlier "
+                                        "date it counts from instead of the row's time (DOD_HOSP from DOD)")
     reference: Reference | None = None
     codes: list[str] = Field(default_factory=list, description="columns of codes written in digits (NDC, GSN, "
                              "ICD-9): read as text, leading zeros kept, modelled as categories")
     code_prefix: dict[str, int] = Field(default_factory=dict, description="code column -> characters kept "
                                         "when a code is too rare to release (ICD-9 4280 -> 428, the category), "
                                         "before rare ones become the rare-category label")
+    describes: dict[str, list[str]] = Field(default_factory=dict, description="column -> the columns that "
+                                            "describe its value (DRUG -> its names, codes and strength): not "
+                                            "modelled, filled from the combination the training rows hold most")
     columns: dict[str, Any] = Field(default_factory=dict, description="roles, as data.columns")
     parameters: dict[str, Any] = Field(default_factory=dict, description="tabular_argn parameters for this "
                                        "table (over relational.parameters)")
@@ -65,7 +70,8 @@ class TableSpec(StrictModel):
         return [c for c in [self.time, self.end, *self.times] if c]
 
     def named(self) -> list[str]:
-        return list(dict.fromkeys(self.key_columns() + self.dates() + list(self.columns) + self.codes
+        described = [c for k, v in self.describes.items() for c in [k, *v]]
+        return list(dict.fromkeys(self.key_columns() + self.dates() + list(self.columns) + self.codes + described
                                   + ([self.reference.at] if self.reference else [])))
 
 
@@ -115,6 +121,15 @@ class RelationalSection(StrictModel):
             raise ValueError(f"relational.tables needs exactly one table without a parent (the root), got "
                              f"{', '.join(roots) or 'none'}")
         for name, spec in self.tables.items():
+            for column, anchor in spec.relative_to.items():
+                earlier = [spec.time, spec.end, *spec.times[: spec.times.index(column)]] \
+                    if column in spec.times else []
+                if anchor not in earlier:
+                    raise ValueError(f"relational.tables.{name}.relative_to.{column}: it must be one of times, "
+                                     "counting from the time, the end or a date listed before it")
+            unknown = sorted(set(spec.code_prefix) - set(spec.codes))
+            if unknown:
+                raise ValueError(f"relational.tables.{name}.code_prefix: {', '.join(unknown)} not in codes")
             if spec.parent is None:
                 if not spec.primary_key:
                     raise ValueError(f"relational.tables.{name}: the root needs a primary_key")
@@ -135,9 +150,6 @@ class RelationalSection(StrictModel):
                                            and self.tables[spec.parent].end):
                 raise ValueError(f"relational.tables.{name}.within_parent needs its time and the parent's time "
                                  "and end")
-            unknown = sorted(set(spec.code_prefix) - set(spec.codes))
-            if unknown:
-                raise ValueError(f"relational.tables.{name}.code_prefix: {', '.join(unknown)} not in codes")
             if spec.reference:
                 other = self.tables.get(spec.reference.table)
                 if other is None or other.parent != spec.parent or not other.primary_key:

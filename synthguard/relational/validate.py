@@ -95,11 +95,13 @@ def judge(policy: Policy, run: Fitted, progress: Progress) -> tuple[list[Check],
     for name in section.parents_first():
         plan = run.plans[name]
         one_column = len(plan.model) < 2
+        groups = root_of(run.encoded_holdout, section, name).to_numpy() if section.tables[name].parent else None
         with progress.step(f"validating {name}"):
             report = validate_tables(view(run, name, run.encoded_train, coarse=True),
                                      view(run, name, run.encoded, coarse=False),
                                      view(run, name, run.encoded_holdout, coarse=True),
-                                     judge_policy(plan.policy, without="privacy" if one_column else None))
+                                     judge_policy(plan.policy, without="privacy" if one_column else None),
+                                     holdout_groups=groups)
         checks += _tagged(report.checks, name)
         if one_column:
             checks.append(Check(f"privacy [{name}]", "row_privacy", None, None, "==", True, "info", {

@@ -124,6 +124,9 @@ class ValidationContext:
     population_rows: int | None = None
     copies: int | None = None
     unique_copies: int | None = None  # with copies: synthetic rows equal to a real record unique in the real data
+    # The patient of each holdout row, for a table with several rows per patient (prescriptions): a holdout
+    # row's nearest other holdout row is then sought among other patients', as no synthetic row has its own.
+    holdout_groups: np.ndarray | None = None
 
 
 class Suite:
