@@ -10,7 +10,7 @@ ANON_VENV ?= .venv-anonymeter
 ANON_PY := $(ANON_VENV)/bin/python
 ANON_TESTS := tests/test_reidentification.py tests/test_gate.py
 
-.PHONY: install demo demo-instructions demo-ja test test-core test-anonymeter lint clean
+.PHONY: install demo demo-instructions demo-ja demo-relational test test-core test-anonymeter lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ demo-instructions: install
 
 demo-ja: install
 	$(VENV)/bin/synthguard synth --policy policies/medical-ja.yaml --output out/medical-ja
+
+demo-relational: install
+	$(VENV)/bin/synthguard synth --policy policies/mimic-demo.yaml --output out/mimic-demo
 
 lint: install
 	$(VENV)/bin/ruff check synthguard tests examples benchmarks

@@ -47,6 +47,7 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
     if absent:
         raise DataError(f"the synthetic table lacks column{'s' * (len(absent) > 1)} {', '.join(absent)}")
     notes = []
+    holdout_given = holdout is not None
     if holdout is None:
         real, holdout = split_holdout(real[plan.model], policy.validation.holdout,
                                       policy.generate.table.seed, policy.data.target)
@@ -64,7 +65,7 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
         raise DataError(f"the synthetic table has {len(synthetic)} row{'s' * (len(synthetic) != 1)}; the checks "
                         f"need at least {MIN_SYNTHETIC_ROWS}")
     ctx = context_for(policy, real, holdout, synthetic, sdtypes, released=synthetic, real=full_real, plan=plan)
-    if holdout_groups is not None and notes == []:
+    if holdout_groups is not None and holdout_given:  # a holdout split off here has no patients to group
         ctx.holdout_groups = np.asarray(holdout_groups)
     checks = run_suites(build_suites(policy.validation), ctx, progress or Progress())
     return Report(

@@ -141,11 +141,21 @@ def fast_policy(raw: dict) -> dict:
     return raw
 
 
+CANARY = "Quintanilla"
+
+
+def _plant_names(folder):
+    """A name column the policy does not mention: the column scan must find it and surrogate it."""
+    patients = pd.read_csv(folder / "PATIENTS.csv")
+    patients.insert(2, "PATIENT_NAME", [f"Marisol {CANARY}{i:03d}" for i in range(len(patients))])
+    patients.to_csv(folder / "PATIENTS.csv", index=False)
+
+
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mimic")
     policy = folder / "mimic.yaml"
-    policy.write_text(yaml.safe_dump(fast_policy(demo_raw())))
+    policy.write_text(yaml.safe_dump(fast_policy(copy_demo(folder, _plant_names))))
     outputs = []
     for name in ("a", "b"):
         result = CliRunner().invoke(main, ["synth", "--policy", str(policy), "--output", str(folder / name),
@@ -161,7 +171,8 @@ def read_release(folder) -> dict:
 
 
 def test_all_six_tables_are_released_with_every_key_consistent(released):
-    out, real = read_release(released[0]), {p.stem: pd.read_csv(p) for p in DEMO.glob("*.csv")}
+    planted = released[0].parent / "mimic"
+    out, real = read_release(released[0]), {p.stem: pd.read_csv(p) for p in planted.glob("*.csv")}
     assert sorted(out) == sorted(real)
     for name, frame in out.items():
         assert list(frame.columns) == list(real[name].columns), name
@@ -219,3 +230,11 @@ def test_the_same_policy_and_seed_give_the_same_release(released):
         digests = {hashlib.sha256((folder / "synthetic" / f"{name}.csv").read_bytes()).hexdigest()
                    for folder in released}
         assert len(digests) == 1, name
+
+
+def test_no_planted_name_reaches_any_file_of_the_release(released):
+    names = read_release(released[0])["PATIENTS"]["PATIENT_NAME"]
+    assert names.notna().all() and names.is_unique  # surrogates, one per synthetic patient
+    for path in released[0].rglob("*"):
+        if path.is_file():
+            assert CANARY not in path.read_text(encoding="utf-8", errors="replace"), path.name

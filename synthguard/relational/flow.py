@@ -15,15 +15,15 @@ from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.policy import DataSection, Policy
 from synthguard.progress import Progress
 from synthguard.relational import checks as relational_checks
-from synthguard.relational.codes import TableCoarsener, describe, learn_descriptions, row_keys
+from synthguard.relational.codes import TableCoarsener, describe, learn_descriptions
 from synthguard.relational.keys import check_tables, derive_reference, fresh_keys, root_of, split_by_root
+from synthguard.relational.mend import REDRAW_ROUNDS, Mender, prune, unique_rows
 from synthguard.relational.schema import RelationalSection, TableSpec
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
 from synthguard.release import Release
 from synthguard.report import Report
 
 GENERATOR = "tabular_argn"
-REDRAW_ROUNDS = 5
 
 
 @dataclass
@@ -35,6 +35,7 @@ class TablePlan:
     sdtypes: dict[str, str]
     identifiers: list = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
+    text: list[str] = field(default_factory=list)
     descriptions: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -70,7 +71,7 @@ def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame
         raise DataError(f"{name}: column{'s' * (len(empty) > 1)} {', '.join(empty)} ha{'ve' if len(empty) > 1 else 's'}"
                         " no values; drop it or give it role identifier with action drop")
     units = {c: unit_of(seconds(real[c])) for c in spec.dates()}
-    return TablePlan(sub, list(sdtypes), sdtypes, identifiers, units)
+    return TablePlan(sub, list(sdtypes), sdtypes, identifiers, units, text=list(plan.text))
 
 
 def _window(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame | None:
@@ -98,60 +99,6 @@ def _parameters(section: RelationalSection, spec: TableSpec) -> dict:
     chosen = {**section.parameters, **spec.parameters}
     TabularARGN.check_parameters(chosen)
     return chosen
-
-
-class Mender:
-    """Mends what the engine cannot know (it has no constraints; tabular_argn re-draws per row alike): rows
-    that break a rule the real tables keep, rows equal to a real row no other real row equals, and parents
-    whose full code set only one real parent holds. Where siblings overlap (each row's time counts from the
-    parent) a bad row is dropped; where they follow one another, or a whole set is at fault, the parent's
-    rows are drawn again."""
-
-    def __init__(self, section: RelationalSection, name: str, rules: list, unique_rows: set, unique_sets: set | None,
-                 columns: list[str]):
-        self.section, self.name, self.spec = section, name, section.tables[name]
-        self.rules, self.unique_rows, self.unique_sets, self.columns = rules, unique_rows, unique_sets, columns
-        self.redrawn: set = set()
-        self.dropped = 0
-
-    def bad_rows(self, decoded: dict[str, pd.DataFrame], rows: pd.DataFrame) -> np.ndarray:
-        broken = relational_checks.broken_rows(decoded, self.section, self.name, self.rules)
-        if self.unique_rows:
-            broken |= row_keys(rows[self.columns]).isin(self.unique_rows).to_numpy()
-        return broken
-
-    def bad_sets(self, rows: pd.DataFrame) -> set:
-        if not self.unique_sets:
-            return set()
-        key = self.spec.foreign_key
-        copied = relational_checks.copied_sets(rows, key, self.section.code_sets[self.name], self.unique_sets)
-        return set(copied[copied].index.tolist())
-
-    def mend(self, rows: pd.DataFrame, draw, decode_rows, decoded: dict[str, pd.DataFrame], context: pd.DataFrame,
-             seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-        key = self.spec.foreign_key
-        current = decode_rows(rows)
-        for round_ in range(1, REDRAW_ROUNDS + 1):
-            bad = self.bad_sets(rows)
-            if not self.spec.overlapping:
-                bad |= set(rows.loc[self.bad_rows({**decoded, self.name: current}, rows), key].tolist())
-            if not bad:
-                break
-            self.redrawn |= bad
-            again = draw(context[context[key].isin(bad)], seed + round_)
-            rows = pd.concat([rows[~rows[key].isin(bad)], again], ignore_index=True)
-            rows = rows.sort_values(key, kind="stable").reset_index(drop=True)
-            current = decode_rows(rows)
-        if self.spec.overlapping:
-            keep = ~self.bad_rows({**decoded, self.name: current}, rows)
-            self.dropped = int((~keep).sum())
-            rows, current = rows[keep].reset_index(drop=True), current[keep].reset_index(drop=True)
-        return rows, current
-
-
-def unique_rows(frame: pd.DataFrame) -> set:
-    counts = row_keys(frame).value_counts()
-    return set(counts[counts == 1].index.tolist())
 
 
 def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], section: RelationalSection,
@@ -247,33 +194,6 @@ def assemble(decoded: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sect
     return out
 
 
-def prune(encoded: dict[str, pd.DataFrame], decoded: dict[str, pd.DataFrame], section: RelationalSection,
-          rules: list, coarseners: dict, real: dict[str, pd.DataFrame]):
-    """Patients whose rows still break a rule the real tables keep, or copy a singular code set, go whole:
-    dropping one admission would shift the dates of the next."""
-    bad: set = set()
-    for name, spec in section.tables.items():
-        if spec.parent is None:
-            continue
-        owners = root_of(decoded, section, name)
-        broken = relational_checks.broken_rows(decoded, section, name, rules)
-        bad |= set(owners[broken].tolist())
-        if name in section.code_sets:
-            sets = relational_checks.unique_sets(coarseners[name].transform(real[name]), spec.foreign_key,
-                                                 section.code_sets[name], section.code_set_min_size)
-            copied = relational_checks.copied_sets(decoded[name], spec.foreign_key, section.code_sets[name], sets)
-            parents = set(copied[copied].index.tolist())
-            bad |= set(owners[decoded[name][spec.foreign_key].isin(parents)].tolist())
-    if not bad:
-        return encoded, decoded, 0
-    kept_encoded, kept_decoded = {}, {}
-    for name in section.tables:
-        keep = ~root_of(decoded, section, name).isin(bad).to_numpy()
-        kept_encoded[name] = encoded[name][keep].reset_index(drop=True)
-        kept_decoded[name] = decoded[name][keep].reset_index(drop=True)
-    return kept_encoded, kept_decoded, len(bad)
-
-
 def reference_agreement(real: dict[str, pd.DataFrame], section: RelationalSection,
                         plans: dict[str, TablePlan]) -> dict[str, float]:
     """How often the real tables' reference equals what the window rule derives: the rule's own error."""
@@ -301,6 +221,8 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
 
     progress = progress or Progress()
     section = policy.relational
+    if policy.engine != "local":
+        raise DataError("a relational policy runs on engine local; engine ray does not synthesize linked tables yet")
     started = time.perf_counter()
     timings: dict[str, float] = {}
     real = _read(section)
@@ -321,14 +243,14 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     tick = time.perf_counter()
     root_rows = policy.generate.table.num_rows(len(real[section.root()]))
     rules = relational_checks.hard_rules(train, section)
-    encoded, decoded, generalisers, mended = generate(encoded_train, plans, section, real,
+    encoded, decoded, coarseners, mended = generate(encoded_train, plans, section, real,
                                                       encode_tables(real, section), rules, root_rows, seeds, progress)
-    encoded, decoded, pruned = prune(encoded, decoded, section, rules, generalisers, real)
+    encoded, decoded, pruned = prune(encoded, decoded, section, rules, coarseners, real)
     released = assemble(decoded, plans, section, real, policy, surrogate_seed)
     timings["generate"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    run = Fitted(section, plans, generalisers, real, train, holdout, encoded_train, encoded_holdout, encoded,
+    run = Fitted(section, plans, coarseners, real, train, holdout, encoded_train, encoded_holdout, encoded,
                  released)
     checks, figures = judge(policy, run, progress)
     timings["validate"] = time.perf_counter() - tick
@@ -348,7 +270,7 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
               for part, frames in (("input", real), ("train", train), ("holdout", holdout), ("synthetic", released))},
         columns={name: {"model": plans[name].model, "sdtypes": plans[name].sdtypes,
                         "identifiers": [i.__dict__ for i in plans[name].identifiers],
-                        "generalised": generalisers[name].generalised_} for name in section.tables},
+                        "generalised": coarseners[name].generalised_} for name in section.tables},
         notes=notes, timings=timings, figures=figures)
     return Release(data=None, tables=released if report.passed else None, report=report,
                    formats=tuple(policy.release.formats), license=policy.release.license,
@@ -366,6 +288,9 @@ def _notes(section: RelationalSection, plans: dict[str, TablePlan], agreement: d
               f"tables that rule gives the recorded value for {share:.1%} of rows"
               for column, share in agreement.items()]
     for name, plan in plans.items():
+        if plan.text:
+            notes.append(f"{name}: free-text column{'s' * (len(plan.text) > 1)} {', '.join(plan.text)} not released "
+                         "(text generation is for single tables)")
         surrogated = [i.column for i in plan.identifiers if i.action == "surrogate"]
         if surrogated:
             notes.append(f"{name}: identifier columns {', '.join(surrogated)} are surrogates, not modelled")
