@@ -79,13 +79,12 @@ def child_counts(synthetic: dict[str, pd.DataFrame], train: dict[str, pd.DataFra
 def _upward(tables: dict[str, pd.DataFrame], section: RelationalSection, low: str, high: str,
             column: str) -> pd.Series:
     """``high``'s ``column`` for each row of ``low`` (``high`` is ``low`` or one of its ancestors)."""
-    values = tables[low][column] if low == high else None
-    if values is not None:
-        return values
+    if low == high:
+        return tables[low][column]
     spec = section.tables[low]
-    parent = section.tables[spec.parent]
     above = _upward(tables, section, spec.parent, high, column)
-    return tables[low][spec.foreign_key].map(pd.Series(above.to_numpy(), index=tables[spec.parent][parent.primary_key]))
+    by_key = pd.Series(above.to_numpy(), index=tables[spec.parent][section.tables[spec.parent].primary_key])
+    return tables[low][spec.foreign_key].map(by_key)
 
 
 def _pair(tables, section, earlier: str, later: str, unit: str) -> tuple[str, np.ndarray, np.ndarray]:

@@ -68,8 +68,10 @@ def fresh_keys(real: pd.Series, count: int, seed: int) -> np.ndarray:
         taken = set(numeric.astype("int64").tolist())
         out: list[int] = []
         while len(out) < count:
-            draw = rng.integers(low, high, size=(count - len(out)) * 2)
-            out += [int(v) for v in dict.fromkeys(draw.tolist()) if v not in taken and v not in set(out)]
+            for value in rng.integers(low, high, size=(count - len(out)) * 2).tolist():
+                if value not in taken:
+                    taken.add(value)
+                    out.append(value)
         return np.array(out[:count], dtype="int64")
     return np.array([f"S-{k:06d}" for k in rng.permutation(count) + 1], dtype=object)
 
