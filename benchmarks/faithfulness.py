@@ -1,10 +1,10 @@
 """How well faithfulness() separates faithful rewrites from changed facts, on public data.
 
-    python benchmarks/faithfulness.py
+    python benchmarks/faithfulness.py --paws PATH/paws_wiki_200.jsonl --pubmedqa PATH/pubmedqa_pqal_dev.json
 
-1. PAWS-Wiki (200 pairs, shared/fixtures/paraphrase): ROC AUC of faithfulness() for
-   "is a paraphrase" (label 1) against adversarial word swaps (label 0).
-2. PubMedQA long answers (500, shared/fixtures/factuality): each answer is corrupted in one
+1. PAWS-Wiki (200 pairs of the PAWS-Wiki labelled set, JSON lines with sentence1, sentence2, label): ROC AUC
+   of faithfulness() for "is a paraphrase" (label 1) against adversarial word swaps (label 0).
+2. PubMedQA long answers (500, PubMedQA's PQA-L development set): each answer is corrupted in one
    way where it can be (a number changed, a negation flipped, a drug swapped, a side
    flipped); the flag rate (score < 0.5) per corruption, and for the unchanged answers.
 Goal (issue 5): corrupted numbers, negations and drugs flagged >= 95%; identical text never.
@@ -16,6 +16,7 @@ threshold that keeps 90% of the PAWS paraphrases (cosine below it = flagged).
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import re
@@ -28,7 +29,6 @@ from sklearn.metrics import roc_auc_score
 from synthguard.validators._embeddings import embed
 from synthguard.validators.factuality import _drugs, faithfulness
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 AUXILIARY = re.compile(r"\b(is|was|were|are|did|does|do|may|can|could|should|would|will|has|have|had)\b")
 NEGATION = re.compile(r"\b(not|no|never)\s+", re.IGNORECASE)
@@ -85,8 +85,12 @@ def cosines(sources: list[str], candidates: list[str]) -> np.ndarray:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--paws", type=Path, required=True, help="PAWS-Wiki pairs, JSON lines")
+    parser.add_argument("--pubmedqa", type=Path, required=True, help="PubMedQA PQA-L answers, JSON")
+    args = parser.parse_args()
     rng = random.Random(0)
-    pairs = [json.loads(line) for line in (FIXTURES / "paraphrase" / "paws_wiki_200.jsonl").open()]
+    pairs = [json.loads(line) for line in args.paws.open()]
     started = time.perf_counter()
     scores = faithfulness([p["sentence1"] for p in pairs], [p["sentence2"] for p in pairs])
     labels = [p["label"] for p in pairs]
@@ -100,8 +104,7 @@ def main() -> None:
           f"({elapsed:.2f} s), MiniLM cosine {embedding_auc:.3f} ({time.perf_counter() - started:.2f} s "
           f"with loading); MiniLM threshold keeping 90% of paraphrases: {threshold:.3f}")
 
-    answers = [r["LONG_ANSWER"] for r in json.loads((FIXTURES / "factuality" / "pubmedqa_pqal_dev.json")
-                                                      .read_text()).values()]
+    answers = [r["LONG_ANSWER"] for r in json.loads(args.pubmedqa.read_text()).values()]
     print(f"\nPubMedQA long answers: {len(answers)}")
     print(f"{'corruption':<18}{'applicable':>11}{'tier 0 flagged':>16}{'MiniLM flagged':>16}")
 

@@ -1,10 +1,10 @@
 """Validation speed: every synthguard suite vs SDMetrics (and mostlyai-qa where installed), same data, one run.
 
-    python benchmarks/validate_speed.py                     # 10k rows x 12 mixed columns (UCI Adult)
-    python benchmarks/validate_speed.py --sdmetrics-rows 2000   # SDMetrics' DCR on a subsample (faster)
-    python benchmarks/validate_speed.py --scale 1000000     # a million rows: time and peak memory
+    python benchmarks/validate_speed.py --adult PATH/adult.data          # 10k rows x 12 mixed columns
+    python benchmarks/validate_speed.py --adult PATH --sdmetrics-rows 2000   # SDMetrics' DCR on a subsample
+    python benchmarks/validate_speed.py --adult PATH --scale 1000000     # a million rows: time and memory
 
-Training rows come from UCI Adult (shared/fixtures, CC BY 4.0), the holdout is a quarter
+Training rows come from UCI Adult (``adult.data`` from the UCI repository, CC BY 4.0), the holdout is a quarter
 as many real rows the generator never saw, and the synthetic table is a GaussianCopula
 sample as large as the training set (fitting is not timed). With --scale, "real" and
 synthetic rows are drawn from that fitted GaussianCopula until each holds N rows: the
@@ -24,7 +24,6 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-ADULT = ROOT.parent / "shared" / "fixtures" / "tabular" / "uci_adult.data"
 ADULT_COLUMNS = ["age", "workclass", "fnlwgt", "education", "education_num", "marital_status", "occupation",
                  "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week",
                  "native_country", "income"]
@@ -48,12 +47,12 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def load(rows: int, seed: int):
+def load(adult_path: Path, rows: int, seed: int):
     from synthguard.generators import TABLE_GENERATORS
 
-    if not ADULT.exists():
-        sys.exit(f"UCI Adult not found at {ADULT} (shared/fixtures)")
-    adult = pd.read_csv(ADULT, header=None, names=ADULT_COLUMNS, skipinitialspace=True, na_values="?")[KEPT]
+    if not adult_path.exists():
+        sys.exit(f"UCI Adult not found at {adult_path}")
+    adult = pd.read_csv(adult_path, header=None, names=ADULT_COLUMNS, skipinitialspace=True, na_values="?")[KEPT]
     adult = adult.sample(frac=1, random_state=seed).reset_index(drop=True)
     train, holdout = adult.iloc[:rows].reset_index(drop=True), adult.iloc[rows: rows + rows // 4]
     sdtypes = {c: "numerical" if adult[c].dtype != object else "categorical" for c in KEPT}
@@ -119,6 +118,7 @@ def mostlyai_qa(train, holdout, synthetic):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--adult", type=Path, required=True, help="path to UCI Adult's adult.data")
     parser.add_argument("--rows", type=int, default=10000, help="training rows (synthetic: as many)")
     parser.add_argument("--sdmetrics-rows", type=int, default=None,
                         help="synthetic rows SDMetrics' DCR reads (default: all, as synthguard's copy check)")
@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    train, holdout, generator, sdtypes = load(args.rows, args.seed)
+    train, holdout, generator, sdtypes = load(args.adult, args.rows, args.seed)
     synthetic = generator.sample(len(train), seed=args.seed + 1)
     if args.scale:
         # Drawn in blocks so the table itself is the only large thing in memory.
