@@ -7,7 +7,15 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+local"
 
-from synthguard.errors import DataError, OutputError, PolicyError, SynthguardError  # noqa: E402
+from synthguard.errors import (  # noqa: E402
+    DataError,
+    GenerationError,
+    ModelError,
+    OutputError,
+    PolicyError,
+    ScrubSetupError,
+    SynthguardError,
+)
 from synthguard.pipeline import synthesize  # noqa: E402
 from synthguard.policy import Policy, load_policy  # noqa: E402
 from synthguard.release import Release  # noqa: E402
@@ -18,6 +26,7 @@ from synthguard.report import Report  # noqa: E402
 from synthguard.scrub.table import Scrubbed, scrub  # noqa: E402
 
 __all__ = [
-    "DataError", "OutputError", "Policy", "PolicyError", "Release", "Report", "Scrubbed", "SynthguardError",
+    "DataError", "GenerationError", "ModelError", "OutputError", "Policy", "PolicyError", "Release", "Report",
+    "ScrubSetupError", "Scrubbed", "SynthguardError",
     "__version__", "load_policy", "scrub", "synthesize",
 ]

@@ -45,3 +45,7 @@ def opaque_errors(what: str, error_type: type[SynthguardError] = SynthguardError
 
 class ModelError(SynthguardError):
     """The policy's language model cannot be loaded or reached; the message names it and the fix."""
+
+
+class ScrubSetupError(SynthguardError):
+    """The PII engine cannot be built here (a model is missing)."""

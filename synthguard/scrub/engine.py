@@ -11,7 +11,7 @@ import logging
 import warnings
 from functools import lru_cache
 
-from synthguard.errors import SynthguardError
+from synthguard.errors import ScrubSetupError
 from synthguard.scrub.languages import LANGUAGE_PACKS
 
 # The installable copy of spaCy's small English model (`spacy download` needs a host
@@ -37,10 +37,6 @@ def ner_configuration(language: str) -> dict:
         "low_score_entity_names": [],
         "labels_to_ignore": list(pack.labels_to_ignore),
     }
-
-
-class ScrubSetupError(SynthguardError):
-    """The PII engine cannot be built here (a model is missing)."""
 
 
 def resolve_spacy_model(name: str, language: str = "en") -> str:
