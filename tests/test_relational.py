@@ -238,3 +238,15 @@ def test_no_planted_name_reaches_any_file_of_the_release(released):
     for path in released[0].rglob("*"):
         if path.is_file():
             assert CANARY not in path.read_text(encoding="utf-8", errors="replace"), path.name
+
+
+def test_a_child_tables_dcr_baseline_looks_past_the_patients_own_rows():
+    """A patient's repeated orders are each other's nearest rows; no synthetic row can be that close to the
+    holdout, so the baseline counts only other patients' rows."""
+    from synthguard.validators._distance import nearest
+    from synthguard.validators.privacy import _other_groups
+
+    holdout = np.array([[0.0], [0.0], [5.0], [5.0], [9.0]])
+    groups = np.array(["a", "a", "b", "b", "c"])
+    assert nearest(holdout, holdout, k=2)[:, 1].tolist() == [0.0, 0.0, 0.0, 0.0, 4.0]
+    assert _other_groups(holdout, np.arange(5), groups).tolist() == [5.0, 5.0, 4.0, 4.0, 4.0]
