@@ -10,16 +10,17 @@ import numpy as np
 import pandas as pd
 from scipy.stats import ks_2samp
 
+from synthguard.relational.keys import ancestor_values
 from synthguard.relational.schema import RelationalSection
 from synthguard.relational.times import DAY, seconds
-from synthguard.validators.base import Check
+from synthguard.validators.base import Check, compare
 
 SUITE = "relational"
 
 
 def _check(name: str, value, threshold, op: str, details: dict) -> Check:
-    passed = bool(value <= threshold) if op == "<=" else bool(value >= threshold)
-    return Check(SUITE, name, float(value), float(threshold), op, passed, "fail", details)
+    return Check(SUITE, name, float(value), float(threshold), op, bool(compare(value, threshold, op)), "fail",
+                 details)
 
 
 def integrity(tables: dict[str, pd.DataFrame], section: RelationalSection) -> list[Check]:
@@ -76,22 +77,11 @@ def child_counts(synthetic: dict[str, pd.DataFrame], train: dict[str, pd.DataFra
     return checks
 
 
-def _upward(tables: dict[str, pd.DataFrame], section: RelationalSection, low: str, high: str,
-            column: str) -> pd.Series:
-    """``high``'s ``column`` for each row of ``low`` (``high`` is ``low`` or one of its ancestors)."""
-    if low == high:
-        return tables[low][column]
-    spec = section.tables[low]
-    above = _upward(tables, section, spec.parent, high, column)
-    by_key = pd.Series(above.to_numpy(), index=tables[spec.parent][section.tables[spec.parent].primary_key])
-    return tables[low][spec.foreign_key].map(by_key)
-
-
 def _pair(tables, section, earlier: str, later: str, unit: str) -> tuple[str, np.ndarray, np.ndarray]:
     (first, first_col), (second, second_col) = earlier.split(".", 1), later.split(".", 1)
     low = first if second in section.line(first) else second
-    a = seconds(_upward(tables, section, low, first, first_col))
-    b = seconds(_upward(tables, section, low, second, second_col))
+    a = seconds(ancestor_values(tables, section, low, first, first_col))
+    b = seconds(ancestor_values(tables, section, low, second, second_col))
     if unit == "day":
         a, b = np.floor(a / DAY), np.floor(b / DAY)
     return low, a, b

@@ -105,10 +105,10 @@ def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sectio
              real: dict[str, pd.DataFrame], real_encoded: dict[str, pd.DataFrame], rules: list, root_rows: int,
              seeds: list[int], progress: Progress):
     """Synthetic tables with fresh keys, parents before children: encoded (offsets) and decoded (dates), the
-    coarseners fitted on the training rows, and per table the parents whose rows were drawn again."""
+    coarseners fitted on the training rows, and per child table its Mender (what it drew again or dropped)."""
     from synthguard.generators.tabular_argn import TabularARGN
 
-    encoded, decoded, coarseners, mended = {}, {}, {}, {}
+    encoded, decoded, coarseners, menders = {}, {}, {}, {}
     for k, name in enumerate(section.parents_first()):
         spec, plan = section.tables[name], plans[name]
         coarsener = TableCoarsener(spec, plan.model, plan.sdtypes, plan.policy.generate.table.min_category_count,
@@ -151,14 +151,14 @@ def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sectio
                     mender = Mender(section, name, rules, singular, sets, plan.model)
                     rows, current = mender.mend(draw(context, sample_seed), draw, decode_rows, decoded, context,
                                                 sample_seed)
-                    mended[name] = (len(mender.redrawn), mender.dropped)
+                    menders[name] = mender
         finally:
             model.close()
         if spec.primary_key:
             keys = fresh_keys(real[name][spec.primary_key], len(rows), key_seed)
             rows[spec.primary_key], current[spec.primary_key] = keys, keys
         encoded[name], decoded[name] = rows.reset_index(drop=True), current.reset_index(drop=True)
-    return encoded, decoded, coarseners, mended
+    return encoded, decoded, coarseners, menders
 
 
 def assemble(decoded: dict[str, pd.DataFrame], plans: dict[str, TablePlan], section: RelationalSection,
@@ -188,7 +188,7 @@ def assemble(decoded: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sect
             other = section.tables[spec.reference.table]
             step = UNITS[plans[name].units[spec.reference.at]]
             out[name][spec.reference.column] = derive_reference(out[name], spec, out[spec.reference.table], other,
-                                                                step, seconds).to_numpy()
+                                                                step).to_numpy()
         dropped = {i.column for i in plans[name].identifiers if i.action == "drop"}
         out[name] = out[name][[c for c in real[name].columns if c in out[name].columns and c not in dropped]]
     return out
@@ -202,7 +202,7 @@ def reference_agreement(real: dict[str, pd.DataFrame], section: RelationalSectio
         if spec.reference:
             step = UNITS[plans[name].units[spec.reference.at]]
             derived = derive_reference(real[name], spec, real[spec.reference.table],
-                                       section.tables[spec.reference.table], step, seconds)
+                                       section.tables[spec.reference.table], step)
             actual = pd.Series(pd.array(real[name][spec.reference.column], dtype=derived.dtype), index=derived.index)
             same = (derived.isna() & actual.isna()) | (derived == actual).fillna(False)
             agreement[f"{name}.{spec.reference.column}"] = round(float(same.mean()), 4)
@@ -216,7 +216,7 @@ def _read(section: RelationalSection) -> dict[str, pd.DataFrame]:
 
 def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Release:
     """Run a policy with a ``relational`` section: every table released together, or none."""
-    from synthguard.pipeline import derived_seeds
+    from synthguard.pipeline import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS, derived_seeds
     from synthguard.relational.validate import Fitted, judge
 
     progress = progress or Progress()
@@ -229,7 +229,7 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     check_tables(real, section)
     split_seed, surrogate_seed, *seeds = derived_seeds(policy.generate.table.seed, 2 + 3 * len(section.tables))
     train, holdout = split_by_root(real, section, policy.validation.holdout, split_seed)
-    if len(train[section.root()]) < 20 or len(holdout[section.root()]) < 5:
+    if len(train[section.root()]) < MIN_TRAIN_ROWS or len(holdout[section.root()]) < MIN_HOLDOUT_ROWS:
         raise DataError(f"too few {section.root()} rows ({len(real[section.root()])}) to fit and keep a holdout")
     encoded_train, encoded_holdout = encode_tables(train, section), encode_tables(holdout, section)
     with progress.step("scanning the tables' columns for identifiers"):
@@ -243,9 +243,9 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     tick = time.perf_counter()
     root_rows = policy.generate.table.num_rows(len(real[section.root()]))
     rules = relational_checks.hard_rules(train, section)
-    encoded, decoded, coarseners, mended = generate(encoded_train, plans, section, real,
+    encoded, decoded, coarseners, menders = generate(encoded_train, plans, section, real,
                                                       encode_tables(real, section), rules, root_rows, seeds, progress)
-    encoded, decoded, pruned = prune(encoded, decoded, section, rules, coarseners, real)
+    encoded, decoded, pruned = prune(encoded, decoded, section, rules, menders)
     released = assemble(decoded, plans, section, real, policy, surrogate_seed)
     timings["generate"] = time.perf_counter() - tick
 
@@ -256,10 +256,10 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     timings["validate"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - started
     notes = _notes(section, plans, reference_agreement(real, section, plans))
-    notes += [f"{name}: the rows of {redrawn} parents were drawn again (up to {REDRAW_ROUNDS} times) and {dropped} "
-              "rows dropped, for breaking an order rule the real tables keep, equalling a real row no other real row "
-              "equals, or copying a code set only one real parent holds" for name, (redrawn, dropped) in mended.items()
-              if redrawn or dropped]
+    notes += [f"{name}: the rows of {len(mender.redrawn)} parents were drawn again (up to {REDRAW_ROUNDS} times) "
+              f"and {mender.dropped} rows dropped, for breaking an order rule the real tables keep, equalling a real "
+              "row no other real row equals, or copying a code set only one real parent holds"
+              for name, mender in menders.items() if mender.redrawn or mender.dropped]
     if pruned:
         notes.append(f"{pruned} synthetic {section.root()} rows were dropped with all their rows: they still broke "
                      f"such a rule after {REDRAW_ROUNDS} draws")

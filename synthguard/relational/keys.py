@@ -7,6 +7,7 @@ import pandas as pd
 
 from synthguard.errors import DataError
 from synthguard.relational.schema import RelationalSection
+from synthguard.relational.times import seconds
 
 
 def check_tables(tables: dict[str, pd.DataFrame], section: RelationalSection) -> None:
@@ -34,14 +35,22 @@ def check_tables(tables: dict[str, pd.DataFrame], section: RelationalSection) ->
                             "order within a parent is read from it")
 
 
+def ancestor_values(tables: dict[str, pd.DataFrame], section: RelationalSection, low: str, high: str,
+                    column: str) -> pd.Series:
+    """``high``'s ``column`` for each row of ``low`` (``high`` is ``low`` or one of its ancestors), through the
+    chain of parents."""
+    if low == high:
+        return tables[low][column]
+    spec = section.tables[low]
+    above = ancestor_values(tables, section, spec.parent, high, column)
+    by_key = pd.Series(above.to_numpy(), index=tables[spec.parent][section.tables[spec.parent].primary_key])
+    return tables[low][spec.foreign_key].map(by_key)
+
+
 def root_of(tables: dict[str, pd.DataFrame], section: RelationalSection, name: str) -> pd.Series:
-    """Each row's root key, through the chain of parents."""
-    spec = section.tables[name]
-    if spec.parent is None:
-        return tables[name][spec.primary_key]
-    parent = section.tables[spec.parent]
-    up = pd.Series(root_of(tables, section, spec.parent).to_numpy(), index=tables[spec.parent][parent.primary_key])
-    return tables[name][spec.foreign_key].map(up)
+    """Each row's root key (its patient)."""
+    root = section.root()
+    return ancestor_values(tables, section, name, root, section.tables[root].primary_key)
 
 
 def split_by_root(tables: dict[str, pd.DataFrame], section: RelationalSection, share: float, seed: int
@@ -76,8 +85,7 @@ def fresh_keys(real: pd.Series, count: int, seed: int) -> np.ndarray:
     return np.array([f"S-{k:06d}" for k in rng.permutation(count) + 1], dtype=object)
 
 
-def derive_reference(frame: pd.DataFrame, spec, other: pd.DataFrame, other_spec, unit_step: float,
-                     seconds) -> pd.Series:
+def derive_reference(frame: pd.DataFrame, spec, other: pd.DataFrame, other_spec, unit_step: float) -> pd.Series:
     """The sibling row (same parent) whose window holds the row's time, on the row's time's precision;
     missing where none does. The first such sibling wins where windows overlap."""
     reference = spec.reference

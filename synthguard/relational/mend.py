@@ -70,7 +70,7 @@ def unique_rows(frame: pd.DataFrame) -> set:
 
 
 def prune(encoded: dict[str, pd.DataFrame], decoded: dict[str, pd.DataFrame], section: RelationalSection,
-          rules: list, coarseners: dict, real: dict[str, pd.DataFrame]):
+          rules: list, menders: dict[str, Mender]):
     """Patients whose rows still break a rule the real tables keep, or copy a singular code set, go whole:
     dropping one admission would shift the dates of the next."""
     bad: set = set()
@@ -80,12 +80,8 @@ def prune(encoded: dict[str, pd.DataFrame], decoded: dict[str, pd.DataFrame], se
         owners = root_of(decoded, section, name)
         broken = relational_checks.broken_rows(decoded, section, name, rules)
         bad |= set(owners[broken].tolist())
-        if name in section.code_sets:
-            sets = relational_checks.unique_sets(coarseners[name].transform(real[name]), spec.foreign_key,
-                                                 section.code_sets[name], section.code_set_min_size)
-            copied = relational_checks.copied_sets(decoded[name], spec.foreign_key, section.code_sets[name], sets)
-            parents = set(copied[copied].index.tolist())
-            bad |= set(owners[decoded[name][spec.foreign_key].isin(parents)].tolist())
+        parents = menders[name].bad_sets(decoded[name])
+        bad |= set(owners[decoded[name][spec.foreign_key].isin(parents)].tolist())
     if not bad:
         return encoded, decoded, 0
     kept_encoded, kept_decoded = {}, {}
