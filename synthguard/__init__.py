@@ -1,13 +1,15 @@
-"""synthguard: policy-driven synthetic data with a validation gate."""
+"""synthguard: policy-driven synthetic data with a validation gate.
 
-from importlib.metadata import PackageNotFoundError, version
+Importing the package costs only this module and the version: every name below is imported on first use
+(PEP 562), so ``import synthguard`` loads no Presidio, SDV or torch (tests/test_layers.py pins that).
+"""
 
-try:
-    __version__ = version("synthguard")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+local"
+from __future__ import annotations
 
-from synthguard.errors import (  # noqa: E402
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from synthguard.errors import (
     DataError,
     GenerationError,
     ModelError,
@@ -16,17 +18,51 @@ from synthguard.errors import (  # noqa: E402
     ScrubSetupError,
     SynthguardError,
 )
-from synthguard.pipeline import synthesize  # noqa: E402
-from synthguard.policy import Policy, load_policy  # noqa: E402
-from synthguard.release import Release  # noqa: E402
-from synthguard.report import Report  # noqa: E402
+from synthguard.version import __version__
 
-# Binds the name ``scrub`` to the function, over the subpackage of the same name (DESIGN.md's
-# contract is ``synthguard.scrub(data, policy)``); submodules stay importable by path.
-from synthguard.scrub.table import Scrubbed, scrub  # noqa: E402
+# name -> module that defines it
+_LAZY = {
+    "synthesize": "synthguard.api", "scrub_texts": "synthguard.api", "scrub_file": "synthguard.api",
+    "validate": "synthguard.api", "ScrubbedTexts": "synthguard.api",
+    "Policy": "synthguard.policy", "load_policy": "synthguard.policy", "parse_policy": "synthguard.policy",
+    "Release": "synthguard.release", "Report": "synthguard.report", "Scrubbed": "synthguard.scrub.frames",
+    "TableGenerator": "synthguard.generators.base", "load_generator": "synthguard.generators.base",
+    "Suite": "synthguard.validators.base", "SuiteConfig": "synthguard.sections.suites",
+    "Check": "synthguard.validators.base", "PluginError": "synthguard.registry",
+}
+
+if TYPE_CHECKING:
+    from synthguard import scrub
+    from synthguard.api import ScrubbedTexts, scrub_file, scrub_texts, synthesize, validate
+    from synthguard.generators.base import TableGenerator, load_generator
+    from synthguard.policy import Policy, load_policy, parse_policy
+    from synthguard.registry import PluginError
+    from synthguard.release import Release
+    from synthguard.report import Report
+    from synthguard.scrub.frames import Scrubbed
+    from synthguard.sections.suites import SuiteConfig
+    from synthguard.validators.base import Check, Suite
+
+
+def __getattr__(name: str) -> Any:
+    if name == "scrub":
+        # The subpackage is callable (synthguard.scrub(data, policy), DESIGN.md's contract) and stays a package,
+        # so ``import synthguard.scrub.recognizers as r`` works too.
+        return importlib.import_module("synthguard.scrub")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'synthguard' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
-    "DataError", "GenerationError", "ModelError", "OutputError", "Policy", "PolicyError", "Release", "Report",
-    "ScrubSetupError", "Scrubbed", "SynthguardError",
-    "__version__", "load_policy", "scrub", "synthesize",
+    "Check", "DataError", "GenerationError", "ModelError", "OutputError", "PluginError", "Policy", "PolicyError",
+    "Release", "Report", "ScrubSetupError", "Scrubbed", "ScrubbedTexts", "Suite", "SuiteConfig", "SynthguardError",
+    "TableGenerator", "__version__", "load_generator", "load_policy", "parse_policy", "scrub", "scrub_file",
+    "scrub_texts", "synthesize", "validate",
 ]

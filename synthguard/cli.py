@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from synthguard import __version__
 from synthguard.errors import SynthguardError
+from synthguard.version import __version__
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
 

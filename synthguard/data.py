@@ -9,11 +9,15 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from synthguard.errors import DataError
+
+if TYPE_CHECKING:
+    from synthguard.policy import Policy
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl"}
 
@@ -142,3 +146,35 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
         frame.to_json(path, orient="records", lines=True, date_format="iso")
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+def is_ray_dataset(data) -> bool:
+    return type(data).__module__.startswith("ray.data") and hasattr(data, "to_pandas")
+
+
+def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
+    """The input table: a DataFrame, a file or folder of parts, or a ``ray.data.Dataset``.
+
+    A Dataset is gathered here because a synthesizer fits in one process (SDV has no
+    distributed fit); the sampling, validation and writing that follow stay on the cluster.
+    """
+    if isinstance(data, pd.DataFrame):
+        frame = check_frame(data, "input DataFrame")
+    elif is_ray_dataset(data):
+        frame = check_frame(data.to_pandas(), "input ray Dataset")
+    elif isinstance(data, (str, Path)):
+        frame = read_table(data, policy.data.format)
+    elif data is not None:
+        raise DataError(f"data must be a path, a pandas DataFrame or a ray Dataset, got {type(data).__name__}")
+    elif policy.data.source is not None:
+        frame = read_table(policy.data.source, policy.data.format)
+    else:
+        raise DataError("no input: give data, --input, or data.source in the policy")
+    named = list(policy.data.columns) + ([policy.data.primary_key] if policy.data.primary_key else [])
+    named += [c for rule in policy.generate.table.constraints for c in rule.columns]
+    named += [c for columns in policy.validation.suite_columns().values() for c in columns]
+    missing = [c for c in dict.fromkeys(named) if c not in frame.columns]
+    if missing:
+        raise DataError(f"the policy names column{'s' * (len(missing) > 1)} "
+                        f"{', '.join(missing)} that the data does not have")
+    return frame

@@ -21,37 +21,23 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 from synthguard.constraints import Constraint
 from synthguard.errors import PolicyError
-from synthguard.generators import TABLE_GENERATORS
-from synthguard.generators.text import TextSettings
-from synthguard.relational.schema import RelationalSection
+from synthguard.registry import SUITES, TABLE_GENERATORS
+from synthguard.sections.relational import RelationalSection
+from synthguard.sections.scrub import (
+    IdentifierAction,
+    Role,
+    ScrubSection,
+    SurrogateKind,
+)
+from synthguard.sections.suites import Action
+from synthguard.sections.text import TextSettings
 from synthguard.strict import StrictModel
-from synthguard.validators import SUITES
-from synthguard.validators.base import Action
 
-Role = Literal["identifier", "quasi_identifier", "sensitive", "target", "protected", "text"]
-SurrogateKind = Literal[
-    "name", "first_name", "last_name", "email", "phone", "address", "street", "city",
-    "zip", "ssn", "mrn", "id", "date_of_birth", "date", "url", "ip",
-]
-IdentifierAction = Literal["surrogate", "drop", "keep"]
-OperatorName = Literal["surrogate", "redact", "mask", "hash", "keep"]
 DataFormat = Literal["auto", "csv", "parquet", "jsonl"]
-SynthesizerName = Literal[tuple(sorted(TABLE_GENERATORS))]  # type: ignore[valid-type]
-
-# HIPAA Safe Harbor's identifiers, as entities: names; geographic units below a state;
-# dates and ages over 89; phone and fax; email; SSN; medical record, health-plan and
-# account numbers; certificate and licence numbers; URLs; IP addresses; other unique
-# numbers (accession). Vehicle and device serials and biometrics have no recognizer yet.
-HIPAA_ENTITIES = [
-    "PERSON", "LOCATION", "STREET_ADDRESS", "ZIP_CODE", "HOSPITAL", "DATE_TIME", "AGE",
-    "PHONE_NUMBER", "EMAIL_ADDRESS", "US_SSN", "MEDICAL_RECORD_NUMBER", "HEALTH_PLAN_ID", "US_MBI",
-    "US_BANK_NUMBER", "CREDIT_CARD", "IBAN_CODE", "MEDICAL_LICENSE", "US_DRIVER_LICENSE",
-    "US_PASSPORT", "US_NPI", "US_ITIN", "URL", "IP_ADDRESS", "ACCESSION_NUMBER",
-]
-
 
 class ColumnSpec(StrictModel):
     """Roles of one column; ``kind`` and ``action`` apply to identifiers."""
@@ -93,82 +79,6 @@ class DataSection(StrictModel):
         return targets[0] if targets else None
 
 
-def _check_entities(names: list[str], language: str = "en") -> None:
-    from synthguard.scrub.languages import LANGUAGE_PACKS
-
-    if set(names) <= set(HIPAA_ENTITIES) | set(LANGUAGE_PACKS[language].extra_entities):
-        return  # the defaults are known; skip building the recognizers
-    from synthguard.scrub.engine import supported_entities
-
-    known = supported_entities(language)
-    unknown = [e for e in names if e not in known]
-    if unknown:
-        raise ValueError(f"unknown entity {', '.join(unknown)}; supported: {', '.join(sorted(known))}")
-
-
-class ScrubSection(StrictModel):
-    """How identifier columns are found and handled before anything is modelled."""
-
-    # Validated first: the defaults and checks of the fields below depend on the language.
-    language: str = Field("en", description="a configured language pack: en | ja")
-    spacy_model: str = Field("", validate_default=True,
-                             description="installed spaCy model (default: the language pack's: en_core_web_sm, "
-                                         "ja_ginza)")
-    locale: str = Field("", validate_default=True,
-                        description="Faker locale for surrogates (default: the language pack's: en_US, ja_JP)")
-    identifier_action: IdentifierAction = "surrogate"
-    detect_unlisted: bool = True
-    entities: list[str] = Field(default_factory=list, validate_default=True,
-                                description="entity types to find (default: the HIPAA identifiers, plus the "
-                                            "language pack's own)")
-    sample_size: int = Field(200, ge=10)
-    min_share: float = Field(0.3, gt=0, le=1)
-    column_min_score: float = Field(0.4, ge=0, le=1)  # Presidio scores a bare phone number 0.4
-    min_score: float = Field(0.5, ge=0, le=1)
-    default_operator: OperatorName = "surrogate"
-    operators: dict[str, OperatorName] = Field(default_factory=dict)
-    date_shift_days: int = Field(365, ge=1, le=3650)
-    statistical_ner: bool | None = Field(None, description="run the spaCy model's statistical NER beside the rules "
-                                                           "(default: the language pack's: en no, ja yes)")
-    trained_tagger: bool = Field(True, description="run the PHI tagger trained on real nursing notes beside the "
-                                                   "rules (English; scrub/models/README.md has its licence)")
-    keep_years: bool = Field(False, description="HIPAA Safe Harbor's 'years may stay': a year written alone (IN 1993, "
-                                                 "'08) is left as it is; dates with a day or month are still replaced")
-    phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB"], min_length=1)
-    batch_size: int = Field(64, ge=1)
-    workers: int | None = Field(None, ge=1)
-
-    @field_validator("language")
-    @classmethod
-    def _configured_language(cls, value: str) -> str:
-        from synthguard.scrub.languages import LANGUAGE_PACKS
-
-        if value not in LANGUAGE_PACKS:
-            raise ValueError(f"no language pack for {value!r}; configured: {', '.join(sorted(LANGUAGE_PACKS))}")
-        return value
-
-    @field_validator("spacy_model", "locale", "entities")
-    @classmethod
-    def _language_default(cls, value, info):
-        from synthguard.scrub.languages import LANGUAGE_PACKS
-
-        language = info.data.get("language")
-        if language is None:  # the language was refused; its error is the one to show
-            return value
-        pack = LANGUAGE_PACKS[language]
-        if info.field_name == "entities":
-            value = value or [*HIPAA_ENTITIES, *pack.extra_entities]
-            _check_entities(value, language)
-            return value
-        return value or getattr(pack, info.field_name)
-
-    @field_validator("operators")
-    @classmethod
-    def _known_operator_entities(cls, value: dict[str, str], info) -> dict[str, str]:
-        _check_entities(list(value), info.data.get("language") or "en")
-        return value
-
-
 # Far beyond what one process samples and checks in memory: a typo (1e12 rows, scale 1e6) is refused at
 # load, not after minutes of fitting.
 MAX_SYNTHETIC_ROWS = 50_000_000
@@ -178,15 +88,18 @@ MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned 32-bit words
 def default_synthesizer() -> str:
     """TabularARGN where its engine is installed (it met the quality bar on three real tables, README
     "Table quality beside a neutral judge"), else SDV's Gaussian copula."""
-    from synthguard.generators.tabular_argn import engine_installed
+    import importlib.util
 
-    return "tabular_argn" if engine_installed() else "gaussian_copula"
+    installed = importlib.util.find_spec("mostlyai") is not None and importlib.util.find_spec("mostlyai.engine")
+    return "tabular_argn" if installed else "gaussian_copula"
 
 
 class TableSection(StrictModel):
-    synthesizer: SynthesizerName | Literal["auto"] = Field(
-        "auto", description="auto: tabular_argn with mostlyai-engine installed (extra argn), else gaussian_copula; "
-                            "the report names the one that ran")
+    synthesizer: str = Field(
+        "auto", validate_default=True,
+        description="a registered table generator (gaussian_copula, ctgan, tvae, copulagan, tabular_argn, dp_mst, "
+                    "dp_aim, or a plugin's); auto: tabular_argn with mostlyai-engine installed (extra argn), else "
+                    "gaussian_copula; the report names the one that ran")
     parameters: dict[str, Any] = Field(default_factory=dict)
     rows: int | None = Field(None, gt=0, le=MAX_SYNTHETIC_ROWS)
     scale: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
@@ -200,6 +113,26 @@ class TableSection(StrictModel):
     constraints: list[Constraint] = Field(default_factory=list)
     # Class -> share of the synthetic rows, reached by conditional sampling on the target.
     target_distribution: dict[str, float] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resolve_auto(cls, value: Any) -> Any:
+        # Resolved before the fields, so that the section never holds "auto" (and never assigns to itself).
+        if isinstance(value, dict) and value.get("synthesizer", "auto") == "auto":
+            if value.get("parameters"):
+                raise ValueError("parameters belong to one synthesizer: name it (synthesizer: tabular_argn, "
+                                 "gaussian_copula, ...) instead of auto")
+            return {**value, "synthesizer": default_synthesizer()}
+        return value
+
+    @field_validator("synthesizer")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        if value == "auto":  # the section was built without going through the mapping (TableSection())
+            return default_synthesizer()
+        if value not in TABLE_GENERATORS:
+            raise ValueError(TABLE_GENERATORS.unknown(value))
+        return value
 
     @field_validator("target_distribution", mode="before")
     @classmethod
@@ -215,11 +148,6 @@ class TableSection(StrictModel):
             shares = self.target_distribution.values()
             if not shares or any(not 0 < v <= 1 for v in shares) or abs(sum(shares) - 1) > 1e-6:
                 raise ValueError("target_distribution: shares must be in (0, 1] and add up to 1")
-        if self.synthesizer == "auto":
-            if self.parameters:
-                raise ValueError("parameters belong to one synthesizer: name it (synthesizer: tabular_argn, "
-                                 "gaussian_copula, ...) instead of auto")
-            self.synthesizer = default_synthesizer()
         TABLE_GENERATORS[self.synthesizer].check_parameters(self.parameters)
         return self
 
@@ -236,12 +164,13 @@ class GenerateSection(StrictModel):
 
 
 def _suites_model():
-    # Built from the registry so a new suite module extends the schema by itself.
+    # Built from the registry so a new suite module, or a plugin's, extends the schema by itself.
     fields = {name: (cls.Config, Field(default_factory=cls.Config)) for name, cls in SUITES.items()}
     return create_model("Suites", __base__=StrictModel, **fields)
 
 
 Suites = _suites_model()
+_SUITES_GENERATION = SUITES.generation
 
 
 class ValidateSection(StrictModel):
@@ -255,7 +184,7 @@ class ValidateSection(StrictModel):
 
     def suite_columns(self) -> dict[str, list[str]]:
         """Columns each enabled suite's configuration names (rules, critical pairs)."""
-        named = {name: getattr(self.suites, name).columns() for name in SUITES}
+        named = {name: getattr(self.suites, name).columns() for name in type(self.suites).model_fields}
         return {name: cols for name, cols in named.items() if cols and getattr(self.suites, name).enabled}
 
 
@@ -367,6 +296,7 @@ def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None)
     """Validate a mapping (as read from YAML) into a Policy; relative paths join base_dir."""
     if not isinstance(raw, dict):
         raise PolicyError(f"{origin}: the policy must be a mapping of sections, got {type(raw).__name__}")
+    refresh_schema()
     try:
         policy = Policy.model_validate(raw)
     except ValidationError as error:
@@ -434,8 +364,25 @@ def load_policy(path: str | Path) -> Policy:
 
 def default_policy() -> Policy:
     """The medical defaults used when no policy is given: HIPAA entities, every column judged."""
+    refresh_schema()
     return Policy(name="medical-defaults")
 
 
+def refresh_schema() -> None:
+    """Rebuild the ``validate.suites`` schema when a suite was registered since it was built (a plugin
+    registered at run time), so that policies parsed from now on accept it."""
+    global Suites, _SUITES_GENERATION
+    if SUITES.generation == _SUITES_GENERATION:
+        return
+    Suites = _suites_model()
+    # pydantic has no public way to change a field's type; replacing the FieldInfo and rebuilding the
+    # models that contain it is what model_rebuild(force=True) supports.
+    ValidateSection.model_fields["suites"] = FieldInfo.from_annotated_attribute(Suites, Field(default_factory=Suites))
+    for model in (ValidateSection, Policy):
+        model.model_rebuild(force=True)
+    _SUITES_GENERATION = SUITES.generation
+
+
 def policy_json_schema() -> dict[str, Any]:
+    refresh_schema()
     return Policy.model_json_schema(by_alias=True)

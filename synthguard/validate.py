@@ -10,22 +10,44 @@ import pandas as pd
 from synthguard.data import check_frame
 from synthguard.errors import DataError
 from synthguard.gate import build_suites, context_for, run_suites
-from synthguard.pipeline import MIN_HOLDOUT_ROWS, check_suite_columns, split_holdout
 from synthguard.policy import ColumnSpec, Policy
 from synthguard.progress import Progress
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
-from synthguard.scrub.columns import plan_columns, settle_sdtypes
+from synthguard.scrub.columns import MAX_CLASS_CODES, plan_columns, settle_sdtypes
+from synthguard.steps import MIN_HOLDOUT_ROWS, check_suite_columns, split_holdout
 
 MIN_SYNTHETIC_ROWS = 5  # fewer, and a distribution test or a nearest-neighbour ratio has nothing to read
 
 
+def dtype_sdtypes(frame: pd.DataFrame, columns: list[str], labels: set[str]) -> dict[str, str]:
+    """Each column's sdtype read from its dtype alone: what SDV's detection says for plain columns, without
+    its id and PII guesses (it once called a weight column an id). A label column (target, protected) with
+    few codes is categorical, as ``settle_sdtypes`` decides."""
+    sdtypes = {}
+    for column in columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            sdtypes[column] = "boolean"
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            sdtypes[column] = "datetime"
+        elif pd.api.types.is_numeric_dtype(values):
+            few = column in labels and values.nunique() <= MAX_CLASS_CODES
+            sdtypes[column] = "categorical" if few else "numerical"
+        else:
+            sdtypes[column] = "categorical"
+    return sdtypes
+
+
 def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None,
                     policy: Policy, target: str | None = None, protected: tuple[str, ...] = (),
-                    progress: Progress | None = None, holdout_groups=None) -> Report:
+                    progress: Progress | None = None, holdout_groups=None, scan: bool = True) -> Report:
     """Check ``synthetic`` against ``real`` (and ``holdout``, real rows the generator never saw).
 
-    ``holdout_groups`` names the patient of each holdout row where a patient has several (a child table)."""
+    ``holdout_groups`` names the patient of each holdout row where a patient has several (a child table).
+    ``scan``: look for identifier columns the policy does not name (Presidio on sampled values, SDV's type
+    detection); without it every column the policy does not call an identifier or text is compared, typed
+    by its dtype."""
     started = time.perf_counter()
     policy = policy.model_copy(deep=True)  # the target option must not edit the caller's policy
     real, synthetic = check_frame(real, "real"), check_frame(synthetic, "synthetic")
@@ -40,8 +62,14 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
         spec = policy.data.columns.get(column)
         policy.data.columns[column] = ColumnSpec(roles=sorted({*(spec.roles if spec else []), "protected"}))
     missing = [c for c in real.columns if c not in synthetic.columns]
-    plan = plan_columns(real, policy)
-    sdtypes = settle_sdtypes(real, plan, policy)
+    if scan:
+        plan = plan_columns(real, policy)
+        sdtypes = settle_sdtypes(real, plan, policy)
+    else:
+        policy.scrub.detect_unlisted = False
+        plan = plan_columns(real, policy)
+        sdtypes = dtype_sdtypes(real, plan.model, {*policy.data.with_role("target"),
+                                                   *policy.data.with_role("protected")})
     check_suite_columns(policy, real, sdtypes)
     absent = [c for c in plan.model if c in missing]
     if absent:

@@ -1,2 +1,22 @@
-"""Execution engines beyond one process. ``local`` needs nothing here; ``ray`` lives in
-``ray_engine`` and is imported only when a policy or ``--engine`` asks for it."""
+"""Where the table flow samples, filters and assembles: ``local`` (this process) or ``ray`` (partitions on a
+cluster), behind one protocol so that ``pipeline.synthesize`` has no engine branches.
+
+``ray`` is imported only when a policy or ``--engine`` asks for it (the extra ``ray``).
+"""
+
+from __future__ import annotations
+
+from synthguard.engines.base import Engine, Sampled, SampleJob
+
+
+def engine(name: str) -> Engine:
+    if name == "ray":
+        from synthguard.engines.ray_release import RayEngine
+
+        return RayEngine()
+    from synthguard.engines.local import LocalEngine
+
+    return LocalEngine()
+
+
+__all__ = ["Engine", "SampleJob", "Sampled", "engine"]

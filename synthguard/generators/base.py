@@ -6,11 +6,18 @@ not SDV, whose licence is BUSL-1.1) is a new module, not a pipeline edit.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
 
 from synthguard.constraints import Constraint
+from synthguard.errors import DataError
+
+MODEL_FILE, MANIFEST_FILE = "generator.pkl", "generator.json"
 
 
 class TableGenerator:
@@ -40,3 +47,44 @@ class TableGenerator:
     def sample_conditioned(self, column: str, counts: dict[Any, int], seed: int) -> pd.DataFrame:
         """``counts[value]`` rows with ``column == value`` each (a policy's target distribution)."""
         raise NotImplementedError(f"{self.name} cannot sample to a target distribution")
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the fitted generator to ``folder`` (created; it must not exist): the pickled generator and a
+        manifest with its name, version and SHA-256. A fitted model carries what it learnt from the training
+        rows: keep it as private as the data, and load only folders you wrote (unpickling runs code)."""
+        from synthguard.version import __version__
+
+        folder = Path(folder)
+        if folder.exists():
+            raise DataError(f"{folder} exists; save a generator into a new folder")
+        payload = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        staging = folder.with_name(f".{folder.name}.partial")
+        staging.mkdir(parents=True)
+        (staging / MODEL_FILE).write_bytes(payload)
+        manifest = {"synthesizer": self.name, "synthguard_version": __version__, "sdtypes": self.sdtypes,
+                    "sha256": hashlib.sha256(payload).hexdigest()}
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        staging.rename(folder)  # the folder appears whole or not at all
+        return folder
+
+
+def load_generator(folder: str | Path) -> TableGenerator:
+    """A generator saved by ``TableGenerator.save``, ready to ``sample``; its file must match the manifest's
+    hash, and its synthesizer must be registered (a plugin's too)."""
+    from synthguard.registry import TABLE_GENERATORS
+
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text())
+        payload = (folder / MODEL_FILE).read_bytes()
+    except (OSError, ValueError):
+        raise DataError(f"{folder}: not a saved generator (no readable {MANIFEST_FILE} and {MODEL_FILE})") from None
+    if hashlib.sha256(payload).hexdigest() != manifest.get("sha256"):
+        raise DataError(f"{folder}: {MODEL_FILE} does not match its manifest's SHA-256; not loading it")
+    name = manifest.get("synthesizer")
+    if name not in TABLE_GENERATORS:
+        raise DataError(f"{folder}: {TABLE_GENERATORS.unknown(str(name))}")
+    generator = pickle.loads(payload)  # noqa: S301 - hash-checked, and documented as trusted-only
+    if not isinstance(generator, TABLE_GENERATORS[name]):
+        raise DataError(f"{folder}: the file holds a {type(generator).__name__}, not a {name} generator")
+    return generator

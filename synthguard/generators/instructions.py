@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthguard.validators.factuality import rouge_l, tokens
+from synthguard.text_metrics import rouge_l, tokens
 
 REFUSAL_MAX_WORDS = 80
 NO_GAIN_OVERLAP = 0.9

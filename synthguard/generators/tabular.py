@@ -41,6 +41,8 @@ class _SDVGenerator(TableGenerator):
 
     @classmethod
     def check_parameters(cls, parameters: dict[str, Any]) -> None:
+        if not parameters:
+            return  # nothing to check, and no reason to import SDV while a policy is parsed
         accepted = set(inspect.signature(cls._sdv_class().__init__).parameters) - _OWN_ARGUMENTS
         for key in parameters:
             if key not in accepted:

@@ -17,8 +17,11 @@ spent; ``value_protection_epsilon`` covers the statistics the engine reads befor
 from __future__ import annotations
 
 import contextlib
+import io
+import tarfile
 import tempfile
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -109,6 +112,10 @@ def _check_dp(config: Any) -> None:
         raise ValueError("tabular_argn: differential_privacy.delta must be in (0, 0.001)")
 
 
+# Workspace folders holding the engine's copies of the training rows, not needed to sample from the model.
+WORKSPACE_DATA = ("OriginalData", "SyntheticData")
+
+
 @register_table
 class TabularARGN(TableGenerator):
     name = "tabular_argn"
@@ -165,6 +172,35 @@ class TabularARGN(TableGenerator):
             # own "_RARE_" token, a value no real table holds.
             return self.model_.sample(sampling_temperature=float(self.parameters.get("sampling_temperature", 1.0)),
                                       rare_category_replacement_method="sample", **arguments)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The engine keeps its model in the workspace folder: a saved generator carries the folder's model files
+        # as an archive. The engine's copies of the training rows (its split and encoded data) stay behind.
+        state = self.__dict__.copy()
+        state["_workspace"] = None
+        if self._workspace is not None:
+            buffer = io.BytesIO()
+            with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+                root = Path(self._workspace.name)
+                for item in sorted(root.iterdir()):
+                    if item.name not in WORKSPACE_DATA:
+                        archive.add(item, arcname=item.name)
+            state["_workspace_archive"] = buffer.getvalue()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        archive_bytes = state.pop("_workspace_archive", None)
+        self.__dict__.update(state)
+        if archive_bytes is None:
+            return
+        self._workspace = tempfile.TemporaryDirectory(prefix="synthguard-argn-")
+        with tarfile.open(fileobj=io.BytesIO(archive_bytes), mode="r:gz") as archive:
+            archive.extractall(self._workspace.name, filter="data")
+        model = getattr(self, "model_", None)
+        if model is not None:  # point the engine at the restored folder
+            model.workspace_dir = self._workspace.name
+            model._workspace_path = Path(self._workspace.name)
+            model.workspace_path_ = self._workspace.name
 
     def close(self) -> None:
         if getattr(self, "model_", None) is not None:

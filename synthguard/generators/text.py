@@ -19,72 +19,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
-from pydantic import Field, field_validator, model_validator
 
 from synthguard.errors import GenerationError, opaque_errors
 from synthguard.generators import register_text_mode
-from synthguard.generators.llm import ChatModel, LLMSettings
-from synthguard.strict import StrictModel
-from synthguard.validators.factuality import faithfulness, rouge_l, tokens
+from synthguard.generators.llm import ChatModel
+from synthguard.sections.text import TextSettings
+from synthguard.text_metrics import faithfulness, rouge_l, tokens
 
 TEMPLATE_WRITER = "the policy's template"  # TextResult.model when no language model wrote the texts
 PARAPHRASE_PROMPT = ("Rewrite the following clinical text in different words. Keep every fact, number, drug, "
                      "side (left/right) and negation exactly. Reply with the rewritten text only.")
-
-
-class InstructionFields(StrictModel):
-    """Column names of an instruction dataset (Alpaca style); Self-Instruct's ``instances`` lists are read too."""
-
-    instruction: str = "instruction"
-    input: str = "input"
-    output: str = "output"
-
-
-class TextSettings(StrictModel):
-    mode: str = Field("paraphrase", description="a registered text mode: for a text column of a table, paraphrase "
-                                                "(de-identified rewrites of real notes), from_rows (a model writes "
-                                                "each note from a synthetic row), row_template (the template filled "
-                                                "from each synthetic row, no model); for instruction datasets, "
-                                                "augment, evol_instruct, self_instruct")
-    llm: LLMSettings = Field(default_factory=LLMSettings)
-    max_rows: int | None = Field(None, ge=1, description="work on a seeded sample of this many source records")
-    max_attempts: int = Field(3, ge=1, le=20, description="generations per record before it is dropped")
-    min_faithfulness: float = Field(0.5, ge=0, le=1)
-    max_copy_overlap: float = Field(0.95, gt=0, le=1, description="ROUGE-L to the source above this is a copy")
-    max_copied_run: int = Field(25, ge=5, description="a run of this many tokens shared with any source is a copy")
-    max_duplicate_jaccard: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard to any source: a near copy")
-    extra_drugs: list[str] = Field(default_factory=list, description="drug names added to the tier-0 lexicon")
-    nli_model: str | None = Field(None, description="local NLI model folder: tier-1 faithfulness (entailment both "
-                                                    "ways, contradiction rejects)")
-    fields: InstructionFields = Field(default_factory=InstructionFields)
-    num_tasks: int = Field(20, ge=1, description="self_instruct: new tasks to generate")
-    prompt_tasks: int = Field(6, ge=1, le=20, description="self_instruct: tasks from the pool shown per request")
-    evolutions: int = Field(1, ge=1, le=8, description="evol_instruct: rounds of evolution per seed instruction")
-    style_examples: bool = Field(True, description="from_rows: show the model one scrubbed real note for style "
-                                                   "(never released); small models copy it, so a policy may turn "
-                                                   "it off")
-    template: str | None = Field(None, description="from_rows: a draft note with {column} placeholders, filled from "
-                                                   "each synthetic row and rewritten by the model")
-    labels: dict[str, dict[str, str]] = Field(default_factory=dict, description="from_rows: words for coded "
-                                              "values in the template, e.g. {sex: {'0': woman, '1': man}}")
-    keep_draft: bool = Field(False, description="from_rows with a template: release the filled template itself for "
-                                                "a row whose rewrites all failed (counted in the report)")
-    resume: bool = Field(True, description="cache every reply so that a killed run resumes (needs SYNTHGUARD_KEY)")
-
-    @field_validator("mode")
-    @classmethod
-    def _registered(cls, value: str) -> str:
-        from synthguard.generators import TEXT_MODES
-
-        if value not in TEXT_MODES:
-            raise ValueError(f"unknown text mode {value!r}; allowed: {', '.join(sorted(TEXT_MODES))}")
-        return value
-
-    @model_validator(mode="after")
-    def _template_when_needed(self):
-        if self.mode == "row_template" and not self.template:
-            raise ValueError("mode row_template needs a template (a note with {column} placeholders)")
-        return self
 
 
 @dataclass

@@ -11,8 +11,8 @@ import pandas as pd
 from scipy.stats import ks_2samp
 
 from synthguard.relational.keys import ancestor_values
-from synthguard.relational.schema import RelationalSection
 from synthguard.relational.times import DAY, seconds
+from synthguard.sections.relational import RelationalSection
 from synthguard.validators.base import Check, compare
 
 SUITE = "relational"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from synthguard.generalize import RareCategoryGeneraliser
-from synthguard.relational.schema import TableSpec
+from synthguard.sections.relational import TableSpec
 
 
 class TableCoarsener:

@@ -18,10 +18,10 @@ from synthguard.relational import checks as relational_checks
 from synthguard.relational.codes import TableCoarsener, describe, learn_descriptions
 from synthguard.relational.keys import check_tables, derive_reference, fresh_keys, root_of, split_by_root
 from synthguard.relational.mend import REDRAW_ROUNDS, Mender, prune, unique_rows
-from synthguard.relational.schema import RelationalSection, TableSpec
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
 from synthguard.release import Release
 from synthguard.report import Report
+from synthguard.sections.relational import RelationalSection, TableSpec
 
 GENERATOR = "tabular_argn"
 
@@ -216,8 +216,8 @@ def _read(section: RelationalSection) -> dict[str, pd.DataFrame]:
 
 def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Release:
     """Run a policy with a ``relational`` section: every table released together, or none."""
-    from synthguard.pipeline import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS, derived_seeds
     from synthguard.relational.validate import Fitted, judge
+    from synthguard.steps import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS, derived_seeds
 
     progress = progress or Progress()
     section = policy.relational

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from synthguard.errors import DataError
-from synthguard.relational.schema import RelationalSection
 from synthguard.relational.times import seconds
+from synthguard.sections.relational import RelationalSection
 
 
 def check_tables(tables: dict[str, pd.DataFrame], section: RelationalSection) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 from synthguard.relational import checks as relational_checks
 from synthguard.relational.codes import row_keys
 from synthguard.relational.keys import root_of
-from synthguard.relational.schema import RelationalSection
+from synthguard.sections.relational import RelationalSection
 
 REDRAW_ROUNDS = 5
 

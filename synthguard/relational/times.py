@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from synthguard.errors import DataError
-from synthguard.relational.schema import TableSpec
+from synthguard.sections.relational import TableSpec
 
 DAY = 86_400.0
 UNITS = {"day": DAY, "minute": 60.0, "second": 1.0}

@@ -17,7 +17,7 @@ from synthguard.policy import DataSection, Policy
 from synthguard.progress import Progress
 from synthguard.relational import checks as across
 from synthguard.relational.keys import root_of
-from synthguard.relational.schema import RelationalSection
+from synthguard.sections.relational import RelationalSection
 from synthguard.validators.base import Check
 
 PROFILE = "patient profile"

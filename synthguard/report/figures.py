@@ -121,7 +121,7 @@ def _check(checks, name: str):
 
 
 def text_figures(generated: dict) -> list[dict[str, Any]]:
-    from synthguard.validators.factuality import faithfulness
+    from synthguard.text_metrics import faithfulness
 
     out = []
     for column, result in generated.items():

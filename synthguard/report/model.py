@@ -38,7 +38,7 @@ class Report:
         return list(dict.fromkeys(c.suite for c in self.checks))
 
     def to_dict(self) -> dict[str, Any]:
-        from synthguard import __version__
+        from synthguard.version import __version__
 
         return {
             "schema_version": SCHEMA_VERSION,

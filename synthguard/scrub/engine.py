@@ -122,11 +122,20 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
     return presidio + ours
 
 
-@lru_cache(maxsize=4)
 def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en",
                    phone_regions: tuple[str, ...] = ("US", "GB"), ner: bool = True, trained_tagger: bool = True):
     """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list; without ``ner`` the model
-    only tokenises (its statistical NER is not loaded); without ``trained_tagger`` no trained recognizer runs."""
+    only tokenises (its statistical NER is not loaded); without ``trained_tagger`` no trained recognizer runs.
+
+    Cached per process, and built again once a recognizer is registered after the last build."""
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    return _analyzer(spacy_model, language, phone_regions, ner, trained_tagger, RECOGNIZERS.generation)
+
+
+@lru_cache(maxsize=4)
+def _analyzer(spacy_model: str, language: str, phone_regions: tuple[str, ...], ner: bool, trained_tagger: bool,
+              generation: int):
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
     _quiet()
@@ -147,10 +156,32 @@ def build_anonymizer():
     return AnonymizerEngine()
 
 
-@lru_cache(maxsize=4)
 def supported_entities(language: str = "en") -> frozenset[str]:
     """Entity names the recognizer list can produce (no NLP model needed to list them)."""
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    return _entities(language, RECOGNIZERS.generation)
+
+
+@lru_cache(maxsize=4)
+def _entities(language: str, generation: int) -> frozenset[str]:
     _quiet()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return frozenset(e for r in recognizer_list(language) for e in r.supported_entities)
+
+
+def declared_entities(cls: type) -> list[str]:
+    """The entities a recognizer class says it finds (``ENTITIES``, or ``ENTITY``), without building it."""
+    return list(getattr(cls, "ENTITIES", None) or ([cls.ENTITY] if getattr(cls, "ENTITY", None) else []))
+
+
+def plugin_entities(language: str, present: list[str]) -> list[str]:
+    """Entities registered recognizers of ``language`` declare beyond ``present``: a plugin's recognizer runs
+    without its entity being added to the policy's list (an explicit ``scrub.entities`` still decides)."""
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    have = set(present)
+    extra = [e for cls in RECOGNIZERS.values() if getattr(cls, "LANGUAGE", "en") == language
+             for e in declared_entities(cls) if e not in have]
+    return list(dict.fromkeys(extra))

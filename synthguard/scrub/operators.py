@@ -17,13 +17,13 @@ import string
 
 from faker import Faker
 
-from synthguard.policy import OperatorName
 from synthguard.scrub.dates import shift_date
 from synthguard.scrub.japanese_surrogates import CODE_KANJI, JAPANESE_KINDS, japanese_surrogate, match_width
 from synthguard.scrub.lexicons import first_names
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.recognizers.facility import SUFFIX as FACILITY_SUFFIX
 from synthguard.scrub.recognizers.ja_my_number import with_check_digit
+from synthguard.sections.scrub import OperatorName
 
 UNCOVERED = "UNSUPPORTED_LANGUAGE"  # scrubber.UNCOVERED: a text the policy's language pack does not cover
 KEY_ENV = "SYNTHGUARD_KEY"
@@ -34,6 +34,20 @@ CODE_ENTITIES = {"US_SSN", "MEDICAL_RECORD_NUMBER", "US_NPI", "HEALTH_PLAN_ID", 
 
 
 MAX_REDRAWS = 20
+BUILT_IN = {"EMAIL_ADDRESS", "URL", "IP_ADDRESS", "LOCATION", "STREET_ADDRESS", "HOSPITAL", "PERSON", "DATE_TIME",
+            "AGE", *CODE_ENTITIES}
+
+
+def _plugin_surrogate(entity: str):
+    """``surrogate(fake, text)`` of a registered recognizer that finds ``entity`` (a plugin's own kind of
+    value); None: the built-in surrogate, or digits and letters redrawn in the value's shape."""
+    if entity in BUILT_IN:
+        return None
+    from synthguard.scrub.engine import declared_entities
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    return next((cls.surrogate for cls in RECOGNIZERS.values()
+                 if callable(getattr(cls, "surrogate", None)) and entity in declared_entities(cls)), None)
 
 
 def _collides(made: str, avoid: frozenset[str]) -> bool:
@@ -127,6 +141,9 @@ class Operators:
             made = self._shape(entity + salt, text)
             return with_check_digit(made) if entity == "JP_MY_NUMBER" else made
         fake = self._seeded(entity + salt, text)
+        plugin = _plugin_surrogate(entity)
+        if plugin is not None:
+            return plugin(fake, text)
         made = {
             "EMAIL_ADDRESS": fake.email, "URL": fake.url, "IP_ADDRESS": fake.ipv4,
             "LOCATION": fake.city,

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 
 from synthguard.policy import Policy
+from synthguard.scrub.frames import local_batcher, scrub_frame
 from synthguard.scrub.operators import Operators
-from synthguard.scrub.table import local_batcher, scrub_frame
 
 ROW = "__synthguard_row__"
 FINDINGS = "__synthguard_findings__"
@@ -74,7 +74,7 @@ def scrub_dataset(dataset, policy: Policy, text_columns: tuple[str, ...], key: b
     collision with a later row's value the output can differ from the file scrubber's."""
     from synthguard.errors import DataError
     from synthguard.scrub.columns import plan_columns
-    from synthguard.scrub.table import real_identifiers, text_columns_of
+    from synthguard.scrub.frames import real_identifiers, text_columns_of
 
     first = dataset.limit(plan_rows).to_pandas()
     if first.empty:

@@ -13,7 +13,7 @@ from functools import partial
 
 from presidio_analyzer import RecognizerResult
 
-from synthguard.scrub.engine import build_analyzer, build_anonymizer
+from synthguard.scrub.engine import build_analyzer, build_anonymizer, plugin_entities
 from synthguard.scrub.guards import GUARDS
 from synthguard.scrub.languages import LANGUAGE_PACKS
 from synthguard.scrub.normalize import nfkc
@@ -71,7 +71,10 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     normalized = [nfkc(t) for t in texts] if pack.normalize else None
     seen = [n.text for n in normalized] if normalized else texts
     batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
-    entities = list(settings.entities) if entities is None else entities
+    if entities is None:
+        entities = list(settings.entities)
+        if "entities" not in settings.model_fields_set:
+            entities += plugin_entities(settings.language, entities)
     threshold = settings.min_score if threshold is None else threshold
     out = []
     for i, (text, artifacts) in enumerate(batch):

@@ -22,8 +22,8 @@ from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
 from synthguard.scrub.columns import plan_columns
+from synthguard.scrub.frames import local_batcher, real_identifiers, scrub_frame, text_columns_of
 from synthguard.scrub.operators import UNCOVERED, Operators, release_key
-from synthguard.scrub.table import local_batcher, real_identifiers, scrub_frame, text_columns_of
 
 CHUNK_ROWS = 5000
 # Below this many texts in a chunk, starting workers costs more than it saves. Measured on real nursing notes,

@@ -14,19 +14,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from synthguard.strict import StrictModel
+from synthguard.sections.suites import SuiteConfig
 
-Action = Literal["fail", "warn", "filter"]
 Severity = Literal["fail", "warn", "info"]
-
-
-class SuiteConfig(StrictModel):
-    enabled: bool = True
-    action: Action | None = None  # None: the policy-wide validate.action
-
-    def columns(self) -> list[str]:
-        """Columns this configuration names: they must exist and be modelled, checked before fitting."""
-        return []
 
 
 @dataclass(frozen=True)

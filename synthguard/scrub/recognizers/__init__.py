@@ -1,26 +1,14 @@
-"""Healthcare recognizers, one small module each, registered by name.
+"""Healthcare recognizers, one small module each, registered by class name.
 
-A module adds itself with ``@register``; ``build_analyzer`` takes every registered
-recognizer, so adding one is adding a file.
+A module adds itself with ``@register``; ``build_analyzer`` takes every registered recognizer of its
+language, so adding one is adding a file here, or a plugin distribution's ``synthguard.recognizers``
+entry point (docs/extending.md). A recognizer's ``ENTITIES`` join the policy's default entity list.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from synthguard.registry import RECOGNIZERS
 
-RECOGNIZERS: dict[str, type] = {}
-
-
-def register(cls: type) -> type:
-    if cls.__name__ in RECOGNIZERS:
-        raise ValueError(f"recognizer {cls.__name__} is registered twice")
-    RECOGNIZERS[cls.__name__] = cls
-    return cls
-
-
-for _module in pkgutil.iter_modules(__path__):
-    if not _module.name.startswith("_"):
-        importlib.import_module(f"{__name__}.{_module.name}")
+register = RECOGNIZERS.register
 
 __all__ = ["RECOGNIZERS", "register"]

@@ -1,4 +1,4 @@
-"""The table flow's sample → filter → assemble steps on Ray, keeping the synthetic table on the cluster.
+"""The ray engine: the table flow's sample → filter → assemble steps on Ray, keeping the synthetic table on the cluster.
 
 Every partition runs the local engine's own sampling loop (draw, generalise, drop the rows
 a ``filter`` suite rejects, draw again) with its own derived seed. Identifier surrogates
@@ -17,18 +17,19 @@ import numpy as np
 import pandas as pd
 
 from synthguard.engines import ray_table
+from synthguard.engines.base import Sampled, SampleJob
 from synthguard.engines.ray_table import Partitions
 from synthguard.gate import context_for
 from synthguard.generators.partitions import partition_seeds
-from synthguard.pipeline import (
+from synthguard.progress import Progress
+from synthguard.scrub.surrogates import surrogate_column
+from synthguard.steps import (
     assemble_release,
     derived_seeds,
     real_identifier_values,
     sample_filtered,
     unique_identifiers,
 )
-from synthguard.progress import Progress
-from synthguard.scrub.surrogates import surrogate_column
 from synthguard.validators._distance import RecordEncoder, row_keys
 
 
@@ -91,3 +92,21 @@ def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, hol
         synthetic_sample = ray_table.take_sample(synthetic, validate_rows, seed, cpus)
         released_sample = ray_table.take_sample(released, validate_rows, seed, cpus)
     return ClusterSample(released, synthetic_sample, released_sample, dropped, copies, unique_copies)
+
+
+class RayEngine:
+    name = "ray"
+
+    def start(self) -> None:
+        from synthguard.engines.ray_engine import start_ray
+
+        start_ray()
+
+    def sample(self, job: SampleJob) -> Sampled:
+        cluster = sample_for_release(job.draw, job.generaliser, job.rows, job.seeds, job.suites, job.train,
+                                     job.holdout, job.sdtypes, job.plan, job.frame, job.policy, job.surrogate_seed,
+                                     job.progress)
+        rows = cluster.released.rows
+        return Sampled(cluster.synthetic_sample, cluster.released_sample, cluster.dropped, rows,
+                       parts=cluster.released, population_rows=rows, copies=cluster.copies,
+                       unique_copies=cluster.unique_copies)
