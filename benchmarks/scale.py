@@ -35,10 +35,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SYNTHGUARD_KEY", "benchmark-key")
 
-    from synthguard.engines.ray_engine import start_ray
-    from synthguard.engines.ray_table import sample_partitions
+    from synthguard.cluster.partitions import unfiltered
+    from synthguard.cluster.ray_engine import start_ray
+    from synthguard.cluster.ray_table import sample_partitions
     from synthguard.generators import TABLE_GENERATORS
-    from synthguard.generators.partitions import unfiltered
     from synthguard.policy import parse_policy
     from synthguard.scrub.stream import scrub_file
 

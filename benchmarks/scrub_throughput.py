@@ -167,7 +167,7 @@ def main() -> None:
     language = args.language
     notes = load_notes(args.docs, language, args.notes)
     chars = sum(map(len, notes))
-    from synthguard.scrub.languages import LANGUAGE_PACKS
+    from synthguard.sections.languages import LANGUAGE_PACKS
 
     kept_pipes = list(LANGUAGE_PACKS[language].excluded_pipes) if language != "en" else ["parser"]
     rows = [

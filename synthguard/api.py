@@ -14,10 +14,11 @@ import pandas as pd
 
 from synthguard.errors import DataError
 from synthguard.pipeline import synthesize
-from synthguard.policy import Policy, default_policy, load_policy
+from synthguard.policy import ColumnSpec, Policy, default_policy, load_policy
 from synthguard.progress import Progress
 from synthguard.report import Report
 from synthguard.scrub.stream import scrub_file
+from synthguard.validate import validate_tables
 
 __all__ = ["ScrubbedTexts", "scrub_file", "scrub_texts", "synthesize", "validate"]
 
@@ -75,8 +76,6 @@ def validate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
     columns nobody named (Presidio and SDV's type detection: minutes on a wide table); by default every
     other column is compared, typed by its dtype.
     """
-    from synthguard.policy import ColumnSpec
-    from synthguard.validate import validate_tables
 
     for name, frame in (("real", real), ("synthetic", synthetic), ("holdout", holdout)):
         if frame is not None and not isinstance(frame, pd.DataFrame):

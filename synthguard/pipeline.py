@@ -14,8 +14,10 @@ from synthguard.gate import DATE_KINDS, build_suites, context_for, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS, TEXT_MODES
 from synthguard.generators.text import TEMPLATE_WRITER, generate_text_columns
+from synthguard.pipeline_instructions import synthesize_instructions
 from synthguard.policy import MAX_SYNTHETIC_ROWS, Policy, load_policy
 from synthguard.progress import Progress
+from synthguard.relational.flow import synthesize_tables
 from synthguard.release import Release
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
@@ -50,12 +52,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     if policy.relational is not None:
         if data is not None:
             raise DataError("a relational policy reads its tables from relational.tables; give no input")
-        from synthguard.relational.flow import synthesize_tables
 
         return synthesize_tables(policy, progress)
     frame = read_input(data, policy)
     if policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data:
-        from synthguard.pipeline_instructions import synthesize_instructions
 
         return synthesize_instructions(frame, policy, progress)
     with progress.step("scanning columns for identifiers"):

@@ -122,7 +122,7 @@ def _origin(plugin: object) -> str:
 
 # Every registry here, so that the policy's sections resolve names without importing any plugin package:
 # the home packages are imported by name on first use. Helper modules of a home package hold no plugins.
-_GENERATOR_HELPERS = ("base", "llm", "instructions", "partitions", "ray_chat")
+_GENERATOR_HELPERS = ("base", "llm", "instructions", "ray_chat")
 TABLE_GENERATORS: Registry = Registry("table generator", "synthguard.generators", _GENERATOR_HELPERS)
 LLM_BACKENDS: Registry = Registry("LLM backend", "synthguard.generators", _GENERATOR_HELPERS)
 TEXT_MODES: Registry = Registry("text mode", "synthguard.generators", _GENERATOR_HELPERS)

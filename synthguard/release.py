@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from synthguard.cluster.ray_engine import start_ray
+from synthguard.cluster.ray_table import to_dataset, write_partitions
 from synthguard.data import write_table
 from synthguard.errors import OutputError
 from synthguard.report import Report
@@ -92,11 +94,9 @@ class Release:
     def to_ray(self):
         """The released table as a ``ray.data.Dataset`` (engine ray; None when the gate failed)."""
         if self.parts is not None:
-            from synthguard.engines.ray_table import to_dataset
 
             return to_dataset(self.parts)
         if self.data is not None:
-            from synthguard.engines.ray_engine import start_ray
 
             return start_ray().data.from_pandas(self.data)
         return None
@@ -118,7 +118,6 @@ class Release:
     def _write_files(self, staging: Path) -> None:
         data_files, written = [], {}
         if self.passed and self.parts is not None:
-            from synthguard.engines.ray_table import write_partitions
 
             written = write_partitions(self.parts, staging, DATA_STEM, self.formats, self.partition_cpus)
             data_files = [f"{DATA_STEM}/{fmt}/*.{fmt}" for fmt in self.formats]

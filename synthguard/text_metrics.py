@@ -49,7 +49,7 @@ EVERYDAY_ZIPF = 4.0
 def _drugs() -> frozenset[str]:
     from wordfreq import zipf_frequency
 
-    from synthguard.scrub.lexicons import drug_names, stop_words
+    from synthguard.lexicons import drug_names, stop_words
 
     return frozenset(d for d in drug_names()
                      if d not in stop_words() and zipf_frequency(d, "en") < EVERYDAY_ZIPF)

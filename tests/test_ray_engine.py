@@ -104,9 +104,9 @@ def test_an_actor_killed_mid_run_is_retried_without_losing_or_duplicating_rows(n
 
 
 def test_partitions_draw_different_rows_and_the_same_count_reproduces(patients):
-    from synthguard.engines.ray_table import collect, sample_partitions
+    from synthguard.cluster.partitions import partition_seeds, unfiltered
+    from synthguard.cluster.ray_table import collect, sample_partitions
     from synthguard.generators import TABLE_GENERATORS
-    from synthguard.generators.partitions import partition_seeds, unfiltered
 
     sdtypes = {c: "numerical" for c in ("age", "chol", "trestbps", "thalach")}
     generator = TABLE_GENERATORS["gaussian_copula"]({}, [], sdtypes)
@@ -188,7 +188,7 @@ def test_on_ray_the_suites_read_a_stated_sample_and_copies_are_counted_on_every_
 
 
 def test_exact_copies_are_counted_by_a_hash_join_over_every_partition(patients):
-    from synthguard.engines import ray_table
+    from synthguard.cluster import ray_table
     from synthguard.validators._distance import RecordEncoder, row_keys
 
     columns = ["age", "sex", "chol"]
@@ -198,7 +198,7 @@ def test_exact_copies_are_counted_by_a_hash_join_over_every_partition(patients):
     planted = [fresh.iloc[:40], pd.concat([fresh.iloc[40:70], train.iloc[:3]]), train.iloc[10:14]]
     parts = ray_table.Partitions([ray.put(p.reset_index(drop=True)) for p in planted], [len(p) for p in planted])
     encoder = RecordEncoder().fit(train, sdtypes)
-    assert ray_table.count_copies(parts, encoder, columns, row_keys(encoder.transform(train)), 1) == 7
+    assert ray_table.count_copies(parts, encoder, columns, row_keys(encoder.transform(train)), 1, row_keys) == 7
     sample = ray_table.take_sample(parts, 20, 3, 1)
     assert ray_table.quotas(parts.sizes, 20) == [10, 9, 1] and len(sample) == 20
     pd.testing.assert_frame_equal(sample, ray_table.take_sample(parts, 20, 3, 1))

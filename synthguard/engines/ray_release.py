@@ -16,11 +16,12 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from synthguard.engines import ray_table
+from synthguard.cluster import ray_table
+from synthguard.cluster.partitions import partition_seeds
+from synthguard.cluster.ray_engine import start_ray
+from synthguard.cluster.ray_table import Partitions
 from synthguard.engines.base import Sampled, SampleJob
-from synthguard.engines.ray_table import Partitions
 from synthguard.gate import context_for
-from synthguard.generators.partitions import partition_seeds
 from synthguard.progress import Progress
 from synthguard.scrub.surrogates import surrogate_column
 from synthguard.steps import (
@@ -84,10 +85,11 @@ def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, hol
                        "validation sample"):
         encoder = RecordEncoder().fit(train, sdtypes)
         copies = ray_table.count_copies(synthetic, encoder, list(sdtypes),
-                                        row_keys(encoder.transform(train[list(sdtypes)])), cpus)
+                                        row_keys(encoder.transform(train[list(sdtypes)])), cpus, row_keys)
         real_keys, counts = np.unique(row_keys(encoder.transform(pd.concat([train, holdout])[list(sdtypes)])),
                                       return_counts=True)
-        unique_copies = ray_table.count_copies(synthetic, encoder, list(sdtypes), real_keys[counts == 1], cpus)
+        unique_copies = ray_table.count_copies(synthetic, encoder, list(sdtypes), real_keys[counts == 1], cpus,
+                                                row_keys)
         # The same seed picks the same row positions in both: assembly keeps rows one to one.
         synthetic_sample = ray_table.take_sample(synthetic, validate_rows, seed, cpus)
         released_sample = ray_table.take_sample(released, validate_rows, seed, cpus)
@@ -98,7 +100,6 @@ class RayEngine:
     name = "ray"
 
     def start(self) -> None:
-        from synthguard.engines.ray_engine import start_ray
 
         start_ray()
 

@@ -16,6 +16,8 @@ import pandas as pd
 
 from synthguard.constraints import Constraint
 from synthguard.errors import DataError
+from synthguard.registry import TABLE_GENERATORS
+from synthguard.version import __version__
 
 MODEL_FILE, MANIFEST_FILE = "generator.pkl", "generator.json"
 
@@ -52,7 +54,6 @@ class TableGenerator:
         """Write the fitted generator to ``folder`` (created; it must not exist): the pickled generator and a
         manifest with its name, version and SHA-256. A fitted model carries what it learnt from the training
         rows: keep it as private as the data, and load only folders you wrote (unpickling runs code)."""
-        from synthguard.version import __version__
 
         folder = Path(folder)
         if folder.exists():
@@ -71,7 +72,6 @@ class TableGenerator:
 def load_generator(folder: str | Path) -> TableGenerator:
     """A generator saved by ``TableGenerator.save``, ready to ``sample``; its file must match the manifest's
     hash, and its synthesizer must be registered (a plugin's too)."""
-    from synthguard.registry import TABLE_GENERATORS
 
     folder = Path(folder)
     try:

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthguard.lexicons import stop_words
 from synthguard.text_metrics import rouge_l, tokens
 
 REFUSAL_MAX_WORDS = 80
@@ -75,7 +76,6 @@ def is_refusal(response: str) -> bool:
 
 
 def _stop_words() -> frozenset[str]:
-    from synthguard.scrub.lexicons import stop_words
 
     return stop_words()
 

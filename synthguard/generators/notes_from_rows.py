@@ -23,7 +23,8 @@ from collections import Counter
 import pandas as pd
 
 from synthguard.generators import register_text_mode
-from synthguard.validators._note_reid import MIN_MATCHED_FACTS
+from synthguard.generators._quality import QualityJudge
+from synthguard.validators._note_reid import MIN_MATCHED_FACTS, reidentifying
 
 FROM_ROW_PROMPT = ("Write a short clinical note (two or three sentences) about the patient described by the facts "
                    "below. Use only these facts: add no other number, date, name, place or drug. Reply with the "
@@ -91,7 +92,6 @@ def _rows_to_write(synthetic: pd.DataFrame, settings, seed: int, real: pd.DataFr
 
 
 def singled_out(notes: list[str], real: pd.DataFrame | None, least: int) -> list[bool]:
-    from synthguard.validators._note_reid import reidentifying
 
     return reidentifying(notes, real, least) if real is not None else [False] * len(notes)
 
@@ -112,7 +112,6 @@ def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrub
 
     ``real``: the real table's modelled columns, which no note's numbers may single a row out of (``least``
     values of one row and of no other)."""
-    from synthguard.generators._quality import QualityJudge
     from synthguard.generators.text import TextResult, _verdicts, judge_for
 
     scrubbed, judge = judge_for(scrubber, real_texts, settings, known)

@@ -11,13 +11,14 @@ are placed by batch position, so nothing is lost or answered twice.
 
 from __future__ import annotations
 
+from synthguard.cluster.ray_engine import pool_size, start_ray
+from synthguard.errors import SynthguardError
+from synthguard.generators import chat_model
 from synthguard.generators.llm import ChatModel, LLMSettings, Message
 
 
 class ChatActor:
     def __init__(self, settings_json: str):
-        from synthguard.errors import SynthguardError
-        from synthguard.generators import chat_model
 
         # Kept, not raised: Ray reports a failed constructor as a bare ActorDiedError, while an
         # error raised by a method reaches the driver with its type and one-line message.
@@ -40,7 +41,6 @@ class RayChat(ChatModel):
     """The same interface as a local chat model; the work spread over an actor pool."""
 
     def __init__(self, settings: LLMSettings, ray_settings, actor: type = ChatActor):
-        from synthguard.engines.ray_engine import pool_size, start_ray
 
         super().__init__(settings)
         self.name = settings.backend
@@ -78,7 +78,6 @@ class RayChat(ChatModel):
 
 def _cause(error: Exception) -> Exception:
     """A synthguard error raised inside an actor, unwrapped, so its one-line message reaches the user."""
-    from synthguard.errors import SynthguardError
 
     seen = error
     for _ in range(5):

@@ -20,11 +20,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from synthguard.cache import cache_dir
 from synthguard.errors import GenerationError, opaque_errors
-from synthguard.generators import register_text_mode
+from synthguard.generators import LLM_BACKENDS, TEXT_MODES, chat_model, register_text_mode
+from synthguard.generators._judge import TextJudge
+from synthguard.generators._resume import ResumableChat
 from synthguard.generators.llm import ChatModel
 from synthguard.sections.text import TextSettings
 from synthguard.text_metrics import faithfulness, rouge_l, tokens
+from synthguard.validators._nli import NLIJudge
 
 TEMPLATE_WRITER = "the policy's template"  # TextResult.model when no language model wrote the texts
 PARAPHRASE_PROMPT = ("Rewrite the following clinical text in different words. Keep every fact, number, drug, "
@@ -69,7 +73,6 @@ def judge_for(scrubber, texts: list[str], settings: TextSettings, known: frozens
     surrogate may equal one, and a generated text holding one is a replay. Without them a
     surrogate name drawn from Faker's lists can be another real patient's name.
     """
-    from synthguard.generators._judge import TextJudge
     from synthguard.scrub.scrubber import real_values
 
     scrubbed, findings = scrubber.scrub(texts, avoid=[known] * len(texts))
@@ -116,8 +119,6 @@ def load_chat_model(settings: TextSettings, step: str, progress, policy=None):
     """The policy's chat model, resumable when a fixed release key makes prompts repeatable.
 
     With engine ray, a model that runs in-process is loaded once per Ray actor instead."""
-    from synthguard.generators import LLM_BACKENDS, chat_model
-    from synthguard.generators._resume import ResumableChat
     from synthguard.scrub.operators import KEY_ENV
 
     on_ray = policy is not None and policy.engine == "ray" and LLM_BACKENDS[settings.llm.backend].loads_weights
@@ -130,7 +131,6 @@ def load_chat_model(settings: TextSettings, step: str, progress, policy=None):
         else:
             model = chat_model(settings.llm)
     if settings.resume and os.environ.get(KEY_ENV):
-        from synthguard.cache import cache_dir
 
         name = hashlib.sha256(f"{model.name}:{settings.llm.model or model.identity()}".encode()).hexdigest()[:16]
         return ResumableChat(model, cache_dir() / "generations" / f"{name}.jsonl", step)
@@ -140,7 +140,6 @@ def load_chat_model(settings: TextSettings, step: str, progress, policy=None):
 def load_nli(settings: TextSettings, progress):
     if settings.nli_model is None:
         return None
-    from synthguard.validators._nli import NLIJudge
 
     with progress.step("loading the NLI model"):
         return NLIJudge(settings.nli_model)
@@ -169,7 +168,6 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
     settings = policy.generate.text
     if settings is None or not columns:
         return {}
-    from synthguard.generators import TEXT_MODES
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.sections.relational import TableSpec
+from synthguard.validators.base import category_strings
 
 
 class TableCoarsener:
@@ -58,7 +59,6 @@ class TableCoarsener:
 
 def row_keys(frame: pd.DataFrame) -> pd.Series:
     """One string per row that agrees across dtypes and missing values (NaN never equals NaN in a tuple)."""
-    from synthguard.validators.base import category_strings
 
     parts = [category_strings(frame[c]).str.replace("\x1f", " ", regex=False) for c in frame.columns]
     return pd.Series(["\x1f".join(values) for values in zip(*parts, strict=True)], index=frame.index)

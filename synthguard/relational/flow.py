@@ -19,9 +19,13 @@ from synthguard.relational.codes import TableCoarsener, describe, learn_descript
 from synthguard.relational.keys import check_tables, derive_reference, fresh_keys, root_of, split_by_root
 from synthguard.relational.mend import REDRAW_ROUNDS, Mender, prune, unique_rows
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
+from synthguard.relational.validate import Fitted, judge
 from synthguard.release import Release
 from synthguard.report import Report
+from synthguard.scrub.columns import plan_columns, settle_sdtypes
+from synthguard.scrub.surrogates import surrogate_column
 from synthguard.sections.relational import RelationalSection, TableSpec
+from synthguard.steps import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS, derived_seeds
 
 GENERATOR = "tabular_argn"
 
@@ -54,7 +58,6 @@ def table_policy(policy: Policy, name: str, spec: TableSpec) -> Policy:
 
 def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame, real: pd.DataFrame
                ) -> TablePlan:
-    from synthguard.scrub.columns import plan_columns, settle_sdtypes
 
     sub = table_policy(policy, name, spec)
     encoded = encoded.drop(columns=[c for columns in spec.describes.values() for c in columns])
@@ -164,7 +167,6 @@ def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sectio
 def assemble(decoded: dict[str, pd.DataFrame], plans: dict[str, TablePlan], section: RelationalSection,
              real: dict[str, pd.DataFrame], policy: Policy, seed: int) -> dict[str, pd.DataFrame]:
     """Inherited keys, positions, row numbers, references and surrogates, in the real tables' column order."""
-    from synthguard.scrub.surrogates import surrogate_column
 
     out: dict[str, pd.DataFrame] = {}
     for k, name in enumerate(section.parents_first()):
@@ -216,8 +218,6 @@ def _read(section: RelationalSection) -> dict[str, pd.DataFrame]:
 
 def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Release:
     """Run a policy with a ``relational`` section: every table released together, or none."""
-    from synthguard.relational.validate import Fitted, judge
-    from synthguard.steps import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS, derived_seeds
 
     progress = progress or Progress()
     section = policy.relational

@@ -18,6 +18,7 @@ from synthguard.progress import Progress
 from synthguard.relational import checks as across
 from synthguard.relational.keys import root_of
 from synthguard.sections.relational import RelationalSection
+from synthguard.validate import validate_tables
 from synthguard.validators.base import Check
 
 PROFILE = "patient profile"
@@ -83,7 +84,6 @@ def profiles(run: Fitted, tables: dict[str, pd.DataFrame], coarse: bool) -> pd.D
 
 
 def judge(policy: Policy, run: Fitted, progress: Progress) -> tuple[list[Check], dict]:
-    from synthguard.validate import validate_tables
 
     section = run.section
     coarse_real = {name: run.coarseners[name].transform(frame) for name, frame in run.real.items()}

@@ -16,7 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthguard.text_metrics import faithfulness
 from synthguard.validators._distance import numeric_values
+from synthguard.validators._pairs import PairAssociations
 from synthguard.validators.base import category_strings
 
 BINS = 20
@@ -92,7 +94,6 @@ def distribution(real: pd.Series, synthetic: pd.Series, sdtype: str, min_count: 
 
 
 def correlations(real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str]) -> dict[str, Any] | None:
-    from synthguard.validators._pairs import PairAssociations
 
     columns = list(sdtypes)
     if len(columns) < 2:
@@ -121,7 +122,6 @@ def _check(checks, name: str):
 
 
 def text_figures(generated: dict) -> list[dict[str, Any]]:
-    from synthguard.text_metrics import faithfulness
 
     out = []
     for column, result in generated.items():

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synthguard.validators.base import Check
+from synthguard.version import __version__
 
 SCHEMA_VERSION = 1
 
@@ -38,7 +39,6 @@ class Report:
         return list(dict.fromkeys(c.suite for c in self.checks))
 
     def to_dict(self) -> dict[str, Any]:
-        from synthguard.version import __version__
 
         return {
             "schema_version": SCHEMA_VERSION,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synthguard.policy import Policy
-from synthguard.scrub.languages import JAPANESE_TEXT
+from synthguard.sections.languages import JAPANESE_TEXT
 
 # (pattern on the normalised column name, surrogate kind). First match wins.
 NAME_HINTS: list[tuple[str, str]] = [

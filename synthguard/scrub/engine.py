@@ -12,7 +12,7 @@ import warnings
 from functools import lru_cache
 
 from synthguard.errors import ScrubSetupError
-from synthguard.scrub.languages import LANGUAGE_PACKS
+from synthguard.sections.languages import LANGUAGE_PACKS
 
 # The installable copy of spaCy's small English model (`spacy download` needs a host
 # this environment cannot reach).

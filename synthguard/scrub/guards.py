@@ -11,8 +11,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from synthguard.scrub.languages import JAPANESE_TEXT
-from synthguard.scrub.lexicons import (
+from synthguard.lexicons import (
     COMMON_FIRST_RANK,
     COMMON_LAST_RANK,
     census_first_names,
@@ -26,6 +25,7 @@ from synthguard.scrub.lexicons import (
     us_cities,
     world_cities,
 )
+from synthguard.sections.languages import JAPANESE_TEXT
 
 CONFIRMED = 0.9
 NAME_LIKE = {"PERSON", "LOCATION", "HOSPITAL", "NRP", "ORGANIZATION"}

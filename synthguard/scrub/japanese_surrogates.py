@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from synthguard.scrub.languages import JAPANESE_TEXT
 from synthguard.scrub.recognizers.ja_address import PREFECTURES
 from synthguard.scrub.recognizers.ja_facility import SUFFIXES
+from synthguard.sections.languages import JAPANESE_TEXT
 
 JAPANESE_KINDS = {"PERSON", "LOCATION", "STREET_ADDRESS", "HOSPITAL"}
 CODE_KANJI = "東西南北中央本新"

@@ -17,9 +17,9 @@ import string
 
 from faker import Faker
 
+from synthguard.lexicons import first_names
 from synthguard.scrub.dates import shift_date
 from synthguard.scrub.japanese_surrogates import CODE_KANJI, JAPANESE_KINDS, japanese_surrogate, match_width
-from synthguard.scrub.lexicons import first_names
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.recognizers.facility import SUFFIX as FACILITY_SUFFIX
 from synthguard.scrub.recognizers.ja_my_number import with_check_digit

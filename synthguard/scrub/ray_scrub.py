@@ -17,8 +17,11 @@ from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
+from synthguard.cluster.ray_engine import actor_pool, start_ray
+from synthguard.errors import DataError
 from synthguard.policy import Policy
-from synthguard.scrub.frames import local_batcher, scrub_frame
+from synthguard.scrub.columns import plan_columns
+from synthguard.scrub.frames import local_batcher, real_identifiers, scrub_frame, text_columns_of
 from synthguard.scrub.operators import Operators
 
 ROW = "__synthguard_row__"
@@ -57,7 +60,6 @@ class ScrubActor:
 
 def _pool_kwargs(policy: Policy, plan, columns: list[str], key: bytes, real: frozenset[str] | None,
                  upstream_tasks: bool = False) -> dict:
-    from synthguard.engines.ray_engine import actor_pool
 
     return {"fn_constructor_kwargs": {"policy_json": policy.model_dump_json(by_alias=True), "key": key,
                                       "plan": plan, "columns": columns, "real": real},
@@ -72,9 +74,6 @@ def scrub_dataset(dataset, policy: Policy, text_columns: tuple[str, ...], key: b
     Columns are planned on the first ``plan_rows`` rows, as the file scrubber plans on its first chunk.
     Surrogates avoid the real identifiers of those rows only: a lazy Dataset is not read twice, so on a
     collision with a later row's value the output can differ from the file scrubber's."""
-    from synthguard.errors import DataError
-    from synthguard.scrub.columns import plan_columns
-    from synthguard.scrub.frames import real_identifiers, text_columns_of
 
     first = dataset.limit(plan_rows).to_pandas()
     if first.empty:
@@ -89,7 +88,6 @@ def scrub_chunks_on_ray(chunks: Iterable[pd.DataFrame], policy: Policy, plan, co
                         actor: type = ScrubActor, real: frozenset[str] | None = None
                         ) -> Iterator[tuple[pd.DataFrame, list[dict]]]:
     """(scrubbed batch, its findings) in input order."""
-    from synthguard.engines.ray_engine import start_ray
 
     ray = start_ray()
     ray.data.DataContext.get_current().execution_options.preserve_order = True

@@ -13,7 +13,7 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from synthguard.scrub.lexicons import is_common_word, is_frequent_word, is_name_like
+from synthguard.lexicons import is_common_word, is_frequent_word, is_name_like
 
 SPREAD = {"PERSON", "HOSPITAL", "LOCATION"}
 WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")

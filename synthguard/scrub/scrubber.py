@@ -15,10 +15,10 @@ from presidio_analyzer import RecognizerResult
 
 from synthguard.scrub.engine import build_analyzer, build_anonymizer, plugin_entities
 from synthguard.scrub.guards import GUARDS
-from synthguard.scrub.languages import LANGUAGE_PACKS
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.operators import UNCOVERED, Operators
 from synthguard.scrub.recurrence import known_values, recurrences
+from synthguard.sections.languages import LANGUAGE_PACKS
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from synthguard.policy import Policy
+from synthguard.data import is_ray_dataset, read_input
+from synthguard.policy import Policy, default_policy
 from synthguard.scrub.columns import plan_columns
 from synthguard.scrub.frames import (  # noqa: F401 - the frame-level helpers, importable from here as before
     KIND_ENTITY,
@@ -28,8 +29,6 @@ def scrub(data, policy: Policy | None = None, text_columns: tuple[str, ...] = ()
 
     A ``ray.data.Dataset`` comes back as a Dataset, scrubbed lazily on Ray actors (findings stay
     with the file and DataFrame paths)."""
-    from synthguard.data import is_ray_dataset, read_input
-    from synthguard.policy import default_policy
 
     policy = policy or default_policy()
     key = key or release_key()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from synthguard.scrub.lexicons import (
+from synthguard.lexicons import (
     CLINICAL_ABBREVIATIONS,
     RELATIONS,
     TITLES,

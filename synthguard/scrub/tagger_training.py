@@ -22,8 +22,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from synthguard.scrub.lexicons import census_first_names, census_last_names, us_cities
-from synthguard.scrub.tagger import OUTSIDE, bio_labels, features, tokenize
+from synthguard.lexicons import census_first_names, census_last_names, us_cities
+from synthguard.scrub.evaluation import TUNED_FOLDS, load_deid
+from synthguard.scrub.tagger import LABEL, MODEL, OUTSIDE, bio_labels, features, tokenize
 
 Note = tuple[str, list[tuple[int, int, str]]]  # text, [(start, end, tagger label)]
 # L1 0.5 / L2 0.01 and 150 iterations: chosen by training on three of the tuned folds and scoring the fourth.
@@ -102,8 +103,6 @@ def train(notes: Iterable[Note], out: str | Path, seed: int = 0, params: dict | 
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    from synthguard.scrub.evaluation import TUNED_FOLDS, load_deid
-    from synthguard.scrub.tagger import LABEL, MODEL
 
     parser = argparse.ArgumentParser(description="Train the PHI tagger on the PhysioNet deid notes.")
     parser.add_argument("--deid", required=True, help="deid notes, one JSON line each (patient, text, spans)")

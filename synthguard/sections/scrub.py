@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from synthguard.sections.languages import LANGUAGE_PACKS
 from synthguard.strict import StrictModel
 
 Role = Literal["identifier", "quasi_identifier", "sensitive", "target", "protected", "text"]
@@ -32,7 +33,6 @@ HIPAA_ENTITIES = [
 
 
 def _check_entities(names: list[str], language: str = "en") -> None:
-    from synthguard.scrub.languages import LANGUAGE_PACKS
 
     if set(names) <= set(HIPAA_ENTITIES) | set(LANGUAGE_PACKS[language].extra_entities):
         return  # the defaults are known; skip building the recognizers
@@ -79,7 +79,6 @@ class ScrubSection(StrictModel):
     @field_validator("language")
     @classmethod
     def _configured_language(cls, value: str) -> str:
-        from synthguard.scrub.languages import LANGUAGE_PACKS
 
         if value not in LANGUAGE_PACKS:
             raise ValueError(f"no language pack for {value!r}; configured: {', '.join(sorted(LANGUAGE_PACKS))}")
@@ -88,7 +87,6 @@ class ScrubSection(StrictModel):
     @field_validator("spacy_model", "locale", "entities")
     @classmethod
     def _language_default(cls, value, info):
-        from synthguard.scrub.languages import LANGUAGE_PACKS
 
         language = info.data.get("language")
         if language is None:  # the language was refused; its error is the one to show

@@ -61,7 +61,7 @@ def _note_canaries(real: pd.DataFrame, text_columns: list[str], settings, max_ro
 def _common_single_word(value: str) -> bool:
     """One common name or word (WILSON, Michael) identifies nobody, and surrogates drawn from the same name
     lists hit it by chance; a rare one (Okonkwo) or a full name does."""
-    from synthguard.scrub.lexicons import (
+    from synthguard.lexicons import (
         COMMON_FIRST_RANK,
         COMMON_LAST_RANK,
         census_first_names,

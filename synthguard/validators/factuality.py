@@ -14,7 +14,9 @@ import pandas as pd
 from pydantic import Field
 
 from synthguard.text_metrics import Facts, conflicts, extract, faithfulness, rouge_l, tokens
-from synthguard.validators import register
+from synthguard.validators import _embeddings, register
+from synthguard.validators._memorization import MemorizationIndex
+from synthguard.validators._note_reid import MIN_MATCHED_FACTS, numeric_columns, reidentifying
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
 __all__ = ["Factuality", "FactualityConfig", "Facts", "conflicts", "extract", "faithfulness", "rouge_l", "tokens"]
@@ -69,7 +71,6 @@ class Factuality(Suite):
         return checks
 
     def _reidentification(self, column, result, ctx: ValidationContext) -> Check:
-        from synthguard.validators._note_reid import MIN_MATCHED_FACTS, numeric_columns, reidentifying
 
         name = f"reidentifying_notes:{column}"
         real = pd.concat([ctx.train, ctx.holdout], ignore_index=True)
@@ -99,7 +100,6 @@ class Factuality(Suite):
         ]
 
     def _memorization(self, column, result) -> Check:
-        from synthguard.validators._memorization import MemorizationIndex
 
         index = MemorizationIndex(result.pool, self.config.memorized_run, self.config.memorized_jaccard)
         looks = [index.look(t) for t in result.judged]
@@ -112,7 +112,6 @@ class Factuality(Suite):
                              f"{self.config.memorized_jaccard} to any source"})
 
     def _embeddings(self, column, result) -> Check:
-        from synthguard.validators import _embeddings
 
         name = f"embedding_similarity:{column}"
         if not self.config.embeddings:

@@ -9,6 +9,7 @@ import pandas as pd
 from pydantic import Field
 
 from synthguard.validators import register
+from synthguard.validators._distance import RecordEncoder
 from synthguard.validators._pairs import PairAssociations
 from synthguard.validators._subgroups import MIN_GROUP_ROWS, subgroup_scores
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
@@ -118,7 +119,6 @@ class Fidelity(Suite):
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.model_selection import cross_val_score
 
-        from synthguard.validators._distance import RecordEncoder
 
         n = min(len(ctx.train), len(ctx.synthetic), self.config.model_rows_max // 2)
         real = ctx.train.sample(n, random_state=ctx.seed)
@@ -178,7 +178,6 @@ class Fidelity(Suite):
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.metrics import balanced_accuracy_score
 
-        from synthguard.validators._distance import RecordEncoder
 
         features = {c: t for c, t in ctx.sdtypes.items() if c != ctx.target}
         encoder = RecordEncoder().fit(ctx.train, features)

@@ -20,7 +20,7 @@ class LabelledPatternRecognizer(LocalRecognizer):
     ENTITY: ClassVar[str]
     PATTERNS: ClassVar[list[tuple[str, str, float]]]
     FLAGS: ClassVar[int] = re.IGNORECASE
-    LANGUAGE: ClassVar[str] = "en"  # the language pack that runs it (scrub/languages.py)
+    LANGUAGE: ClassVar[str] = "en"  # the language pack that runs it (sections/languages.py)
 
     def __init__(self):
         super().__init__(supported_entities=[self.ENTITY], name=type(self).__name__,

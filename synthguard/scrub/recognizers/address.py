@@ -55,7 +55,7 @@ class StreetAddressRecognizer(LabelledPatternRecognizer):
     @staticmethod
     def _clinical(value: str) -> bool:
         """1 TO ST-SR, 4 EXTREMITIES SPONTANEOUSLY. HEAD CT: a count then clinical words, not a street."""
-        from synthguard.scrub.lexicons import is_common_word
+        from synthguard.lexicons import is_common_word
 
         words = re.findall(r"[A-Za-z][A-Za-z'-]*", value.split(",")[0])[:-1]
         return any(is_common_word(w) for w in words if len(w) > 1)

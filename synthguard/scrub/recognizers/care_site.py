@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import bare, is_common_word, is_frequent_word, is_name_like, mixed_case, title_case
+from synthguard.lexicons import bare, is_common_word, is_frequent_word, is_name_like, mixed_case, title_case
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
+from synthguard.scrub.recognizers.address import STATES
 
 MOVE = (r"(?:trans?f?e?r+e?d?|tranfer+ed|transfered|xfer(?:r?ed)?|tx(?:'?d)?|admit(?:ted)?|presented|present|sent|"
         r"went|go|going|goes|brought|taken|returned|return(?:ing)?|discharged|d/?c'?d|back|re?cie?ve?d|rec'?d|"
@@ -45,7 +46,6 @@ GOOD_SAM = re.compile(r"\bgood\s+sam(?:aritan)?\b", re.IGNORECASE)
 
 
 def _states() -> str:
-    from synthguard.scrub.recognizers.address import STATES
 
     names = ("alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho "
              "illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota "

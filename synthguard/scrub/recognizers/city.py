@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import is_common_word, is_frequent_word, mixed_case, us_cities, world_cities
+from synthguard.lexicons import is_common_word, is_frequent_word, mixed_case, us_cities, world_cities
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 from synthguard.scrub.recognizers.address import STATES

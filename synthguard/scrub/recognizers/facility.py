@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import in_name_lists, is_common_word, is_frequent_word, title_case
+from synthguard.lexicons import in_name_lists, is_common_word, is_frequent_word, title_case
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 

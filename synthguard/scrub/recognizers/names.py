@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import (
+from synthguard.lexicons import (
     CUED_RARE_ZIPF,
     NOT_NAMES,
     RELATIONS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from synthguard.scrub.lexicons import RELATIONS, bare, in_name_lists, is_first_name, is_name_like
+from synthguard.lexicons import RELATIONS, bare, in_name_lists, is_first_name, is_name_like
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers.names import _initial, _WordScanner, name_gap
 

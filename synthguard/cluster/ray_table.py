@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthguard.generators.partitions import partition_seeds, partition_sizes
+from synthguard.cluster.partitions import partition_seeds, partition_sizes
+from synthguard.cluster.ray_engine import start_ray
+from synthguard.data import write_table
 
 
 @dataclass
@@ -41,7 +43,6 @@ def sample_partitions(job, rows: int, seed: int, partitions: int, cpus: float) -
 
     Returns the partitions and the total rows dropped by filtering.
     """
-    from synthguard.engines.ray_engine import start_ray
 
     ray = start_ray()
     sizes = partition_sizes(rows, partitions)
@@ -60,7 +61,6 @@ def _run_job(job, rows: int, seed: int):
 
 def map_partitions(fn, parts: Partitions, cpus: float, *shared) -> Partitions:
     """``fn(frame, index, *shared) -> frame`` on every partition; ``shared`` goes through the object store once."""
-    from synthguard.engines.ray_engine import start_ray
 
     ray = start_ray()
     shared_refs = [ray.put(value) for value in shared]
@@ -75,7 +75,6 @@ def _map_one(fn, frame, index, *shared):
 
 def gather(fn, parts: Partitions, cpus: float, *shared) -> list:
     """``fn(frame, index, *shared)`` on every partition; the (small) results come back in order."""
-    from synthguard.engines.ray_engine import start_ray
 
     ray = start_ray()
     shared_refs = [ray.put(value) for value in shared]
@@ -110,18 +109,18 @@ def _sample_one(frame: pd.DataFrame, index: int, wanted: list[int], seeds: list[
     return frame.iloc[rows].reset_index(drop=True)
 
 
-def count_copies(parts: Partitions, encoder, columns: list[str], reference_keys: np.ndarray, cpus: float) -> int:
-    """Synthetic rows equal to a reference row, over every partition: a broadcast hash join."""
-    return int(sum(gather(_copies_one, parts, cpus, encoder, columns, reference_keys)))
+def count_copies(parts: Partitions, encoder, columns: list[str], reference_keys: np.ndarray, cpus: float,
+                 keys_of) -> int:
+    """Synthetic rows equal to a reference row, over every partition: a broadcast hash join. ``keys_of`` turns
+    encoded rows into the keys ``reference_keys`` holds (the privacy suite's own, validators._distance.row_keys)."""
+    return int(sum(gather(_copies_one, parts, cpus, encoder, columns, reference_keys, keys_of)))
 
 
-def _copies_one(frame, index, encoder, columns, reference_keys) -> int:
-    from synthguard.validators._distance import row_keys
-
+def _copies_one(frame, index, encoder, columns, reference_keys, keys_of) -> int:
     encoded = encoder.transform(frame[columns])
     if encoded.shape[1] == 0:
         return len(frame)
-    return int(np.isin(row_keys(encoded), reference_keys).sum())
+    return int(np.isin(keys_of(encoded), reference_keys).sum())
 
 
 def write_partitions(parts: Partitions, folder: Path, stem: str, formats: tuple[str, ...],
@@ -135,7 +134,6 @@ def write_partitions(parts: Partitions, folder: Path, stem: str, formats: tuple[
 
 
 def _write_one(frame, index, folder, stem, formats) -> dict[str, dict]:
-    from synthguard.data import write_table
 
     out = {}
     for fmt in formats:
@@ -149,13 +147,11 @@ def _write_one(frame, index, folder, stem, formats) -> dict[str, dict]:
 
 def collect(parts: Partitions) -> pd.DataFrame:
     """Every partition in one frame on the driver: for tests and benchmarks, never the pipeline."""
-    from synthguard.engines.ray_engine import start_ray
 
     return pd.concat(start_ray().get(list(parts.refs)), ignore_index=True)
 
 
 def to_dataset(parts: Partitions):
     """The partitions as a ``ray.data.Dataset`` (no copy to the driver)."""
-    from synthguard.engines.ray_engine import start_ray
 
     return start_ray().data.from_pandas_refs(list(parts.refs))
