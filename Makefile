@@ -52,6 +52,7 @@ demo-relational: install
 
 lint: install
 	$(VENV)/bin/ruff check synthguard tests examples benchmarks
+	$(VENV)/bin/lint-imports
 
 # pytest exits 5 when it collects nothing: that is a broken suite, not a pass.
 define run_pytest

@@ -73,7 +73,7 @@ def main() -> None:
 
     from synthguard.generators import TABLE_GENERATORS
     from synthguard.policy import parse_policy
-    from synthguard.validate import validate_tables
+    from synthguard.validation import validate_tables
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv", action="append", default=[], help="another real table (CSV)")

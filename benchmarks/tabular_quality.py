@@ -77,7 +77,7 @@ def quality(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame 
 
 def gate(train: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame, target: str) -> tuple[dict, str]:
     from synthguard.policy import Policy
-    from synthguard.validate import validate_tables
+    from synthguard.validation import validate_tables
 
     policy = Policy.model_validate({"name": "tabular-quality", "data": {"columns": {target: "target"}}})
     report = validate_tables(train, synthetic, holdout, policy)

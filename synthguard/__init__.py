@@ -22,7 +22,7 @@ from synthguard.version import __version__
 
 # name -> module that defines it
 _LAZY = {
-    "synthesize": "synthguard.api", "scrub_texts": "synthguard.api", "scrub_file": "synthguard.api",
+    "synthesize": "synthguard.pipeline", "scrub_texts": "synthguard.api", "scrub_file": "synthguard.scrub.stream",
     "validate": "synthguard.api", "ScrubbedTexts": "synthguard.api",
     "Policy": "synthguard.policy", "load_policy": "synthguard.policy", "parse_policy": "synthguard.policy",
     "Release": "synthguard.release", "Report": "synthguard.report", "Scrubbed": "synthguard.scrub.frames",
@@ -33,13 +33,15 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from synthguard import scrub
-    from synthguard.api import ScrubbedTexts, scrub_file, scrub_texts, synthesize, validate
+    from synthguard.api import ScrubbedTexts, scrub_texts, validate
     from synthguard.generators.base import TableGenerator, load_generator
+    from synthguard.pipeline import synthesize
     from synthguard.policy import Policy, load_policy, parse_policy
     from synthguard.registry import PluginError
     from synthguard.release import Release
     from synthguard.report import Report
     from synthguard.scrub.frames import Scrubbed
+    from synthguard.scrub.stream import scrub_file
     from synthguard.sections.suites import SuiteConfig
     from synthguard.validators.base import Check, Suite
 

@@ -1,7 +1,8 @@
-"""The public API, a piece at a time: scrub a table, a file or a list of strings; synthesize a release;
-validate a synthetic table made elsewhere. Each takes an optional policy (the medical defaults otherwise).
+"""The public API's pieces beside ``synthesize`` (pipeline.py), ``scrub`` (scrub/table.py) and ``scrub_file``
+(scrub/stream.py): scrub a list of strings, validate a synthetic table made elsewhere. Each takes an optional
+policy (the medical defaults otherwise). ``synthguard/__init__.py`` re-exports them all lazily.
 
-Only this module and the CLI sit above the flows; ``synthguard/__init__.py`` re-exports these names lazily.
+Only what a call needs is imported: ``validate`` without a scan never loads Presidio or SDV.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from synthguard.errors import DataError
-from synthguard.pipeline import synthesize
 from synthguard.policy import ColumnSpec, Policy, default_policy, load_policy
 from synthguard.progress import Progress
 from synthguard.report import Report
-from synthguard.scrub.stream import scrub_file
-from synthguard.validate import validate_tables
+from synthguard.validation import validate_tables
 
-__all__ = ["ScrubbedTexts", "scrub_file", "scrub_texts", "synthesize", "validate"]
+__all__ = ["ScrubbedTexts", "scrub_texts", "validate"]
 
 
 @dataclass

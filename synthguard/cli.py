@@ -64,7 +64,7 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
     if engine is not None:
         policy.engine = engine
     if llm_model is not None:
-        from synthguard.generators.text import TextSettings
+        from synthguard.sections.text import TextSettings
 
         policy.generate.text = policy.generate.text or TextSettings()
         policy.generate.text.llm.model = llm_model
@@ -97,7 +97,7 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
     """Run the validation suites on existing real and synthetic tables."""
     from synthguard.data import read_table
     from synthguard.policy import load_policy, parse_policy
-    from synthguard.validate import validate_tables
+    from synthguard.validation import validate_tables
 
     policy = load_policy(policy_path) if policy_path else parse_policy({"name": "validate"})
     report = validate_tables(read_table(real_path), read_table(synthetic_path),

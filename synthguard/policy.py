@@ -27,8 +27,10 @@ from synthguard.constraints import Constraint
 from synthguard.errors import PolicyError
 from synthguard.registry import SUITES, TABLE_GENERATORS
 from synthguard.sections.relational import RelationalSection
-from synthguard.sections.scrub import (
+from synthguard.sections.scrub import (  # noqa: F401 - HIPAA_ENTITIES and OperatorName: importable from here
+    HIPAA_ENTITIES,
     IdentifierAction,
+    OperatorName,
     Role,
     ScrubSection,
     SurrogateKind,
@@ -150,6 +152,14 @@ class TableSection(StrictModel):
                 raise ValueError("target_distribution: shares must be in (0, 1] and add up to 1")
         TABLE_GENERATORS[self.synthesizer].check_parameters(self.parameters)
         return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Both in one policy file is a mistake, but assigning one to a loaded policy (an ETL job) overrides the
+        # other: the last one set wins.
+        other = {"rows": "scale", "scale": "rows"}.get(name)
+        if other is not None and value is not None:
+            super().__setattr__(other, None)
+        super().__setattr__(name, value)
 
     def num_rows(self, real_rows: int) -> int:
         if self.rows is not None:

@@ -12,7 +12,6 @@ import pandas as pd
 from synthguard.errors import DataError
 from synthguard.gate import rejected_rows
 from synthguard.generators.base import TableGenerator
-from synthguard.generators.notes_from_rows import template_columns
 from synthguard.policy import Policy
 from synthguard.scrub.columns import ColumnPlan
 from synthguard.scrub.surrogates import comparable, surrogate_column
@@ -126,6 +125,8 @@ def check_text_template(policy: Policy, plan: ColumnPlan) -> None:
     settings = policy.generate.text
     if settings is None or not settings.template:
         return
+    from synthguard.generators.notes_from_rows import template_columns  # the text modes load the scrubber
+
 
     try:
         named = template_columns(settings.template)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from synthguard.cli import main
 from synthguard.errors import DataError, PolicyError
 from synthguard.policy import parse_policy
-from synthguard.validate import validate_tables
+from synthguard.validation import validate_tables
 
 RULES = [
     {"expect_column_values_to_be_between": {"column": "age", "min_value": 18, "max_value": 100}},

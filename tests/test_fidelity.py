@@ -6,7 +6,7 @@ import pytest
 
 from synthguard.pipeline import split_holdout
 from synthguard.policy import parse_policy
-from synthguard.validate import validate_tables
+from synthguard.validation import validate_tables
 from tests.conftest import ROOT
 
 ONLY_FIDELITY = {"privacy": {"enabled": False}, "bias": {"enabled": False}, "balance": {"enabled": False}}

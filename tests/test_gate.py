@@ -14,7 +14,7 @@ from synthguard.generators import TABLE_GENERATORS
 from synthguard.pipeline import sample_filtered
 from synthguard.policy import parse_policy
 from synthguard.progress import Progress
-from synthguard.validate import validate_tables
+from synthguard.validation import validate_tables
 from tests.conftest import CLINICAL
 
 

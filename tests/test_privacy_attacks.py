@@ -8,7 +8,7 @@ import pytest
 
 from synthguard.generators import TABLE_GENERATORS
 from synthguard.policy import parse_policy
-from synthguard.validate import validate_tables
+from synthguard.validation import validate_tables
 
 POLICY = parse_policy({"name": "attacks", "validation": {"suites": {"fidelity": {"action": "warn"}}}})
 

@@ -26,7 +26,7 @@ from synthguard.generators import LLM_BACKENDS, TEXT_MODES, chat_model, register
 from synthguard.generators._judge import TextJudge
 from synthguard.generators._resume import ResumableChat
 from synthguard.generators.llm import ChatModel
-from synthguard.sections.text import TextSettings
+from synthguard.sections.text import InstructionFields, LLMSettings, TextSettings  # noqa: F401 (re-exported)
 from synthguard.text_metrics import faithfulness, rouge_l, tokens
 from synthguard.validators._nli import NLIJudge
 

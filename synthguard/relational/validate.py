@@ -18,7 +18,7 @@ from synthguard.progress import Progress
 from synthguard.relational import checks as across
 from synthguard.relational.keys import root_of
 from synthguard.sections.relational import RelationalSection
-from synthguard.validate import validate_tables
+from synthguard.validation import validate_tables
 from synthguard.validators.base import Check
 
 PROFILE = "patient profile"

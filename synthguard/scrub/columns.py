@@ -18,6 +18,7 @@ import pandas as pd
 
 from synthguard.policy import Policy
 from synthguard.sections.languages import JAPANESE_TEXT
+from synthguard.sections.scrub import ENTITY_KINDS
 
 # (pattern on the normalised column name, surrogate kind). First match wins.
 NAME_HINTS: list[tuple[str, str]] = [
@@ -37,11 +38,6 @@ NAME_HINTS: list[tuple[str, str]] = [
     (r"(^|_)(id|uuid|guid|identifier|record_?(no|num|number)|account_?(no|num|number))$", "id"),
 ]
 
-ENTITY_KINDS = {
-    "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "US_SSN": "ssn",
-    "IP_ADDRESS": "ip", "URL": "url", "LOCATION": "city", "STREET_ADDRESS": "address",
-    "ZIP_CODE": "zip", "MEDICAL_RECORD_NUMBER": "mrn",
-}
 # Structured date columns (admission, discharge) are modelled like any quasi-identifier:
 # synthetic dates belong to no patient. Dates of birth are caught by name.
 NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP", "AGE"}

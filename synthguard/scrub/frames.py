@@ -18,14 +18,7 @@ from synthguard.scrub.columns import ColumnPlan
 from synthguard.scrub.operators import Operators
 from synthguard.scrub.scrubber import Finding, TextScrubber, recognizer_of
 from synthguard.scrub.surrogates import comparable
-
-# Column kind (policy / detection) -> the entity its surrogate is made as.
-KIND_ENTITY = {
-    "name": "PERSON", "first_name": "PERSON", "last_name": "PERSON", "email": "EMAIL_ADDRESS",
-    "phone": "PHONE_NUMBER", "address": "STREET_ADDRESS", "street": "STREET_ADDRESS", "city": "LOCATION",
-    "zip": "ZIP_CODE", "ssn": "US_SSN", "mrn": "MEDICAL_RECORD_NUMBER", "id": "ID",
-    "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS",
-}
+from synthguard.sections.scrub import KIND_ENTITY
 
 TextBatcher = Callable[..., tuple[list[str], list[list[tuple]]]]  # (texts, patients, avoid, known)
 

@@ -20,6 +20,20 @@ SurrogateKind = Literal[
 IdentifierAction = Literal["surrogate", "drop", "keep"]
 OperatorName = Literal["surrogate", "redact", "mask", "hash", "keep"]
 
+# Column kind (policy / detection) -> the entity its surrogate is made as.
+KIND_ENTITY = {
+    "name": "PERSON", "first_name": "PERSON", "last_name": "PERSON", "email": "EMAIL_ADDRESS",
+    "phone": "PHONE_NUMBER", "address": "STREET_ADDRESS", "street": "STREET_ADDRESS", "city": "LOCATION",
+    "zip": "ZIP_CODE", "ssn": "US_SSN", "mrn": "MEDICAL_RECORD_NUMBER", "id": "ID",
+    "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS",
+}
+# A detected entity -> the column kind a column full of it is surrogated as (the column scan).
+ENTITY_KINDS = {
+    "PERSON": "name", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "US_SSN": "ssn",
+    "IP_ADDRESS": "ip", "URL": "url", "LOCATION": "city", "STREET_ADDRESS": "address",
+    "ZIP_CODE": "zip", "MEDICAL_RECORD_NUMBER": "mrn",
+}
+
 # HIPAA Safe Harbor's identifiers, as entities: names; geographic units below a state;
 # dates and ages over 89; phone and fax; email; SSN; medical record, health-plan and
 # account numbers; certificate and licence numbers; URLs; IP addresses; other unique
