@@ -80,19 +80,26 @@ class Registry(Mapping[str, T], Generic[T]):
             if self._loaded:
                 return
             self._loaded = True  # before importing: a module that reads its registry must not recurse here
-            if self._package is not None:
-                home = importlib.import_module(self._package)
-                for module in pkgutil.iter_modules(home.__path__):
-                    if module.name not in self._skip and not module.name.startswith("_"):
-                        importlib.import_module(f"{self._package}.{module.name}")
-            for point in sorted(entry_points(group=self.group), key=lambda p: p.name):
-                try:
-                    plugin = point.load()
-                except Exception as error:  # a broken plugin must name itself, not fail somewhere later
-                    raise PluginError(f"{self.kind} plugin {point.name!r} ({point.value}) failed to load: "
-                                      f"{type(error).__name__}: {error}") from None
-                if not isinstance(plugin, ModuleType) and plugin not in self._plugins.values():
-                    self.register(plugin, name=point.name)
+            try:
+                self._import_all()
+            except BaseException:
+                self._loaded = False  # a failed load is tried again, not left half done
+                raise
+
+    def _import_all(self) -> None:
+        if self._package is not None:
+            home = importlib.import_module(self._package)
+            for module in pkgutil.iter_modules(home.__path__):
+                if module.name not in self._skip and not module.name.startswith("_"):
+                    importlib.import_module(f"{self._package}.{module.name}")
+        for point in sorted(entry_points(group=self.group), key=lambda p: p.name):
+            try:
+                plugin = point.load()
+            except Exception as error:  # a broken plugin must name itself, not fail somewhere later
+                raise PluginError(f"{self.kind} plugin {point.name!r} ({point.value}) failed to load: "
+                                  f"{type(error).__name__}: {error}") from None
+            if not isinstance(plugin, ModuleType) and plugin not in self._plugins.values():
+                self.register(plugin, name=point.name)
 
     def __getitem__(self, name: str) -> T:
         self._load()
