@@ -134,7 +134,6 @@ def write_partitions(parts: Partitions, folder: Path, stem: str, formats: tuple[
 
 
 def _write_one(frame, index, folder, stem, formats) -> dict[str, dict]:
-
     out = {}
     for fmt in formats:
         (Path(folder) / stem / fmt).mkdir(parents=True, exist_ok=True)

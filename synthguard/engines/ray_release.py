@@ -100,7 +100,6 @@ class RayEngine:
     name = "ray"
 
     def start(self) -> None:
-
         start_ray()
 
     def sample(self, job: SampleJob) -> Sampled:

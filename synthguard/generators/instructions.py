@@ -76,7 +76,6 @@ def is_refusal(response: str) -> bool:
 
 
 def _stop_words() -> frozenset[str]:
-
     return stop_words()
 
 

@@ -92,7 +92,6 @@ def _rows_to_write(synthetic: pd.DataFrame, settings, seed: int, real: pd.DataFr
 
 
 def singled_out(notes: list[str], real: pd.DataFrame | None, least: int) -> list[bool]:
-
     return reidentifying(notes, real, least) if real is not None else [False] * len(notes)
 
 

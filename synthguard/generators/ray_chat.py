@@ -41,7 +41,6 @@ class RayChat(ChatModel):
     """The same interface as a local chat model; the work spread over an actor pool."""
 
     def __init__(self, settings: LLMSettings, ray_settings, actor: type = ChatActor):
-
         super().__init__(settings)
         self.name = settings.backend
         ray = start_ray()

@@ -58,7 +58,6 @@ def table_policy(policy: Policy, name: str, spec: TableSpec) -> Policy:
 
 def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame, real: pd.DataFrame
                ) -> TablePlan:
-
     sub = table_policy(policy, name, spec)
     encoded = encoded.drop(columns=[c for columns in spec.describes.values() for c in columns])
     plan = plan_columns(encoded, sub)

@@ -84,7 +84,6 @@ def profiles(run: Fitted, tables: dict[str, pd.DataFrame], coarse: bool) -> pd.D
 
 
 def judge(policy: Policy, run: Fitted, progress: Progress) -> tuple[list[Check], dict]:
-
     section = run.section
     coarse_real = {name: run.coarseners[name].transform(frame) for name, frame in run.real.items()}
     checks: list[Check] = across.integrity(run.released, section)

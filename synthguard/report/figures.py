@@ -94,7 +94,6 @@ def distribution(real: pd.Series, synthetic: pd.Series, sdtype: str, min_count: 
 
 
 def correlations(real: pd.DataFrame, synthetic: pd.DataFrame, sdtypes: dict[str, str]) -> dict[str, Any] | None:
-
     columns = list(sdtypes)
     if len(columns) < 2:
         return None
@@ -122,7 +121,6 @@ def _check(checks, name: str):
 
 
 def text_figures(generated: dict) -> list[dict[str, Any]]:
-
     out = []
     for column, result in generated.items():
         figure: dict[str, Any] = {"column": column, "rejections": dict(result.rejected),

@@ -39,7 +39,6 @@ class Report:
         return list(dict.fromkeys(c.suite for c in self.checks))
 
     def to_dict(self) -> dict[str, Any]:
-
         return {
             "schema_version": SCHEMA_VERSION,
             "synthguard_version": __version__,

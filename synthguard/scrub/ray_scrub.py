@@ -60,7 +60,6 @@ class ScrubActor:
 
 def _pool_kwargs(policy: Policy, plan, columns: list[str], key: bytes, real: frozenset[str] | None,
                  upstream_tasks: bool = False) -> dict:
-
     return {"fn_constructor_kwargs": {"policy_json": policy.model_dump_json(by_alias=True), "key": key,
                                       "plan": plan, "columns": columns, "real": real},
             "batch_size": None, "batch_format": "pandas", "compute": actor_pool(policy.ray, upstream_tasks),

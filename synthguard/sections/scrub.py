@@ -47,7 +47,6 @@ HIPAA_ENTITIES = [
 
 
 def _check_entities(names: list[str], language: str = "en") -> None:
-
     if set(names) <= set(HIPAA_ENTITIES) | set(LANGUAGE_PACKS[language].extra_entities):
         return  # the defaults are known; skip building the recognizers
     from synthguard.scrub.engine import supported_entities
@@ -93,7 +92,6 @@ class ScrubSection(StrictModel):
     @field_validator("language")
     @classmethod
     def _configured_language(cls, value: str) -> str:
-
         if value not in LANGUAGE_PACKS:
             raise ValueError(f"no language pack for {value!r}; configured: {', '.join(sorted(LANGUAGE_PACKS))}")
         return value
@@ -101,7 +99,6 @@ class ScrubSection(StrictModel):
     @field_validator("spacy_model", "locale", "entities")
     @classmethod
     def _language_default(cls, value, info):
-
         language = info.data.get("language")
         if language is None:  # the language was refused; its error is the one to show
             return value

@@ -71,7 +71,6 @@ class Factuality(Suite):
         return checks
 
     def _reidentification(self, column, result, ctx: ValidationContext) -> Check:
-
         name = f"reidentifying_notes:{column}"
         real = pd.concat([ctx.train, ctx.holdout], ignore_index=True)
         columns = numeric_columns(real)
@@ -100,7 +99,6 @@ class Factuality(Suite):
         ]
 
     def _memorization(self, column, result) -> Check:
-
         index = MemorizationIndex(result.pool, self.config.memorized_run, self.config.memorized_jaccard)
         looks = [index.look(t) for t in result.judged]
         copied = sum(look.shared_run or look.jaccard >= self.config.memorized_jaccard for look in looks)
@@ -112,7 +110,6 @@ class Factuality(Suite):
                              f"{self.config.memorized_jaccard} to any source"})
 
     def _embeddings(self, column, result) -> Check:
-
         name = f"embedding_similarity:{column}"
         if not self.config.embeddings:
             return self.not_checked(name, "turned off (validate.suites.factuality.embeddings)")

@@ -46,7 +46,6 @@ GOOD_SAM = re.compile(r"\bgood\s+sam(?:aritan)?\b", re.IGNORECASE)
 
 
 def _states() -> str:
-
     names = ("alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho "
              "illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota "
              "mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah "
