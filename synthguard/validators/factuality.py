@@ -1,11 +1,7 @@
-"""Faithfulness of generated text to its source: do the facts a clinician acts on survive?
+"""The factuality suite: every released generated text re-checked against its (scrubbed) source.
 
-Tier 0, always on and model-free: numbers (with their units), dates, negation, laterality,
-drug names and ICD-10 codes are pulled out of source and candidate and must agree.
-Embedding similarity cannot stand in for this: "metoprolol 50 mg" and "metoprolol 500 mg"
-embed almost identically. A candidate with no conflict scores in [0.5, 1] by how much of the
-source's word order it keeps (ROUGE-L F1 over tokens); a conflict caps it below 0.5, so
-``faithfulness(...) >= 0.5`` reads "no fact changed".
+The measures (tier-0 facts, ROUGE-L, ``faithfulness``) live in synthguard/text_metrics.py, which the text
+generators filter with too; they are re-exported here for the callers that import them from this module.
 """
 
 from __future__ import annotations
