@@ -55,7 +55,7 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
     """Scrub, generate, validate and release a table as the policy says."""
     from synthguard.pipeline import synthesize
     from synthguard.policy import load_policy
-    from synthguard.progress import Progress, RichProgress
+    from synthguard.progress import for_terminal
     from synthguard.release import check_output
 
     policy = load_policy(policy_path)
@@ -72,7 +72,7 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
     if output is None:
         _fail("no output folder: give --output or release.output in the policy")
     check_output(output)
-    release = synthesize(input_path, policy, progress=Progress() if quiet else RichProgress())
+    release = synthesize(input_path, policy, progress=for_terminal(quiet))
     folder = release.write(output)
     click.echo(release.report.summary(), err=True)
     if release.passed:
@@ -127,12 +127,12 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
 def scrub(input_path, output_path, policy_path, text_columns, findings_path, workers, engine, quiet) -> None:
     """Replace PHI in a table's identifier and free-text columns."""
     from synthguard.policy import load_policy
-    from synthguard.progress import Progress, RichProgress
+    from synthguard.progress import for_terminal
     from synthguard.scrub.stream import scrub_file
 
     loaded = load_policy(policy_path) if policy_path else None
     counts = scrub_file(input_path, output_path, loaded, tuple(text_columns), findings_path, workers,
-                        progress=Progress() if quiet else RichProgress(), engine=engine)
+                        progress=for_terminal(quiet), engine=engine)
     identifiers = ", ".join(f"{i['column']} ({i['action']})" for i in counts["identifier_columns"]) or "none"
     click.echo(f"scrubbed {counts['rows']} rows: {counts['findings']} findings; text columns: "
                f"{', '.join(counts['text_columns']) or 'none'}; identifier columns: {identifiers}", err=True)

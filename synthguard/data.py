@@ -143,7 +143,7 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     elif fmt == "csv":
         frame.to_csv(path, index=False, lineterminator="\n")
     elif fmt == "jsonl":
-        frame.to_json(path, orient="records", lines=True, date_format="iso")
+        frame.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)  # non-ASCII text stays readable
     else:
         raise ValueError(f"unknown format {fmt!r}")
 
@@ -178,3 +178,25 @@ def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.Dat
         raise DataError(f"the policy names column{'s' * (len(missing) > 1)} "
                         f"{', '.join(missing)} that the data does not have")
     return frame
+
+
+def class_counts(shares: dict[str, float], rows: int) -> dict[str, int]:
+    """Rows per class, largest remainder first, summing to ``rows``."""
+    exact = {label: share * rows for label, share in shares.items()}
+    counts = {label: int(value) for label, value in exact.items()}
+    for label in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[: rows - sum(counts.values())]:
+        counts[label] += 1
+    return counts
+
+
+def frame_digest(frame: pd.DataFrame, *parts: object) -> bytes:
+    """SHA-256 of a frame's columns and values (and of ``parts``, a policy digest and seed): the same input
+    gives the same digest in every process."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update("\x00".join(map(str, frame.columns)).encode())
+    digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+    for part in parts:
+        digest.update(f"\x00{part}".encode())
+    return digest.digest()

@@ -26,6 +26,7 @@ from synthguard.scrub.surrogates import comparable
 from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_filtered: importable from here too
     MIN_HOLDOUT_ROWS,
     MIN_TRAIN_ROWS,
+    check_birth_dates,
     check_codes,
     check_constraints,
     check_suite_columns,
@@ -71,6 +72,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     check_suite_columns(policy, frame, sdtypes)
     check_constraints(frame, policy, sdtypes)
     check_codes(policy, sdtypes)
+    check_birth_dates(policy, sdtypes)
     check_text_template(policy, plan)
     train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
                                    policy.data.target if policy.data.target in plan.model else None)
@@ -85,6 +87,8 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
         generator.check_columns(sdtypes)
     except ValueError as error:
         raise DataError(f"generate.table: {error}") from None
+    if table.stratify_by_target and policy.data.target in plan.model:
+        generator.stratify_on(policy.data.target)
     draw = drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
     rows = table.num_rows(len(frame))
     if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
@@ -145,6 +149,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                      "surrogates, free text is not covered); the checks above are measured on top of it"
                      + ("" if guarantee.get("reproducible", True) else "; its noise comes from a secure generator, "
                         "so the same data, policy and seed give a different release each run"))
+    if generator.stratified():
+        notes.append(f"{table.synthesizer} learnt each class of {generator.stratified()!r} apart (one model per "
+                     "class), so that every predictor's link to the target is kept")
     if sampled.dropped:
         notes.append(f"action filter dropped {sampled.dropped} synthetic rows and sampled again")
     if len(synthetic) < sampled.rows:

@@ -47,6 +47,7 @@ def instruction_records(frame: pd.DataFrame, fields) -> list[Record]:
 
 
 def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progress) -> Release:
+    from synthguard.data import frame_digest
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber
 
@@ -61,7 +62,8 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         records = [records[i] for i in keep]
     with progress.step(f"scrubbing {len(records)} records"):
         flat = [part for r in records for part in (r.instruction, r.input, r.output)]
-        scrubbed, judge = judge_for(TextScrubber(policy.scrub, release_key()), flat, settings)
+        scrubbed, judge = judge_for(TextScrubber(policy.scrub, release_key(frame_digest(frame, policy.digest(), seed))),
+                                   flat, settings)
         clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
     timings["scrub"] = time.perf_counter() - started
     model = load_chat_model(settings, settings.mode, progress, policy)

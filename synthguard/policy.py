@@ -47,6 +47,18 @@ class ColumnSpec(StrictModel):
     roles: list[Role] = Field(min_length=1)
     kind: SurrogateKind | None = None
     action: IdentifierAction | None = None
+    age: str | None = Field(None, description="date_of_birth: the column holding the age in whole years; each "
+                                              "surrogate birth date then agrees with the synthetic row's age")
+    age_on: str | None = Field(None, description="date_of_birth with age: the date column the age was taken on "
+                                                 "(an admission date)")
+
+    @model_validator(mode="after")
+    def _age_for_birth_dates(self):
+        if (self.age is None) != (self.age_on is None):
+            raise ValueError("age and age_on go together: the age column and the date it was taken on")
+        if self.age is not None and self.kind != "date_of_birth":
+            raise ValueError("age/age_on apply to a column of kind date_of_birth")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -115,6 +127,9 @@ class TableSection(StrictModel):
     constraints: list[Constraint] = Field(default_factory=list)
     # Class -> share of the synthetic rows, reached by conditional sampling on the target.
     target_distribution: dict[str, float] | None = None
+    stratify_by_target: bool = Field(
+        True, description="the SDV synthesizers learn one model per class of the target column (each class with "
+                          "at least 30 training rows), which keeps every predictor's link to the target")
 
     @model_validator(mode="before")
     @classmethod

@@ -9,12 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthguard.data import class_counts  # noqa: F401 - used by drawer, kept importable here
 from synthguard.errors import DataError
 from synthguard.gate import rejected_rows
 from synthguard.generators.base import TableGenerator
 from synthguard.policy import Policy
 from synthguard.scrub.columns import ColumnPlan
-from synthguard.scrub.surrogates import comparable, surrogate_column
+from synthguard.scrub.surrogates import birth_dates, comparable, surrogate_column
 from synthguard.validators.base import category_strings
 
 MIN_TRAIN_ROWS = 20
@@ -117,7 +118,22 @@ def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFr
             out[ident.column] = surrogate_column(ident.kind, frame[ident.column], len(out), seed + i,
                                                  policy.scrub.locale, unique=ident.column in unique,
                                                  avoid=real_values)
+    for i, ident in enumerate(plan.identifiers):
+        spec = policy.data.columns.get(ident.column)
+        if ident.action == "surrogate" and ident.column not in fixed and spec is not None and spec.age is not None:
+            out[ident.column] = birth_dates(out[spec.age], out[spec.age_on], seed + i,
+                                            frozenset(comparable(v) for v in frame[ident.column].dropna()))
     return out[[c for c in plan.order if c in out.columns]]
+
+
+def check_birth_dates(policy: Policy, sdtypes: dict[str, str]) -> None:
+    for column, spec in policy.data.columns.items():
+        if spec.age is None:
+            continue
+        for name, wanted in ((spec.age, "numerical"), (spec.age_on, "datetime")):
+            if sdtypes.get(name) != wanted:
+                raise DataError(f"data.columns.{column}: {name!r} must be a modelled "
+                                f"{'number' if wanted == 'numerical' else 'date'} column")
 
 
 def check_text_template(policy: Policy, plan: ColumnPlan) -> None:
@@ -137,15 +153,6 @@ def check_text_template(policy: Policy, plan: ColumnPlan) -> None:
         raise DataError(f"generate.text.template names {', '.join(map(repr, unknown))}, which "
                         f"{'is' if len(unknown) == 1 else 'are'} not a modelled column; allowed: "
                         f"{', '.join(plan.model)}")
-
-
-def class_counts(shares: dict[str, float], rows: int) -> dict[str, int]:
-    """Rows per class, largest remainder first, summing to ``rows``."""
-    exact = {label: share * rows for label, share in shares.items()}
-    counts = {label: int(value) for label, value in exact.items()}
-    for label in sorted(exact, key=lambda k: exact[k] - counts[k], reverse=True)[: rows - sum(counts.values())]:
-        counts[label] += 1
-    return counts
 
 
 def drawer(generator, table, target: str | None, train: pd.DataFrame):

@@ -11,8 +11,25 @@ from __future__ import annotations
 from collections import Counter
 
 from synthguard.generators import register_text_mode
-from synthguard.generators.instructions import ModeContext, ModeResult, Record, answer, is_refusal
+from synthguard.generators._record_quality import score_records
+from synthguard.generators.instructions import ANSWER_PROMPT, ModeContext, ModeResult, Record, answer, is_refusal
 from synthguard.generators.text import TextResult, _verdicts
+
+CHUNK = 4  # instructions per model call: the progress bar moves after each
+
+
+def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: int):
+    """(index, rejection reason or None, (model words, released text, quality)) per record."""
+    raw = answer(ctx, [r.prompt() for r in records], seed)
+    released, reasons = ctx.judge.release(raw)
+    references = [r.output for r in records]
+    verdicts = _verdicts(references, raw, ctx.settings, ctx.nli, contained=True)
+    scores = score_records(ctx, [r.prompt() for r in records], raw, [ANSWER_PROMPT], seed + 1)
+    similar = _reference_similarity(references, raw, ctx.settings)
+    for i, words, text, reason, verdict, scored, unlike in zip(indices, raw, released, reasons, verdicts, scores,
+                                                               similar, strict=True):
+        reason = reason or ("refusal" if is_refusal(words) else None) or verdict or scored.reason or unlike
+        yield i, reason, (words, text, scored.quality)
 
 
 @register_text_mode("augment")
@@ -21,27 +38,44 @@ def augment(records: list[Record], ctx: ModeContext) -> ModeResult:
     pending = list(range(len(unique)))
     kept: dict[int, tuple[str, str]] = {}
     rejected: Counter = Counter()
-    with ctx.progress.step(f"answering {len(unique)} unique instructions", total=ctx.settings.max_attempts) as advance:
-        for attempt in range(ctx.settings.max_attempts):
+    attempts = ctx.settings.max_attempts
+    with ctx.progress.step(f"answering {len(unique)} unique instructions: attempts",
+                           total=len(unique) * attempts) as advance:
+        for attempt in range(attempts):
+            still = []
+            for start in range(0, len(pending), CHUNK):
+                chunk = pending[start:start + CHUNK]
+                for i, reason, kept_as in _attempt(ctx, [unique[i] for i in chunk], chunk,
+                                                   ctx.seed + attempt * len(unique) + start):
+                    if reason is None:
+                        kept[i] = kept_as
+                        advance(attempts - attempt)  # the attempts it no longer needs
+                    else:
+                        rejected[reason] += 1
+                        still.append(i)
+                        advance()
+            pending = still
             if not pending:
                 break
-            raw = answer(ctx, [unique[i].prompt() for i in pending], ctx.seed + attempt * len(unique))
-            released, reasons = ctx.judge.release(raw)
-            verdicts = _verdicts([unique[i].output for i in pending], raw, ctx.settings, ctx.nli, contained=True)
-            still = []
-            for i, words, text, reason, verdict in zip(pending, raw, released, reasons, verdicts, strict=True):
-                reason = reason or ("refusal" if is_refusal(words) else None) or verdict
-                if reason is None:
-                    kept[i] = (words, text)
-                else:
-                    rejected[reason] += 1
-                    still.append(i)
-            pending = still
-            advance()
     order = sorted(kept)
     out = [Record(unique[i].instruction, unique[i].input, kept[i][1]) for i in order]
     result = TextResult(sources=[unique[i].output for i in order], texts=[kept[i][1] for i in order],
                         judged=[kept[i][0] for i in order], rejected=rejected, dropped=len(pending),
                         model=ctx.model.identity(), contained=True,
-                        pool=[r.output for r in records])
+                        pool=[r.output for r in records], quality=[kept[i][2] for i in order])
     return ModeResult(out, {"output": result}, rejected)
+
+
+def _reference_similarity(references: list[str], answers: list[str], settings) -> list[str | None]:
+    """Per answer: "unlike_reference" when its embedding is farther than the policy allows from the real answer.
+
+    SmolLM2-135M answered "Sort [10, 2, 5, -4, 92, 101]" with "101 is not a valid integer" (cosine 0.47 to the
+    real answer), "Select the oldest person" with the wrong one (0.04) and a fluent-text request with "I'm
+    ready to assist you with your project." (-0.01); an answer that says what the real one says sits near it."""
+    minimum = settings.min_answer_similarity
+    if minimum is None or not answers:
+        return [None] * len(answers)
+    from synthguard.validators._embeddings import embed
+
+    a, b = embed(references), embed(answers)
+    return ["unlike_reference" if float(x @ y) < minimum else None for x, y in zip(a, b, strict=True)]

@@ -46,6 +46,14 @@ class TableGenerator:
     def sample(self, num_rows: int, seed: int) -> pd.DataFrame:
         raise NotImplementedError
 
+    def stratify_on(self, column: str | None) -> None:
+        """Asked before ``fit`` to learn each class of ``column`` (the target) apart; a generator that keeps the
+        target's links by itself (or must not: differential privacy) ignores it."""
+
+    def stratified(self) -> str | None:
+        """The column whose classes were learnt apart by ``fit``, if any."""
+        return None
+
     def sample_conditioned(self, column: str, counts: dict[Any, int], seed: int) -> pd.DataFrame:
         """``counts[value]`` rows with ``column == value`` each (a policy's target distribution)."""
         raise NotImplementedError(f"{self.name} cannot sample to a target distribution")

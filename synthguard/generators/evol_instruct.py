@@ -15,7 +15,15 @@ from collections import Counter
 import numpy as np
 
 from synthguard.generators import register_text_mode
-from synthguard.generators.instructions import ModeContext, ModeResult, Record, answer, evol_elimination_reason
+from synthguard.generators._record_quality import score_records
+from synthguard.generators.instructions import (
+    ANSWER_PROMPT,
+    ModeContext,
+    ModeResult,
+    Record,
+    answer,
+    evol_elimination_reason,
+)
 from synthguard.generators.text import TextResult
 
 # The prompts follow WizardLM's published templates (Evol_Instruct/depth.py, breadth.py).
@@ -50,6 +58,9 @@ BREADTH = (
     "'#Given Prompt#', '#Created Prompt#', 'given prompt' and 'created prompt' are not allowed to appear in "
     "#Created Prompt#\n#Given Prompt#:\n{prompt}\n#Created Prompt#:\n")
 EVOLUTIONS = [*METHODS, "in_breadth"]
+# The templates' own wording: a record repeating four words of it in a row is a leftover of the prompt.
+WORDING = [DEPTH.format(method="", prompt=""), BREADTH.format(prompt=""), *METHODS.values(), ANSWER_PROMPT]
+CHUNK = 4  # conversations per model call: the progress bar moves after each
 
 
 def evolution_prompt(evolution: str, prompt: str) -> str:
@@ -64,54 +75,65 @@ def evol_instruct(records: list[Record], ctx: ModeContext) -> ModeResult:
     bases = list(dict.fromkeys(r.prompt() for r in records))
     rng = np.random.default_rng(ctx.seed)
     released: list[Record] = []
-    originals, judged, texts = [], [], []
+    originals, judged, texts, quality = [], [], [], []
     rejected: Counter = Counter()
     dropped = 0
-    total = settings.evolutions * settings.max_attempts
-    with ctx.progress.step(f"evolving {len(bases)} instructions, {settings.evolutions} round(s)", total=total) as tick:
+    attempts = len(bases) * settings.evolutions * settings.max_attempts  # at most; a survivor counts them all
+    with ctx.progress.step(f"evolving {len(bases)} instructions, {settings.evolutions} round(s): attempts",
+                           total=attempts) as tick:
         for round_ in range(settings.evolutions):
             pending, survivors = list(range(len(bases))), {}
             for attempt in range(settings.max_attempts):
-                if pending:
-                    seed = ctx.seed + (round_ * settings.max_attempts + attempt) * 7919
-                    kinds = [EVOLUTIONS[k] for k in rng.integers(len(EVOLUTIONS), size=len(pending))]
+                seed = ctx.seed + (round_ * settings.max_attempts + attempt) * 7919
+                kinds = dict(zip(pending, (EVOLUTIONS[k] for k in rng.integers(len(EVOLUTIONS), size=len(pending))),
+                                 strict=True))
+                still = []
+                for start in range(0, len(pending), CHUNK):
+                    chunk = pending[start:start + CHUNK]
+                    # Seeds per chunk start, so that a record's draw does not depend on the chunk size.
+                    chunk_seed = seed + start
                     evolved = [e.strip() for e in ctx.model.chat(
-                        [[{"role": "user", "content": evolution_prompt(k, bases[i])}]
-                         for k, i in zip(kinds, pending, strict=True)], seed=seed)]
-                    responses = answer(ctx, evolved, seed + 1)
-                    still = []
-                    for i, kind, pair in zip(pending, kinds, _judge(ctx, [bases[i] for i in pending], evolved,
-                                                                   responses), strict=True):
+                        [[{"role": "user", "content": evolution_prompt(kinds[i], bases[i])}] for i in chunk],
+                        seed=chunk_seed)]
+                    responses = answer(ctx, evolved, chunk_seed + 1)
+                    for i, pair in zip(chunk, _judge(ctx, [bases[i] for i in chunk], evolved, responses,
+                                                     chunk_seed + 2), strict=True):
                         if isinstance(pair, str):
                             rejected[pair] += 1
                             still.append(i)
+                            tick()
                         else:
-                            survivors[i] = (kind, *pair)
-                    pending = still
-                tick()
+                            survivors[i] = (kinds[i], *pair)
+                            tick(settings.max_attempts - attempt)  # the attempts it no longer needs
+                pending = still
+                if not pending:
+                    break
             dropped += len(pending)
             for i in sorted(survivors):
-                _, words, instruction, response = survivors[i]
+                _, words, instruction, response, score = survivors[i]
                 released.append(Record(instruction, "", response))
                 originals.append(bases[i])
                 judged.append(words)
                 texts.append(instruction)
+                quality.append(score)
             bases = [survivors[i][2] for i in sorted(survivors)]
             if not bases:
                 break
     result = TextResult(sources=originals, texts=texts, judged=judged, rejected=rejected, dropped=dropped,
                         model=ctx.model.identity(), faithful=False, memorization=False,
-                        pool=[r.prompt() for r in records])
+                        pool=[r.prompt() for r in records], quality=quality)
     return ModeResult(released, {"instruction": result}, rejected)
 
 
-def _judge(ctx: ModeContext, originals: list[str], evolved: list[str], responses: list[str]):
-    """Per evolution: its rejection reason, or (model words, released instruction, released response)."""
+def _judge(ctx: ModeContext, originals: list[str], evolved: list[str], responses: list[str], seed: int):
+    """Per evolution: its rejection reason, or (model words, released instruction, released response, quality)."""
     instructions, instruction_reasons = ctx.judge.release(evolved, memorization=False)
     answers, answer_reasons = ctx.judge.release(responses)
+    scores = score_records(ctx, evolved, responses, WORDING, seed)
     out = []
-    for original, words, response, instruction, answer_, first, second in zip(
-            originals, evolved, responses, instructions, answers, instruction_reasons, answer_reasons, strict=True):
-        reason = first or second or evol_elimination_reason(original, words, response)
-        out.append(reason if reason else (words, instruction, answer_))
+    for original, words, response, instruction, answer_, first, second, scored in zip(
+            originals, evolved, responses, instructions, answers, instruction_reasons, answer_reasons, scores,
+            strict=True):
+        reason = first or second or evol_elimination_reason(original, words, response) or scored.reason
+        out.append(reason if reason else (words, instruction, answer_, scored.quality))
     return out

@@ -16,7 +16,9 @@ from collections import Counter
 import numpy as np
 
 from synthguard.generators import register_text_mode
+from synthguard.generators._record_quality import score_records
 from synthguard.generators.instructions import (
+    ANSWER_PROMPT,
     ModeContext,
     ModeResult,
     Record,
@@ -70,16 +72,17 @@ def self_instruct(records: list[Record], ctx: ModeContext) -> ModeResult:
             instructions, reasons = ctx.judge.release(fresh)
             responses = answer(ctx, fresh, ctx.seed + asked)
             answers, answer_reasons = ctx.judge.release(responses)
-            for words, instruction, response, answer_, first, second in zip(
-                    fresh, instructions, responses, answers, reasons, answer_reasons, strict=True):
-                reason = first or second or ("refusal" if is_refusal(response) else None)
+            scores = score_records(ctx, fresh, responses, [PROMPT.format(tasks=""), ANSWER_PROMPT], ctx.seed + asked)
+            for words, instruction, response, answer_, first, second, scored in zip(
+                    fresh, instructions, responses, answers, reasons, answer_reasons, scores, strict=True):
+                reason = first or second or ("refusal" if is_refusal(response) else None) or scored.reason
                 if reason:
                     rejected[reason] += 1
                     pool.remove(words)
                 elif len(kept) < settings.num_tasks:
-                    kept.append((words, instruction, answer_))
+                    kept.append((words, instruction, answer_, scored.quality))
                     tick()
     result = TextResult(sources=[""] * len(kept), texts=[k[1] for k in kept], judged=[k[0] for k in kept],
                         rejected=rejected, dropped=asked - len(kept), model=ctx.model.identity(),
-                        faithful=False, pool=seeds)
+                        faithful=False, pool=seeds, quality=[k[3] for k in kept])
     return ModeResult([Record(k[1], "", k[2]) for k in kept], {"instruction": result}, rejected)

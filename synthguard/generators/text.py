@@ -49,6 +49,7 @@ class TextResult:
     memorization: bool = True  # False where texts build on their source by design (evolved instructions)
     rows: list[int] | None = None  # from_rows: the synthetic row each text describes; None: from real notes
     drafts: int = 0  # from_rows: released texts that are the policy's filled template, not the model's words
+    quality: list[float] = field(default_factory=list)  # instruction modes: each released record's score
 
 
 def _verdicts(sources: list[str], candidates: list[str], settings: TextSettings, nli=None,
@@ -168,13 +169,14 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
     settings = policy.generate.text
     if settings is None or not columns:
         return {}
+    from synthguard.data import frame_digest
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber
 
     mode = TEXT_MODES[settings.mode]
     model = load_chat_model(settings, settings.mode, progress, policy) if mode.uses_model else None
     nli = load_nli(settings, progress) if mode.uses_model else None
-    scrubber = TextScrubber(policy.scrub, release_key())
+    scrubber = TextScrubber(policy.scrub, release_key(frame_digest(frame, policy.digest(), seed)))
     generated = {}
     for column in columns:
         texts = frame[column].dropna().astype(str)

@@ -19,8 +19,8 @@ STANDING_LIMITATIONS = [
     "describes one.",
     "Fidelity and privacy are measured, not proven: the checks in report.json bound what was tested, on the "
     "samples stated there.",
-    "Rewritten or generated text is released apart from the table and is not linked to its rows.",
 ]
+UNLINKED_TEXT = "Rewritten or generated text is released apart from the table and is not linked to its rows."
 
 
 def size_category(rows: int) -> str:
@@ -85,6 +85,7 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
         "- `manifest.json` holds the SHA-256 of every file; `synthguard report <folder>` verifies them.", "",
         "## Known limitations", "",
         *[f"- {text}" for text in STANDING_LIMITATIONS],
+        *([f"- {UNLINKED_TEXT}"] if any("records rewritten by" in n for n in report.get("notes", [])) else []),
         *[f"- {c['suite']}.{c['name']} did not pass ({c['severity']}): value {c['value']} against "
           f"{c['op']} {c['threshold']}." for c in failed + warned],
         *[f"- {note}" for note in report.get("notes", [])],

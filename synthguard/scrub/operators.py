@@ -57,10 +57,19 @@ def _collides(made: str, avoid: frozenset[str]) -> bool:
     return folded in avoid or any(word in avoid for word in re.findall(r"[^\W\d_][\w'\-]*", folded))
 
 
-def release_key() -> bytes:
-    """SYNTHGUARD_KEY (any string) when set, else a fresh random key for this release."""
+def release_key(derive_from: bytes | None = None) -> bytes:
+    """SYNTHGUARD_KEY (any string) when set; else, for a release, a key derived from ``derive_from`` (the
+    input data's digest, the policy's and the seed), so that the same data, policy and seed give the same
+    surrogates; else a fresh random key.
+
+    A derived key is as secret as the data it comes from: recomputing it takes the whole input file, whose
+    holder sees every real value anyway. Set SYNTHGUARD_KEY to keep surrogates stable across data versions."""
     configured = os.environ.get(KEY_ENV)
-    return configured.encode() if configured else secrets.token_bytes(32)
+    if configured:
+        return configured.encode()
+    if derive_from is not None:
+        return hmac.new(b"synthguard release key", derive_from, hashlib.sha256).digest()
+    return secrets.token_bytes(32)
 
 
 def _style(value: str, like: str) -> str:

@@ -86,6 +86,27 @@ def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Calla
     return lambda: _fill(template, rng)
 
 
+def birth_dates(ages: pd.Series, on: pd.Series, seed: int, avoid: frozenset[str] = frozenset()) -> pd.Series:
+    """A birth date for each row that makes it ``ages`` whole years old on the date ``on``; the day within the
+    year is drawn (seeded) and never gives a date in ``avoid`` (the real birth dates, as ``comparable`` forms)."""
+    rng = random.Random(seed)
+    dates = pd.to_datetime(on, errors="coerce", format="mixed")
+    out: list[str | None] = []
+    for age, day in zip(pd.to_numeric(ages, errors="coerce"), dates):
+        if pd.isna(age) or pd.isna(day):
+            out.append(None)
+            continue
+        latest = day.date().replace(year=day.year - int(age)) if not (day.month == 2 and day.day == 29) \
+            else date(day.year - int(age), 2, 28)
+        for _attempt in range(MAX_REDRAWS):
+            # Born between a year and a day before ``latest`` and ``latest`` itself: exactly ``age`` on ``day``.
+            value = (latest - timedelta(days=rng.randrange(365))).isoformat()
+            if comparable(value) not in avoid:
+                break
+        out.append(value)
+    return pd.Series(out, dtype="object")
+
+
 def comparable(value) -> str:
     """The form in which a released value counts as equal to a real one: case and spacing ignored."""
     return " ".join(str(value).casefold().split())

@@ -58,6 +58,12 @@ class TextSettings(StrictModel):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     max_rows: int | None = Field(None, ge=1, description="work on a seeded sample of this many source records")
     max_attempts: int = Field(3, ge=1, le=20, description="generations per record before it is dropped")
+    min_answer_similarity: float | None = Field(
+        None, ge=-1, le=1, description="augment: lowest cosine (all-MiniLM-L6-v2) between a new answer and the "
+                                       "real answer to the same instruction; lower is dropped as unlike_reference")
+    judge_min_rating: int | None = Field(
+        None, ge=1, le=5, description="instruction modes: the run's model rates each record 1-5 as an LLM judge "
+                                      "(any backend) and a record rated lower is dropped; unset: no rating")
     min_faithfulness: float = Field(0.5, ge=0, le=1)
     max_copy_overlap: float = Field(0.95, gt=0, le=1, description="ROUGE-L to the source above this is a copy")
     max_copied_run: int = Field(25, ge=5, description="a run of this many tokens shared with any source is a copy")

@@ -10,7 +10,8 @@ from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationCont
 
 class BalanceConfig(SuiteConfig):
     max_share_delta: float = Field(0.10, ge=0, le=1)
-    min_class_share: float = Field(0.0, ge=0, le=1)
+    # Unset, not 0: a share of at least 0 is a check that cannot fail.
+    min_class_share: float | None = Field(None, gt=0, le=1, description="smallest synthetic share of any class")
     max_imbalance_ratio: float | None = Field(None, ge=1, description="largest / smallest synthetic class share")
 
 
@@ -41,10 +42,10 @@ class Balance(Suite):
             ratio = max(synthetic.values()) / smallest if smallest > 0 else float("inf")
             checks.append(self.check("imbalance_ratio", ratio, self.config.max_imbalance_ratio, "<=",
                                      {"target": ctx.target}))
-        return checks + [
-            self.check("class_share_delta", delta, self.config.max_share_delta, "<=",
-                       {"target": ctx.target, "shares": table,
-                        "reference": "policy target_distribution" if ctx.target_shares else "real training rows"}),
-            self.check("min_class_share", smallest, self.config.min_class_share, ">=",
-                       {"target": ctx.target, **sampled(ctx, smallest)}),
-        ]
+        checks.append(self.check("class_share_delta", delta, self.config.max_share_delta, "<=",
+                                 {"target": ctx.target, "shares": table, "reference": "policy target_distribution"
+                                  if ctx.target_shares else "real training rows"}))
+        if self.config.min_class_share is not None:
+            checks.append(self.check("min_class_share", smallest, self.config.min_class_share, ">=",
+                                     {"target": ctx.target, **sampled(ctx, smallest)}))
+        return checks

@@ -6,6 +6,7 @@ generators filter with too; they are re-exported here for the callers that impor
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from pydantic import Field
 
@@ -21,13 +22,16 @@ __all__ = ["Factuality", "FactualityConfig", "Facts", "conflicts", "extract", "f
 class FactualityConfig(SuiteConfig):
     min_faithfulness: float = Field(0.5, ge=0, le=1, description="lowest faithfulness of any released text")
     min_kept_share: float = Field(
-        0.0, ge=0, le=1, description="share of attempted records that must survive the text filters")
-    min_released: int = Field(1, ge=0, description="fewest released texts per column: an empty release fails")
+        0.5, ge=0, le=1, description="share of attempted records that must survive the text filters")
+    min_released: int = Field(1, ge=1, description="fewest released texts per column: an empty release fails")
     min_novelty: float = Field(0.05, ge=0, le=1, description="1 - ROUGE-L to the source; below it is a copy")
     max_memorized_share: float = Field(
         0.0, ge=0, le=1, description="share of released texts copying a source (long shared run or MinHash)")
     memorized_run: int = Field(25, ge=5, description="tokens shared in one run with a source that make a copy")
     memorized_jaccard: float = Field(0.8, gt=0, le=1, description="MinHash Jaccard to a source that makes a copy")
+    min_mean_quality: float = Field(
+        0.7, ge=0, le=1, description="instruction modes: lowest mean quality score of the released records "
+                                     "(1 - repeated-trigram share, times the LLM judge's rating when one is asked)")
     min_embedding_similarity: float = Field(
         0.5, ge=-1, le=1, description="cosine of the mean MiniLM embeddings of sources and generated texts")
     embeddings: bool = Field(True, description="embed sources and texts with all-MiniLM-L6-v2 (offline)")
@@ -57,6 +61,12 @@ class Factuality(Suite):
                 self.check(f"kept_share:{column}", len(result.texts) / attempted if attempted else 0.0,
                            self.config.min_kept_share, ">=", details),
             ]
+            if result.quality:
+                checks.append(self.check(f"mean_quality:{column}", float(np.mean(result.quality)),
+                                         self.config.min_mean_quality, ">=",
+                                         {"lowest": min(result.quality), "records": len(result.quality),
+                                          "metric": "1 - repeated word-trigram share, times (rating - 1) / 4 "
+                                                    "when generate.text.judge_min_rating asks the model to rate"}))
             if result.faithful:
                 checks += self._faithfulness(column, result)
             if result.memorization:

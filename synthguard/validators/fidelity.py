@@ -34,6 +34,15 @@ class FidelityConfig(SuiteConfig):
         default_factory=list, description="column pairs whose relationship is checked on its own")
     critical_pair_max_delta: float = Field(
         0.15, ge=0, le=2, description="largest allowed change of a critical pair's association")
+    column_shape_min: float = Field(
+        0.70, ge=0, le=1, description="lowest SDMetrics KSComplement / TVComplement allowed for any one column")
+    target_link_min_real: float = Field(
+        0.10, ge=0, le=1, description="predictors whose real association with the target reaches this are judged "
+                                      "one by one")
+    # The heart example's holdout (61 rows) differs from its training rows by up to 0.2 on these measures;
+    # a lost link (a copula without strata) moved them by 0.36-0.48.
+    target_link_max_delta: float = Field(
+        0.20, gt=0, le=2, description="largest allowed change of a predictor's association with the target")
     subgroup_column_shapes_min: float = Field(
         0.70, ge=0, le=1, description="lowest column-shape score allowed inside any protected group")
     model_rows_max: int = Field(20000, ge=100, description="rows drawn (seeded) for models and pair measures")
@@ -101,6 +110,12 @@ class Fidelity(Suite):
             self.check("column_shapes", scores["Column Shapes"], self.config.column_shapes_min, ">=",
                        {"worst_columns": worst_columns, **_sample_note(real, synthetic, ctx),
                         "metric": "SDMetrics KSComplement / TVComplement, mean over columns"}),
+            # The mean above hides one ruined column among many good ones.
+            self.check(f"column_shape_min:{worst_columns[0]['column']}", worst_columns[0]["score"],
+                       self.config.column_shape_min, ">=",
+                       {"worst_columns": worst_columns, "metric": "SDMetrics KSComplement / TVComplement of the "
+                        "worst column"}),
+            *self._target_links(ctx, *sampled),
             self._pair_trends(scores["Column Pair Trends"], worst_pairs),
         ]
 
@@ -152,6 +167,24 @@ class Fidelity(Suite):
         for row in associations.compare(real, synthetic, [tuple(p) for p in self.config.critical_pairs]):
             checks.append(self.check(f"critical_pair:{'/'.join(row['columns'])}", row["delta"],
                                      self.config.critical_pair_max_delta, "<=", row))
+        return checks
+
+    def _target_links(self, ctx: ValidationContext, real: pd.DataFrame, synthetic: pd.DataFrame) -> list[Check]:
+        """Each predictor's association with the target, real against synthetic, with the holdout's beside it
+        (how much a fresh real sample moves it)."""
+        target = ctx.target
+        if target is None or target not in ctx.sdtypes:
+            return []
+        associations = PairAssociations(ctx.train, ctx.sdtypes)
+        pairs = [(column, target) for column in ctx.sdtypes if column != target]
+        holdout = {tuple(r["columns"]): r["synthetic"] for r in associations.compare(real, ctx.holdout, pairs)}
+        checks = []
+        for row in associations.compare(real, synthetic, pairs):
+            if abs(row["real"]) < self.config.target_link_min_real:
+                continue
+            row["holdout"] = holdout[tuple(row["columns"])]
+            checks.append(self.check(f"target_link:{row['columns'][0]}", row["delta"],
+                                     self.config.target_link_max_delta, "<=", row))
         return checks
 
     def _subgroups(self, ctx: ValidationContext, predictions, real: pd.DataFrame,
