@@ -25,7 +25,7 @@ def main(output: Path) -> int:
     print(release.report.summary())
     if not release.passed:
         for check in release.report.failures:
-            print(f"  {check.suite}.{check.name}: {check.value:.4f} (needs {check.op} {check.threshold})")
+            print(f"  {check.describe()}")
         return 1
     print(f"{len(release.data)} synthetic rows released to {output}")
     return 0

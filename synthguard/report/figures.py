@@ -1,7 +1,8 @@
 """The numbers behind the report's plots, stored in report.json so that the HTML can be
 re-rendered from it alone (``synthguard report``).
 
-Only shares, bin edges and scores, never a record: numeric bins span the real 1st to 99th
+Only shares, bin edges and scores, never a record (but for a few released texts, kept only when the
+gate passes, see Report.to_dict): numeric bins span the real 1st to 99th
 percentile, widened so that at least ``min_count`` real values lie beyond each end (the extremes,
 often one patient, are counted as "below"/"above", never shown), with the ends rounded inward to a
 round step so that no edge is read off a patient's value,
@@ -25,6 +26,7 @@ BINS = 20
 TOP_CATEGORIES = 20
 MAX_MATRIX_COLUMNS = 30
 OTHER = "(other)"
+SAMPLE_TEXTS = 5
 
 
 def _sample(frame: pd.DataFrame, rows: int, seed: int) -> pd.DataFrame:
@@ -120,11 +122,31 @@ def _check(checks, name: str):
     return next((c for c in checks if c.name == name), None)
 
 
-def text_figures(generated: dict) -> list[dict[str, Any]]:
+def dcr_shares(histogram: dict[str, list]) -> dict[str, Any]:
+    """Shares per distance bin: the synthetic and holdout sets differ in size, raw counts do not compare."""
+    return {"edges": histogram["edges"],
+            **{name: _shares(np.asarray(histogram[name])) for name in ("synthetic", "holdout")},
+            "rows": {name: int(sum(histogram[name])) for name in ("synthetic", "holdout")}}
+
+
+def _samples(result, count: int, seed: int) -> list[str]:
+    """A seeded few of the released texts. Stripped from the report unless the gate passes (Report.to_dict):
+    they are records of the release, never shown for data that was not released."""
+    if not result.texts:
+        return []
+    picks = np.random.default_rng(seed).choice(len(result.texts), min(count, len(result.texts)), replace=False)
+    return [result.texts[i] for i in sorted(picks)]
+
+
+def text_figures(generated: dict, seed: int = 0, samples: int = SAMPLE_TEXTS) -> list[dict[str, Any]]:
     out = []
     for column, result in generated.items():
         figure: dict[str, Any] = {"column": column, "rejections": dict(result.rejected),
-                                  "released": len(result.texts), "dropped": result.dropped}
+                                  "released": len(result.texts), "dropped": result.dropped,
+                                  "samples": _samples(result, samples, seed)}
+        if result.quality:
+            figure["quality"] = {"labels": [f"{a:.1f}–{a + 0.1:.1f}" for a in np.linspace(0, 0.9, 10)],
+                                 "texts": np.histogram(result.quality, np.linspace(0, 1, 11))[0].tolist()}
         if result.faithful and result.judged:
             scores = faithfulness(result.sources, result.judged, contained=result.contained)
             counts = np.histogram(scores, np.linspace(0, 1, 11))[0]
@@ -155,7 +177,7 @@ def build_figures(ctx, checks, min_count: int = 5, max_rows: int = 20_000) -> di
             figures["balance"] = {"column": ctx.target, "labels": shares["labels"], "series": series}
     dcr = _check(checks, "dcr_closer_to_train_share")
     if dcr is not None and "histogram" in dcr.details:
-        figures["dcr"] = dcr.details["histogram"]
+        figures["dcr"] = dcr_shares(dcr.details["histogram"])
     if ctx.generated_text:
-        figures["text"] = text_figures(ctx.generated_text)
+        figures["text"] = text_figures(ctx.generated_text, ctx.seed)
     return figures

@@ -1,6 +1,8 @@
 """report.json: every check with its value, threshold and verdict, plus how the data was handled.
 
-Holds column names, counts and scores only: nothing in it is a value from the data.
+Holds column names, counts and scores only: nothing in it is a value from the data, but for a few
+sample texts of a release that passed the gate (they are in its synthetic_text.jsonl anyway); a failed
+gate's report drops them, as it releases no text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,12 @@ from synthguard.validators.base import Check
 from synthguard.version import __version__
 
 SCHEMA_VERSION = 1
+
+
+def _without_samples(figures: dict[str, Any]) -> dict[str, Any]:
+    if "text" not in figures:
+        return figures
+    return {**figures, "text": [{k: v for k, v in t.items() if k != "samples"} for t in figures["text"]]}
 
 
 @dataclass
@@ -51,7 +59,7 @@ class Report:
             "notes": self.notes,
             "checks": [c.to_dict() for c in self.checks],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
-            "figures": self.figures,
+            "figures": self.figures if self.passed else _without_samples(self.figures),
         }
 
     def summary(self) -> str:

@@ -51,13 +51,29 @@ def _colour(value: float, diverging: bool) -> str:
     return f"rgb(255,{fade},{fade})"
 
 
+def _scale(x: int, y: int, diverging: bool) -> list[str]:
+    """A colour key under the matrix: -1 (or 0) to 1 in ten steps, with its end and middle values."""
+    low = -1.0 if diverging else 0.0
+    steps = [low + (1 - low) * k / 10 for k in range(11)]
+    out = [f'<rect x="{x + k * 12}" y="{y}" width="12" height="8" fill="{_colour(v, diverging)}" stroke="#ccc" '
+           f'stroke-width="0.3"/>' for k, v in enumerate(steps)]
+    for k, v in ((0, low), (5, steps[5]), (10, 1.0)):
+        out.append(f'<text x="{x + k * 12 + 6}" y="{y + 19}" text-anchor="middle">{_number(v)}</text>')
+    return out
+
+
 def heatmap(columns: list[str], matrix: list[list[float]], title: str, diverging: bool = True) -> Markup:
-    """A square matrix; red positive, blue negative (diverging) or white-to-red magnitude."""
+    """A square matrix, columns named on both axes; red positive, blue negative (diverging) or white-to-red
+    magnitude, with a colour key beneath."""
     cell = max(6, min(16, 480 // max(len(columns), 1)))
-    left, top = 110, 24
+    left, top = 110, 24 + 90  # the column names stand above the matrix, rotated
     size = cell * len(columns)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + size + 4}" height="{top + size + 4}" '
+    height = top + size + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{max(left + size + 4, left + 140)}" height="{height}" '
            f'role="img" aria-label="{escape(title)}"><text x="0" y="14" class="t">{escape(title)}</text>']
+    for j, name in enumerate(columns):
+        x = left + j * cell + cell - 3
+        out.append(f'<text x="{x}" y="{top - 4}" transform="rotate(-60 {x} {top - 4})">{escape(str(name)[:16])}</text>')
     for i, name in enumerate(columns):
         out.append(f'<text x="{left - 4}" y="{top + i * cell + cell - 3}" text-anchor="end">'
                    f'{escape(str(name)[:16])}</text>')
@@ -65,5 +81,6 @@ def heatmap(columns: list[str], matrix: list[list[float]], title: str, diverging
             out.append(f'<rect x="{left + j * cell}" y="{top + i * cell}" width="{cell}" height="{cell}" '
                        f'fill="{_colour(value, diverging)}"><title>{escape(name)} / {escape(columns[j])}: '
                        f'{_number(value)}</title></rect>')
+    out += _scale(left, top + size + 6, diverging)
     out.append("</svg>")
     return Markup("".join(out))

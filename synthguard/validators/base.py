@@ -32,6 +32,12 @@ class Check:
     severity: Severity
     details: dict[str, Any] = field(default_factory=dict)
 
+    def describe(self) -> str:
+        """One line for a log: a check without a value (nothing to measure) says so instead of a number."""
+        value = "no value" if _plain(self.value) is None else f"{float(self.value):.4f}"
+        needs = "" if self.threshold is None else f" (needs {self.op} {float(self.threshold):.4g})"
+        return f"{self.suite}.{self.name}: {value}{needs}"
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["value"] = _plain(self.value)
