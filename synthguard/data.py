@@ -143,7 +143,8 @@ def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     elif fmt == "csv":
         frame.to_csv(path, index=False, lineterminator="\n")
     elif fmt == "jsonl":
-        frame.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)  # non-ASCII text stays readable
+        # force_ascii off: Japanese notes stay readable in the file, not \u escapes.
+        frame.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)
     else:
         raise ValueError(f"unknown format {fmt!r}")
 

@@ -72,6 +72,7 @@ def copula_sample(split) -> pd.DataFrame:
 
     train, _ = split
     gen = TABLE_GENERATORS["gaussian_copula"]({}, [], {c: "numerical" for c in ["age", "chol"]})
+    gen.stratify_on("target")  # as synth fits it: one model per class keeps the predictors' links to the target
     return gen.fit(train, seed=1).sample(len(train), seed=2)
 
 

@@ -190,7 +190,14 @@ def test_the_shipped_japanese_policy_releases_synthetic_patients(tmp_path):
     result = CliRunner().invoke(main, ["synth", "--policy", str(JA_POLICY), "--output", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     real, synthetic = pd.read_csv(JA_NOTES), pd.read_csv(out / "synthetic.csv")
-    assert len(synthetic) == len(real) and "看護記録" not in synthetic  # notes withheld: no generation configured
+    assert len(synthetic) == len(real) and "看護記録" not in synthetic  # notes apart, in synthetic_text.jsonl
+    notes = pd.read_json(out / "synthetic_text.jsonl", lines=True)
+    assert len(notes) == len(synthetic) and set(notes["column"]) == {"看護記録"}
+    assert "歳" in (out / "synthetic_text.jsonl").read_text(encoding="utf-8")  # readable, not \u escapes
+    for _, note in notes.head(20).iterrows():  # each note states its own synthetic row's facts
+        assert f"{synthetic.loc[note['row'], '年齢']}歳" in note["text"]
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "written from synthetic rows" in card and "scrubbed before a language model" not in card
     assert synthetic["氏名"].str.fullmatch(r"[\u4e00-\u9fff\u3005\u3041-\u309f]+").all()  # no space, as the input
     assert synthetic["電話番号"].str.startswith("0").all()
     assert not set(synthetic["氏名"]) & set(real["氏名"]) and not set(synthetic["電話番号"]) & set(real["電話番号"])

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from synthguard.generators._quality import ENDINGS, MAX_REPEATED_SHARE, QualityJudge, _words
+from synthguard.generators.instructions import PROMPT_WORDING
 
 JUDGE_PROMPT = (
     "You rate instruction-tuning data. Rate how useful, correct and coherent the response is for the "
@@ -70,7 +71,8 @@ def score_records(ctx, instructions: list[str], responses: list[str], wording: l
     for instruction, response, rating in zip(instructions, responses, ratings, strict=True):
         repetition = 1 - max(repeated_share(instruction), repeated_share(response))
         quality = round(repetition * ((rating - 1) / 4 if rating is not None else 1.0), 4)
-        leak = judge.problem(instruction) == "prompt_leak" or judge.problem(response) == "prompt_leak"
+        leak = judge.problem(instruction) == "prompt_leak" or judge.problem(response) == "prompt_leak" or \
+            bool(PROMPT_WORDING.search(instruction) or PROMPT_WORDING.search(response))
         if leak:
             reason = "prompt_leak"
         elif 1 - repetition > MAX_REPEATED_SHARE:

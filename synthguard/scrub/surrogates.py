@@ -92,7 +92,7 @@ def birth_dates(ages: pd.Series, on: pd.Series, seed: int, avoid: frozenset[str]
     rng = random.Random(seed)
     dates = pd.to_datetime(on, errors="coerce", format="mixed")
     out: list[str | None] = []
-    for age, day in zip(pd.to_numeric(ages, errors="coerce"), dates):
+    for age, day in zip(pd.to_numeric(ages, errors="coerce"), dates, strict=True):
         if pd.isna(age) or pd.isna(day):
             out.append(None)
             continue
