@@ -228,3 +228,15 @@ def test_the_readme_writes_its_example_release_where_no_demo_has_put_other_files
     folders_holding_demos = {output.rsplit("/", 1)[0] for output in demo_outputs}  # {"out"}
     assert demo_outputs and target not in folders_holding_demos  # write() refuses a folder that holds other files
 
+
+
+def test_a_numeric_inequality_fits_beside_the_refitted_marginals(split):
+    from synthguard.constraints import Inequality
+
+    train, _ = split
+    assert (train["thalach"] > train["age"]).all()
+    rule = Inequality(type="inequality", low="age", high="thalach")
+    generator = TABLE_GENERATORS["gaussian_copula"]({}, [rule], {c: "numerical" for c in ["age", "thalach"]})
+    generator.stratify_on("target")
+    sample = generator.fit(train, seed=0).sample(200, seed=1)  # SDV's own "age#thalach" column is not refitted
+    assert len(sample) == 200 and (sample["thalach"] >= sample["age"]).all()

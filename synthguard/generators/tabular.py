@@ -91,7 +91,7 @@ class _SDVGenerator(TableGenerator):
             # example, so the policy's top/bottom codes bound quasi-identifiers before fitting instead.
             data = self._gaps().encode(data)
             synthesizer = self._fit_sdv(data, self.parameters)
-            degenerate = _degenerate_betas(synthesizer)
+            degenerate = _degenerate_betas(synthesizer, data)
             if degenerate:
                 # copulas' beta fit on a small class can collapse to a point mass (the heart example's 66-row
                 # class: a = 1.8e6, b = 0 for age, KS complement 0.72): those columns are learnt as truncnorm.
@@ -189,12 +189,14 @@ class _SDVGenerator(TableGenerator):
 BETA_SHAPE_BOUNDS = (1e-2, 1e3)  # a or b outside: the fit put (nearly) all mass on one end
 
 
-def _degenerate_betas(synthesizer) -> list[str]:
+def _degenerate_betas(synthesizer, data: pd.DataFrame) -> list[str]:
     if not hasattr(synthesizer, "get_learned_distributions"):
         return []  # CTGAN, TVAE: no univariate fits
     low, high = BETA_SHAPE_BOUNDS
+    # Only the table's own columns: an SDV constraint fits columns of its own ("low#high"), which
+    # numerical_distributions refuses.
     return [column for column, fitted in synthesizer.get_learned_distributions().items()
-            if fitted.get("distribution") == "beta"
+            if column in data.columns and fitted.get("distribution") == "beta"
             and not all(low <= fitted["learned_parameters"].get(k, 1.0) <= high for k in ("a", "b"))]
 
 
