@@ -192,7 +192,12 @@ def test_the_shipped_japanese_policy_releases_synthetic_patients(tmp_path):
     real, synthetic = pd.read_csv(JA_NOTES), pd.read_csv(out / "synthetic.csv")
     assert len(synthetic) == len(real) and "看護記録" not in synthetic  # notes apart, in synthetic_text.jsonl
     notes = pd.read_json(out / "synthetic_text.jsonl", lines=True)
-    assert len(notes) == len(synthetic) and set(notes["column"]) == {"看護記録"}
+    assert set(notes["column"]) == {"看護記録"} and notes["row"].is_unique
+    assert set(notes["row"]) <= set(synthetic.index) and len(notes) >= 0.95 * len(synthetic)
+    # A row without a note was passed over for a reason the report counts (its note singled out a real patient).
+    released = next(c for c in json.loads((out / "report.json").read_text())["checks"]
+                    if c["name"] == "released:看護記録")
+    assert len(notes) + sum(released["details"]["rejections"].values()) == len(synthetic)
     assert "歳" in (out / "synthetic_text.jsonl").read_text(encoding="utf-8")  # readable, not \u escapes
     for _, note in notes.head(20).iterrows():  # each note states its own synthetic row's facts
         assert f"{synthetic.loc[note['row'], '年齢']}歳" in note["text"]
