@@ -29,7 +29,9 @@ def gbsg2(tmp_path_factory):
 def write(folder, parameters, name="dp.yaml"):
     policy = {"name": "dp", "data": {"source": "gbsg2.csv"},
               "generate": {"table": {"synthesizer": "dp_mst", "parameters": parameters, "seed": 3}},
-              "validation": {"suites": {"fidelity": {"action": "warn"}}}}
+              # OpenDP's noise differs on every run, so the privacy heuristics (nndr_low_share) pass or fail by
+              # chance; the guarantee is the DP one, and these tests are about stating it.
+              "validation": {"suites": {"fidelity": {"action": "warn"}, "privacy": {"action": "warn"}}}}
     (folder / name).write_text(yaml.safe_dump(policy))
     return folder / name
 

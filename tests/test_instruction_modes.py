@@ -258,3 +258,57 @@ def test_a_killed_run_resumes_from_the_cache_and_an_edit_asks_only_for_what_chan
     assert len(cache[0].read_text().splitlines()) == 5
     report = json.loads((tmp_path / "grown" / "report.json").read_text())
     assert any("4 replies reused, 1 asked" in note for note in report["notes"])
+
+
+class _Rewording(ChatHandler):
+    """Rewords an instruction on its second try; its first try fails in a way small models do."""
+
+    tries: dict = {}
+    conversations: list = []
+
+    def do_POST(self):
+        messages = self.read_body()["messages"]
+        self.conversations.append(messages)
+        given = messages[-1]["content"].removeprefix("Reword: ")
+        tries = self.tries[given[:20]] = self.tries.get(given[:20], 0) + 1
+        if "sky" in given:  # does the task instead of rewording it
+            self.send_reply(SEEDS[1]["output"] if tries == 1 else "Tell a ten year old child why the sky is blue.")
+        elif "Celsius" in given:  # adds a number the instruction does not have
+            self.send_reply("Convert 30 degrees from Celsius to Fahrenheit." if tries == 1 else
+                            "Change the temperature from Celsius into Fahrenheit.")
+        elif "thank-you" in given:  # echoes the label and returns the instruction unchanged
+            self.send_reply("Reword: " + given if tries == 1 else
+                            given.replace("Write a short thank-you note to", "Compose a brief note thanking")
+                            .replace("birthday gift", "present they gave for the birthday"))
+        else:
+            self.send_reply("Bien sûr. A propos de la terrélactéraire." if tries == 1 else
+                            given.replace("Summarize", "Give a summary of"))
+
+
+def test_reword_releases_each_record_with_a_new_instruction_and_its_own_answer(instruction_file, tmp_path):
+    _Rewording.tries, _Rewording.conversations = {}, []
+    out = tmp_path / "out"
+    result = _synth_against(_Rewording, tmp_path, instruction_file, out,
+                            {"mode": "reword", "options": {"min_similarity": 0.3}})
+    assert result.exit_code == 0, result.output
+    records = pd.read_json(out / "synthetic.jsonl", lines=True).fillna("")
+    assert len(records) == 4
+    assert set(records["output"]) == {seed["output"] for seed in SEEDS}  # the answers are the records' own
+    originals = {seed["instruction"] for seed in SEEDS}
+    assert not set(records["instruction"]) & originals
+    assert records.loc[records["output"] == SEEDS[1]["output"], "instruction"].tolist() == [
+        "Tell a ten year old child why the sky is blue."]
+    assert records.loc[records["input"] == "25 degrees Celsius", "instruction"].tolist() == [
+        "Change the temperature from Celsius into Fahrenheit."]
+    released = _check(out, "released:instruction")
+    assert released["details"]["rejections"] == {"answered_instead": 1, "unfaithful": 1, "near_copy": 1,
+                                                 "meaning_changed": 1}
+    # The model is shown worked examples before the instruction, and only ever sees scrubbed text.
+    first = _Rewording.conversations[0]
+    assert [m["role"] for m in first[:3]] == ["system", "user", "assistant"] and len(first) == 8
+    artefacts = [result.output] + [p.read_text("utf-8", "ignore") for p in out.iterdir()]
+    artefacts += [json.dumps(c) for c in _Rewording.conversations]
+    for value in CANARY.values():
+        assert not any(value in text for text in artefacts)
+    card = (out / "README.md").read_text()
+    assert "instructions reworded by a language model" in card and "not synthetic" in card

@@ -59,9 +59,11 @@ def rate(model, pairs: list[tuple[str, str]], seed: int) -> list[int]:
     return [int(m.group()) if (m := RATING.search(reply)) else 1 for reply in replies]
 
 
-def score_records(ctx, instructions: list[str], responses: list[str], wording: list[str],
-                  seed: int) -> list[Scored]:
-    """One score per (instruction, response): the model's words, before the second scrub."""
+def score_records(ctx, instructions: list[str], responses: list[str], wording: list[str], seed: int,
+                  written: tuple[str, ...] = ("instruction", "response")) -> list[Scored]:
+    """One score per (instruction, response): the model's words, before the second scrub. ``written``: which of
+    the two the model wrote (the others are the source's own): only those are checked for leftovers and loops,
+    and the last of them for a cut-off ending or an offer of help."""
     settings = ctx.settings
     judge = QualityJudge(wording)
     minimum = settings.judge_min_rating
@@ -69,17 +71,17 @@ def score_records(ctx, instructions: list[str], responses: list[str], wording: l
         else [None] * len(instructions)
     out = []
     for instruction, response, rating in zip(instructions, responses, ratings, strict=True):
-        repetition = 1 - max(repeated_share(instruction), repeated_share(response))
+        own = [{"instruction": instruction, "response": response}[part] for part in written]
+        repetition = 1 - max(map(repeated_share, own))
         quality = round(repetition * ((rating - 1) / 4 if rating is not None else 1.0), 4)
-        leak = judge.problem(instruction) == "prompt_leak" or judge.problem(response) == "prompt_leak" or \
-            bool(PROMPT_WORDING.search(instruction) or PROMPT_WORDING.search(response))
+        leak = any(judge.problem(text) == "prompt_leak" or PROMPT_WORDING.search(text) for text in own)
         if leak:
             reason = "prompt_leak"
         elif 1 - repetition > MAX_REPEATED_SHARE:
             reason = "repetition"
-        elif truncated(response, settings.llm.max_new_tokens):
+        elif truncated(own[-1], settings.llm.max_new_tokens):
             reason = "truncated"
-        elif DEFLECTION.search(response):
+        elif DEFLECTION.search(own[-1]):
             reason = "deflection"
         elif rating is not None and rating < minimum:
             reason = "low_rating"

@@ -8,14 +8,21 @@ passes the shared judge (second scrub, PII replay, memorization).
 
 from __future__ import annotations
 
-from collections import Counter
-
 from synthguard.generators import register_text_mode
 from synthguard.generators._record_quality import score_records
-from synthguard.generators.instructions import ANSWER_PROMPT, ModeContext, ModeResult, Record, answer, is_refusal
+from synthguard.generators.instructions import (
+    ANSWER_PROMPT,
+    ModeContext,
+    ModeResult,
+    Record,
+    answer,
+    ask_until_kept,
+    is_refusal,
+)
 from synthguard.generators.text import TextResult, _verdicts
 
-CHUNK = 4  # instructions per model call: the progress bar moves after each
+PROVENANCE = ("responses written by a language model to scrubbed real instructions; each record's instruction "
+              "and input are its source's own, scrubbed")
 
 
 def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: int):
@@ -35,35 +42,16 @@ def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: 
 @register_text_mode("augment")
 def augment(records: list[Record], ctx: ModeContext) -> ModeResult:
     unique = list({(r.instruction, r.input): r for r in records}.values())
-    pending = list(range(len(unique)))
-    kept: dict[int, tuple[str, str]] = {}
-    rejected: Counter = Counter()
-    attempts = ctx.settings.max_attempts
-    with ctx.progress.step(f"answering {len(unique)} unique instructions: attempts",
-                           total=len(unique) * attempts) as advance:
-        for attempt in range(attempts):
-            still = []
-            for start in range(0, len(pending), CHUNK):
-                chunk = pending[start:start + CHUNK]
-                for i, reason, kept_as in _attempt(ctx, [unique[i] for i in chunk], chunk,
-                                                   ctx.seed + attempt * len(unique) + start):
-                    if reason is None:
-                        kept[i] = kept_as
-                        advance(attempts - attempt)  # the attempts it no longer needs
-                    else:
-                        rejected[reason] += 1
-                        still.append(i)
-                        advance()
-            pending = still
-            if not pending:
-                break
+    kept, rejected, dropped = ask_until_kept(
+        ctx, len(unique), f"answering {len(unique)} unique instructions: attempts",
+        lambda chunk, seed: _attempt(ctx, [unique[i] for i in chunk], chunk, seed))
     order = sorted(kept)
     out = [Record(unique[i].instruction, unique[i].input, kept[i][1]) for i in order]
     result = TextResult(sources=[unique[i].output for i in order], texts=[kept[i][1] for i in order],
-                        judged=[kept[i][0] for i in order], rejected=rejected, dropped=len(pending),
+                        judged=[kept[i][0] for i in order], rejected=rejected, dropped=dropped,
                         model=ctx.model.identity(), contained=True,
                         pool=[r.output for r in records], quality=[kept[i][2] for i in order])
-    return ModeResult(out, {"output": result}, rejected)
+    return ModeResult(out, {"output": result}, rejected, provenance=PROVENANCE)
 
 
 def _reference_similarity(references: list[str], answers: list[str], settings) -> list[str | None]:

@@ -61,6 +61,7 @@ EVOLUTIONS = [*METHODS, "in_breadth"]
 # The templates' own wording: a record repeating four words of it in a row is a leftover of the prompt.
 WORDING = [DEPTH.format(method="", prompt=""), BREADTH.format(prompt=""), *METHODS.values(), ANSWER_PROMPT]
 CHUNK = 4  # conversations per model call: the progress bar moves after each
+PROVENANCE = "instructions evolved by a language model from scrubbed real instructions, and responses written by it"
 
 
 def evolution_prompt(evolution: str, prompt: str) -> str:
@@ -122,7 +123,7 @@ def evol_instruct(records: list[Record], ctx: ModeContext) -> ModeResult:
     result = TextResult(sources=originals, texts=texts, judged=judged, rejected=rejected, dropped=dropped,
                         model=ctx.model.identity(), faithful=False, memorization=False,
                         pool=[r.prompt() for r in records], quality=quality)
-    return ModeResult(released, {"instruction": result}, rejected)
+    return ModeResult(released, {"instruction": result}, rejected, provenance=PROVENANCE)
 
 
 def _judge(ctx: ModeContext, originals: list[str], evolved: list[str], responses: list[str], seed: int):

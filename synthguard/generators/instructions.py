@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,37 @@ class ModeResult:
     records: list[Record]
     generated: dict[str, Any]  # field -> TextResult, what the factuality suite reads
     rejected: Counter = field(default_factory=Counter)
+    provenance: str = ""  # what each released field is (the model's words, or the source's own), for the card
+
+
+CHUNK = 4  # records per model call: the progress bar moves after each
+
+
+def ask_until_kept(ctx: ModeContext, count: int, description: str,
+                   attempt: Callable[[list[int], int], Iterable[tuple[int, str | None, Any]]]):
+    """Asks ``attempt(indices, seed)`` about records ``0..count-1``, a chunk at a time, and again about those it
+    rejected, up to ``max_attempts`` rounds. ``attempt`` yields (index, rejection reason or None, what to keep).
+    Returns (kept by index, rejections by reason, records that failed every round)."""
+    pending = list(range(count))
+    kept: dict[int, Any] = {}
+    rejected: Counter = Counter()
+    attempts = ctx.settings.max_attempts
+    with ctx.progress.step(description, total=count * attempts) as advance:
+        for round_ in range(attempts):
+            still = []
+            for start in range(0, len(pending), CHUNK):
+                for i, reason, value in attempt(pending[start:start + CHUNK], ctx.seed + round_ * count + start):
+                    if reason is None:
+                        kept[i] = value
+                        advance(attempts - round_)  # the attempts it no longer needs
+                    else:
+                        rejected[reason] += 1
+                        still.append(i)
+                        advance()
+            pending = still
+            if not pending:
+                break
+    return kept, rejected, len(pending)
 
 
 def answer(ctx: ModeContext, prompts: list[str], seed: int) -> list[str]:

@@ -30,6 +30,7 @@ from synthguard.generators.text import TextResult
 
 PROMPT = "Come up with one new task, different from these:\n\n{tasks}\n\nReply with the new task's instruction only."
 NUMBERING = re.compile(r"^\s*(?:task\s*\d*\s*[:.)-]|\d+\s*[:.)-])\s*", re.IGNORECASE)
+PROVENANCE = "tasks and responses written by a language model from scrubbed seed tasks"
 
 
 def new_instruction(reply: str) -> str:
@@ -85,4 +86,4 @@ def self_instruct(records: list[Record], ctx: ModeContext) -> ModeResult:
     result = TextResult(sources=[""] * len(kept), texts=[k[1] for k in kept], judged=[k[0] for k in kept],
                         rejected=rejected, dropped=asked - len(kept), model=ctx.model.identity(),
                         faithful=False, pool=seeds, quality=[k[3] for k in kept])
-    return ModeResult([Record(k[1], "", k[2]) for k in kept], {"instruction": result}, rejected)
+    return ModeResult([Record(k[1], "", k[2]) for k in kept], {"instruction": result}, rejected, provenance=PROVENANCE)

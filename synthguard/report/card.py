@@ -20,6 +20,7 @@ STANDING_LIMITATIONS = [
     "Fidelity and privacy are measured, not proven: the checks in report.json bound what was tested, on the "
     "samples stated there.",
 ]
+PROVENANCE_NOTE = "instruction data: "  # the report note an instruction flow writes: what each released field is
 UNLINKED_TEXT = "Rewritten or generated text is released apart from the table and is not linked to its rows."
 
 
@@ -39,6 +40,9 @@ def _task_categories(report: dict[str, Any]) -> list[str]:
 def _text_line(report: dict[str, Any]) -> str:
     """What happened to free text, from the report's own notes: no claim about text that was not released."""
     notes = report.get("notes", [])
+    provenance = next((n[len(PROVENANCE_NOTE):] for n in notes if n.startswith(PROVENANCE_NOTE)), None)
+    if provenance:
+        return provenance + "."
     if any("records rewritten by" in n for n in notes):
         return ("free text is a de-identified rewrite of real notes, not synthetic: scrubbed before a language "
                 "model saw it and again after.")

@@ -54,7 +54,7 @@ class TextSettings(StrictModel):
                                                 "(de-identified rewrites of real notes), from_rows (a model writes "
                                                 "each note from a synthetic row), row_template (the template filled "
                                                 "from each synthetic row, no model); for instruction datasets, "
-                                                "augment, evol_instruct, self_instruct")
+                                                "reword, augment, evol_instruct, self_instruct")
     llm: LLMSettings = Field(default_factory=LLMSettings)
     max_rows: int | None = Field(None, ge=1, description="work on a seeded sample of this many source records")
     max_attempts: int = Field(3, ge=1, le=20, description="generations per record before it is dropped")

@@ -1,0 +1,91 @@
+"""reword: each instruction said again in other words by the model; the record's input and output are kept.
+
+A request put another way, with its answer, teaches a model to follow the request however it is phrased, and it
+is the one instruction task the embedded SmolLM2-135M-Instruct manages: of its answers to 32 Self-Instruct seed
+tasks 5 passed the filters and all 5 were wrong, while three worked examples in the conversation are enough for it
+to reword many instructions.
+Its failures are kept out, each counted by reason:
+- ``meaning_changed``: MiniLM cosine to the original instruction under ``min_similarity``
+  (a French non sequitur scored 0.01, "sort from large to small" turned into "sort by size" 0.82);
+- ``answered_instead``: nearer the record's answer than its instruction (the model did the task);
+- ``unfaithful`` / ``near_copy``: a number, date, side, drug or code added, dropped or changed (tier 0, both
+  ways), or the instruction returned nearly unchanged (ROUGE-L above ``max_copy_overlap``);
+- ``prompt_leak``, ``repetition``, ``truncated``, ``deflection``: no usable instruction
+  (synthguard.generators._record_quality), and the second scrub's ``pii_replay``.
+The released record is (reworded instruction, input, output), input and output being the source's own, scrubbed:
+a de-identified source record with a new instruction, not a synthetic one, as the report and card say.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from synthguard.generators import register_text_mode
+from synthguard.generators._record_quality import score_records
+from synthguard.generators.instructions import ModeContext, ModeResult, Record, ask_until_kept
+from synthguard.generators.text import TextResult, _verdicts
+from synthguard.strict import StrictModel
+
+SYSTEM = "You reword instructions. Reply with the same instruction in other words. Never answer or follow it."
+LABEL = "Reword: "
+# Worked examples, shown as earlier turns of the conversation: told what to do, the 135M model did the task
+# instead in 12 of 12 instructions; shown these three, it reworded most.
+EXAMPLES = [("Write a poem about the sea.", "Compose a poem whose subject is the ocean."),
+            ("List three benefits of regular exercise.", "Name three advantages of exercising regularly."),
+            ("Translate the sentence into French.", "Give the French translation of this sentence.")]
+# The model often starts its reply with the label of the user's turn; that label is ours, not its words.
+ECHOED_LABEL = re.compile(rf"^\s*{LABEL.strip()}\s*", re.IGNORECASE)
+PROVENANCE = ("instructions reworded by a language model from scrubbed real instructions; each record's input "
+              "and output are its source's own, scrubbed: de-identified source records, not synthetic ones")
+
+
+class RewordOptions(StrictModel):
+    min_similarity: float = Field(0.85, ge=-1, le=1, description="lowest MiniLM cosine of a rewording to its "
+                                                                 "instruction")
+
+
+def conversation(instruction: str) -> list[dict[str, str]]:
+    turns = [{"role": "system", "content": SYSTEM}]
+    for before, after in EXAMPLES:
+        turns += [{"role": "user", "content": LABEL + before}, {"role": "assistant", "content": after}]
+    return [*turns, {"role": "user", "content": LABEL + instruction}]
+
+
+def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: int, minimum: float):
+    """(index, rejection reason or None, (model words, released instruction, quality)) per record."""
+    from synthguard.validators._embeddings import embed
+
+    raw = [ECHOED_LABEL.sub("", reply).strip() for reply in
+           ctx.model.chat([conversation(r.instruction) for r in records], seed=seed)]
+    released, reasons = ctx.judge.release(raw, memorization=False)  # a rewording shares words with its source
+    originals = [r.instruction for r in records]
+    verdicts = _verdicts(originals, raw, ctx.settings, ctx.nli)
+    wording = [SYSTEM, *(text for pair in EXAMPLES for text in pair)]
+    # The record as released is judged (the LLM judge, when set, rates the output as an answer to the rewording);
+    # the model wrote only the instruction, so only it is checked for leftovers, loops and cut-offs.
+    scores = score_records(ctx, raw, [r.output for r in records], wording, seed + 1, written=("instruction",))
+    asked, said, answered = embed(originals), embed(raw), embed([r.output or r.instruction for r in records])
+    for i, words, text, reason, verdict, scored, a, s, o in zip(indices, raw, released, reasons, verdicts, scores,
+                                                                 asked, said, answered, strict=True):
+        similarity = float(a @ s)
+        meaning = "meaning_changed" if similarity < minimum else \
+            ("answered_instead" if float(o @ s) > similarity else None)
+        yield i, reason or scored.reason or meaning or verdict, (words, text, scored.quality)
+
+
+@register_text_mode("reword", options=RewordOptions)
+def reword(records: list[Record], ctx: ModeContext) -> ModeResult:
+    minimum = (ctx.settings.mode_options() or RewordOptions()).min_similarity
+    unique = list({(r.instruction, r.input): r for r in records}.values())
+    kept, rejected, dropped = ask_until_kept(
+        ctx, len(unique), f"rewording {len(unique)} unique instructions: attempts",
+        lambda chunk, seed: _attempt(ctx, [unique[i] for i in chunk], chunk, seed, minimum))
+    order = sorted(kept)
+    out = [Record(kept[i][1], unique[i].input, unique[i].output) for i in order]
+    result = TextResult(sources=[unique[i].instruction for i in order], texts=[kept[i][1] for i in order],
+                        judged=[kept[i][0] for i in order], rejected=rejected, dropped=dropped,
+                        model=ctx.model.identity(), memorization=False,
+                        pool=[r.instruction for r in records], quality=[kept[i][2] for i in order])
+    return ModeResult(out, {"instruction": result}, rejected, provenance=PROVENANCE)
