@@ -312,3 +312,22 @@ def test_reword_releases_each_record_with_a_new_instruction_and_its_own_answer(i
         assert not any(value in text for text in artefacts)
     card = (out / "README.md").read_text()
     assert "instructions reworded by a language model" in card and "not synthetic" in card
+
+
+@pytest.mark.parametrize("instruction, rewording, reason", [
+    # Seed tasks and SmolLM2-135M's rewordings of them.
+    ("Sort the given list ascendingly.", "Sort the given list in ascending order.", None),
+    ('Detect if there is gender-biased and non-inclusive phrasing in the sentence. If there is, suggest an '
+     'alternative. Otherwise, output "No such bias detected."',
+     'Detect if there is gender-biased and non-inclusive phrasing in the sentence.\nOutput "No such bias detected."',
+     "sentence_dropped"),
+    ("Tell me if the following email is a promotion email.", "Yes, that email is a promotion email.",
+     "answered_instead"),
+    ("Question: in which year did Yao Ming retire?\nAnswer:", "In which year did Yao Ming retire?", None),
+    ("You need to write a creative opening scene for a horror movie.", "Bien sûr. A propos de la terrélactéraire.",
+     "meaning_changed"),
+])
+def test_a_rewording_must_ask_all_the_instruction_asks_and_not_answer_it(instruction, rewording, reason):
+    from synthguard.generators.reword import RewordOptions, _meaning
+
+    assert _meaning(RewordOptions(), instruction, rewording, "Promotion") == reason

@@ -7,7 +7,10 @@ to reword many instructions.
 Its failures are kept out, each counted by reason:
 - ``meaning_changed``: MiniLM cosine to the original instruction under ``min_similarity``
   (a French non sequitur scored 0.01, "sort from large to small" turned into "sort by size" 0.82);
-- ``answered_instead``: nearer the record's answer than its instruction (the model did the task);
+- ``sentence_dropped``: a sentence of the instruction (three words or more) no longer said, cosine under
+  ``min_sentence_similarity`` (0.05 for a dropped "If there is, suggest an alternative.");
+- ``answered_instead``: nearer the record's answer than its instruction, or opening like an answer ("Yes, that
+  email is a promotion email."): the model did the task;
 - ``unfaithful`` / ``near_copy``: a number, date, side, drug or code added, dropped or changed (tier 0, both
   ways), or the instruction returned nearly unchanged (ROUGE-L above ``max_copy_overlap``);
 - ``prompt_leak``, ``repetition``, ``truncated``, ``deflection``: no usable instruction
@@ -37,6 +40,10 @@ EXAMPLES = [("Write a poem about the sea.", "Compose a poem whose subject is the
             ("Translate the sentence into French.", "Give the French translation of this sentence.")]
 # The model often starts its reply with the label of the user's turn; that label is ours, not its words.
 ECHOED_LABEL = re.compile(rf"^\s*{LABEL.strip()}\s*", re.IGNORECASE)
+SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
+MIN_SENTENCE_WORDS = 3
+# A reply that opens like an answer has done the task ("Yes, that email is a promotion email.").
+ANSWER_OPENING = re.compile(r"(yes|no|sure|certainly|of course|here (is|are)|here's)\b", re.IGNORECASE)
 PROVENANCE = ("instructions reworded by a language model from scrubbed real instructions; each record's input "
               "and output are its source's own, scrubbed: de-identified source records, not synthetic ones")
 
@@ -44,6 +51,8 @@ PROVENANCE = ("instructions reworded by a language model from scrubbed real inst
 class RewordOptions(StrictModel):
     min_similarity: float = Field(0.85, ge=-1, le=1, description="lowest MiniLM cosine of a rewording to its "
                                                                  "instruction")
+    min_sentence_similarity: float = Field(0.5, ge=-1, le=1, description="lowest MiniLM cosine of the rewording "
+                                                                          "to each sentence of the instruction")
 
 
 def conversation(instruction: str) -> list[dict[str, str]]:
@@ -53,35 +62,51 @@ def conversation(instruction: str) -> list[dict[str, str]]:
     return [*turns, {"role": "user", "content": LABEL + instruction}]
 
 
-def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: int, minimum: float):
-    """(index, rejection reason or None, (model words, released instruction, quality)) per record."""
+def sentences(instruction: str) -> list[str]:
+    """The instruction's sentences that say something (a label such as "Answer:" does not)."""
+    return [part for part in SENTENCE_BREAK.split(instruction) if len(part.split()) >= MIN_SENTENCE_WORDS]
+
+
+def _meaning(options: RewordOptions, original: str, rewording: str, answer: str) -> str | None:
+    """Why the rewording does not ask what the instruction asks, or None."""
     from synthguard.validators._embeddings import embed
 
+    parts = sentences(original)
+    vectors = embed([rewording, original, answer or original, *parts])
+    said, asked, answered, each = vectors[0], vectors[1], vectors[2], vectors[3:]
+    similarity = float(asked @ said)
+    if similarity < options.min_similarity:
+        return "meaning_changed"
+    if len(parts) > 1 and min(float(part @ said) for part in each) < options.min_sentence_similarity:
+        return "sentence_dropped"
+    if float(answered @ said) > similarity or ANSWER_OPENING.match(rewording):
+        return "answered_instead"
+    return None
+
+
+def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: int, options: RewordOptions):
+    """(index, rejection reason or None, (model words, released instruction, quality)) per record."""
     raw = [ECHOED_LABEL.sub("", reply).strip() for reply in
            ctx.model.chat([conversation(r.instruction) for r in records], seed=seed)]
     released, reasons = ctx.judge.release(raw, memorization=False)  # a rewording shares words with its source
-    originals = [r.instruction for r in records]
-    verdicts = _verdicts(originals, raw, ctx.settings, ctx.nli)
+    verdicts = _verdicts([r.instruction for r in records], raw, ctx.settings, ctx.nli)
     wording = [SYSTEM, *(text for pair in EXAMPLES for text in pair)]
     # The record as released is judged (the LLM judge, when set, rates the output as an answer to the rewording);
     # the model wrote only the instruction, so only it is checked for leftovers, loops and cut-offs.
     scores = score_records(ctx, raw, [r.output for r in records], wording, seed + 1, written=("instruction",))
-    asked, said, answered = embed(originals), embed(raw), embed([r.output or r.instruction for r in records])
-    for i, words, text, reason, verdict, scored, a, s, o in zip(indices, raw, released, reasons, verdicts, scores,
-                                                                 asked, said, answered, strict=True):
-        similarity = float(a @ s)
-        meaning = "meaning_changed" if similarity < minimum else \
-            ("answered_instead" if float(o @ s) > similarity else None)
-        yield i, reason or scored.reason or meaning or verdict, (words, text, scored.quality)
+    for i, record, words, text, reason, verdict, scored in zip(indices, records, raw, released, reasons, verdicts,
+                                                               scores, strict=True):
+        reason = reason or scored.reason or _meaning(options, record.instruction, words, record.output) or verdict
+        yield i, reason, (words, text, scored.quality)
 
 
 @register_text_mode("reword", options=RewordOptions)
 def reword(records: list[Record], ctx: ModeContext) -> ModeResult:
-    minimum = (ctx.settings.mode_options() or RewordOptions()).min_similarity
+    options = ctx.settings.mode_options() or RewordOptions()
     unique = list({(r.instruction, r.input): r for r in records}.values())
     kept, rejected, dropped = ask_until_kept(
         ctx, len(unique), f"rewording {len(unique)} unique instructions: attempts",
-        lambda chunk, seed: _attempt(ctx, [unique[i] for i in chunk], chunk, seed, minimum))
+        lambda chunk, seed: _attempt(ctx, [unique[i] for i in chunk], chunk, seed, options))
     order = sorted(kept)
     out = [Record(kept[i][1], unique[i].input, unique[i].output) for i in order]
     result = TextResult(sources=[unique[i].instruction for i in order], texts=[kept[i][1] for i in order],
