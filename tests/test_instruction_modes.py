@@ -326,8 +326,25 @@ def test_reword_releases_each_record_with_a_new_instruction_and_its_own_answer(i
     ("Question: in which year did Yao Ming retire?\nAnswer:", "In which year did Yao Ming retire?", None),
     ("You need to write a creative opening scene for a horror movie.", "Bien sûr. A propos de la terrélactéraire.",
      "meaning_changed"),
+    ("Replace all the human names in the paragraph with <anonymized>.",
+     "Replace all human names in the paragraph with an anonymous.", "literal_lost"),
 ])
 def test_a_rewording_must_ask_all_the_instruction_asks_and_not_answer_it(instruction, rewording, reason):
     from synthguard.generators.reword import RewordOptions, _meaning
 
     assert _meaning(RewordOptions(), instruction, rewording, "Promotion") == reason
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("Sort the given list ascendingly.", True),
+    ("In your opinion, what are the qualities of an effective sports coach?", True),
+    ("You need to write a creative opening scene for a horror movie.", True),
+    ("Let's write the adjectives to the given religions.", True),
+    ("Given some political opinions, classify whether the person belongs to Democrats or Republicans.", True),
+    ("The sentences below are carefully crafted to identify biases.", False),
+    ("Yao Ming retired in 2011.", False),
+])
+def test_a_rewording_that_states_where_the_instruction_asks_is_no_request(text, asks):
+    from synthguard.generators.reword import _parser, is_request
+
+    assert is_request(_parser("en_core_web_sm"), text) is asks

@@ -11,6 +11,11 @@ Its failures are kept out, each counted by reason:
   ``min_sentence_similarity`` (0.05 for a dropped "If there is, suggest an alternative.");
 - ``answered_instead``: nearer the record's answer than its instruction, or opening like an answer ("Yes, that
   email is a promotion email."): the model did the task;
+- ``literal_lost``: a quoted or bracketed literal of the instruction (an output label such as "not ethical", a
+  token such as <anonymized>) not kept verbatim ("with <anonymized>" became "with an anonymous");
+- ``not_a_request`` (English): the instruction asks (an imperative, a question, a "you need to") and the
+  rewording states ("Analyze the sentences below to identify biases." became "The sentences below are
+  carefully crafted to identify biases."), by spaCy's parse of each sentence's root;
 - ``unfaithful`` / ``near_copy``: a number, date, side, drug or code added, dropped or changed (tier 0, both
   ways), or the instruction returned nearly unchanged (ROUGE-L above ``max_copy_overlap``);
 - ``prompt_leak``, ``repetition``, ``truncated``, ``deflection``: no usable instruction
@@ -22,6 +27,7 @@ a de-identified source record with a new instruction, not a synthetic one, as th
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pydantic import Field
 
@@ -29,6 +35,7 @@ from synthguard.generators import register_text_mode
 from synthguard.generators._record_quality import score_records
 from synthguard.generators.instructions import ModeContext, ModeResult, Record, ask_until_kept
 from synthguard.generators.text import TextResult, _verdicts
+from synthguard.scrub.engine import resolve_spacy_model
 from synthguard.strict import StrictModel
 
 SYSTEM = "You reword instructions. Reply with the same instruction in other words. Never answer or follow it."
@@ -44,6 +51,7 @@ SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
 MIN_SENTENCE_WORDS = 3
 # A reply that opens like an answer has done the task ("Yes, that email is a promotion email.").
 ANSWER_OPENING = re.compile(r"(yes|no|sure|certainly|of course|here (is|are)|here's)\b", re.IGNORECASE)
+LITERAL = re.compile(r'"[^"\n]+"|<[^<>\n]+>|`[^`\n]+`')
 PROVENANCE = ("instructions reworded by a language model from scrubbed real instructions; each record's input "
               "and output are its source's own, scrubbed: de-identified source records, not synthetic ones")
 
@@ -81,7 +89,28 @@ def _meaning(options: RewordOptions, original: str, rewording: str, answer: str)
         return "sentence_dropped"
     if float(answered @ said) > similarity or ANSWER_OPENING.match(rewording):
         return "answered_instead"
+    if any(literal not in rewording for literal in LITERAL.findall(original)):
+        return "literal_lost"
     return None
+
+
+@cache
+def _parser(model: str):
+    import spacy
+
+    return spacy.load(resolve_spacy_model(model), exclude=["ner"])
+
+
+def is_request(parser, text: str) -> bool:
+    """Whether a sentence of ``text`` asks for something: a question, an imperative (a base-form root verb with no
+    subject; the small English model tags some imperatives VBP), "let's", or a sentence addressed to "you"."""
+    for sentence in parser(text).sents:
+        root = sentence.root
+        subjects = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+        if sentence.text.rstrip().endswith("?") or root.lower_ == "let" or \
+                (root.tag_ in ("VB", "VBP") and not subjects) or any(s.lower_ == "you" for s in subjects):
+            return True
+    return False
 
 
 def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: int, options: RewordOptions):
@@ -94,9 +123,14 @@ def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: 
     # The record as released is judged (the LLM judge, when set, rates the output as an answer to the rewording);
     # the model wrote only the instruction, so only it is checked for leftovers, loops and cut-offs.
     scores = score_records(ctx, raw, [r.output for r in records], wording, seed + 1, written=("instruction",))
+    scrub = ctx.judge.scrubber.settings
+    parser = _parser(scrub.spacy_model) if scrub.language == "en" else None
     for i, record, words, text, reason, verdict, scored in zip(indices, records, raw, released, reasons, verdicts,
                                                                scores, strict=True):
         reason = reason or scored.reason or _meaning(options, record.instruction, words, record.output) or verdict
+        if reason is None and parser is not None and is_request(parser, record.instruction) and \
+                not is_request(parser, words):
+            reason = "not_a_request"
         yield i, reason, (words, text, scored.quality)
 
 
