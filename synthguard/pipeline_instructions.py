@@ -50,7 +50,7 @@ def instruction_records(frame: pd.DataFrame, fields) -> list[Record]:
 def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progress) -> Release:
     from synthguard.data import frame_digest
     from synthguard.scrub.operators import release_key
-    from synthguard.scrub.scrubber import TextScrubber
+    from synthguard.scrub.scrubber import TextScrubber, uncovered
 
     settings = policy.generate.text
     seed = policy.generate.table.seed
@@ -58,6 +58,14 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
     started = time.perf_counter()
     records = instruction_records(frame, settings.fields)
     source_rows = len(records)
+    # A field the language pack does not cover is redacted whole ([UNSUPPORTED_LANGUAGE]): a record holding one
+    # would reach the model, and a mode that keeps fields would release, a placeholder in its place.
+    records = [r for r in records if not any(uncovered(part, policy.scrub.language)
+                                             for part in (r.instruction, r.input, r.output) if part.strip())]
+    if not records:
+        raise DataError(f"instruction dataset: every record holds text that the {policy.scrub.language!r} "
+                        "language pack does not cover; set scrub.language")
+    unreadable = source_rows - len(records)
     if settings.max_rows is not None and len(records) > settings.max_rows:
         keep = pd.Series(range(len(records))).sample(settings.max_rows, random_state=seed % 2**32).sort_values()
         records = [records[i] for i in keep]
@@ -85,8 +93,12 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
              f"{len(records)} source records"]
     if result.provenance:
         notes.append(f"{PROVENANCE_NOTE}{result.provenance}")
-    if len(records) < source_rows:
-        notes.append(f"a seeded sample of {len(records)} of {source_rows} source records was used (max_rows)")
+    if unreadable:
+        notes.append(f"{unreadable} source record(s) held text outside the {policy.scrub.language!r} language "
+                     "pack and were left out")
+    if len(records) < source_rows - unreadable:
+        notes.append(f"a seeded sample of {len(records)} of {source_rows - unreadable} source records was used "
+                     "(max_rows)")
     if hasattr(model, "hits"):
         notes.append(f"resume cache: {model.hits} replies reused, {model.misses} asked")
     fields = settings.fields

@@ -199,13 +199,17 @@ def test_an_instruction_file_without_the_instruction_column_exits_2(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_the_shipped_seed_tasks_read_as_records():
+def _seed_tasks():
     from synthguard.data import read_table
     from synthguard.generators.text import InstructionFields
     from synthguard.pipeline_instructions import instruction_records
 
-    records = instruction_records(read_table(ROOT / "examples/data/self_instruct_seed_tasks.jsonl", "jsonl"),
-                                  InstructionFields())
+    return instruction_records(read_table(ROOT / "examples/data/self_instruct_seed_tasks.jsonl", "jsonl"),
+                               InstructionFields())
+
+
+def test_the_shipped_seed_tasks_read_as_records():
+    records = _seed_tasks()
     assert len(records) == 175 and all(r.instruction and r.output for r in records)
     assert records[1].input == "Night : Day :: Right : Left"
 
@@ -285,11 +289,14 @@ class _Rewording(ChatHandler):
                             given.replace("Summarize", "Give a summary of"))
 
 
-def test_reword_releases_each_record_with_a_new_instruction_and_its_own_answer(instruction_file, tmp_path):
+def test_reword_releases_each_record_with_a_new_instruction_and_its_own_answer(tmp_path):
     _Rewording.tries, _Rewording.conversations = {}, []
-    out = tmp_path / "out"
-    result = _synth_against(_Rewording, tmp_path, instruction_file, out,
-                            {"mode": "reword", "options": {"min_similarity": 0.3}})
+    out, data = tmp_path / "out", tmp_path / "seeds.jsonl"
+    # A record whose answer the English pack cannot scrub is left out, not released as a placeholder.
+    chinese = next(r for r in _seed_tasks() if r.instruction == "Translate the English sentence into Chinese.")
+    chinese = {"instruction": chinese.instruction, "input": chinese.input, "output": chinese.output}
+    pd.DataFrame([*SEEDS, chinese]).to_json(data, orient="records", lines=True, force_ascii=False)
+    result = _synth_against(_Rewording, tmp_path, data, out, {"mode": "reword", "options": {"min_similarity": 0.3}})
     assert result.exit_code == 0, result.output
     records = pd.read_json(out / "synthetic.jsonl", lines=True).fillna("")
     assert len(records) == 4
@@ -312,6 +319,8 @@ def test_reword_releases_each_record_with_a_new_instruction_and_its_own_answer(i
         assert not any(value in text for text in artefacts)
     card = (out / "README.md").read_text()
     assert "instructions reworded by a language model" in card and "not synthetic" in card
+    assert "1 source record(s) held text outside the 'en' language pack" in card
+    assert not any("Chinese" in m["content"] for c in _Rewording.conversations for m in c)
 
 
 @pytest.mark.parametrize("instruction, rewording, reason", [
