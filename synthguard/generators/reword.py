@@ -51,6 +51,8 @@ SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
 MIN_SENTENCE_WORDS = 3
 # A reply that opens like an answer has done the task ("Yes, that email is a promotion email.").
 ANSWER_OPENING = re.compile(r"(yes|no|sure|certainly|of course|here (is|are)|here's)\b", re.IGNORECASE)
+# The prompt's own wording: a rewording that repeats four words of it in a row is a leftover of the prompt.
+WORDING = [SYSTEM, *(text for pair in EXAMPLES for text in pair)]
 LITERAL = re.compile(r'"[^"\n]+"|<[^<>\n]+>|`[^`\n]+`')
 PROVENANCE = ("instructions reworded by a language model from scrubbed real instructions; each record's input "
               "and output are its source's own, scrubbed: de-identified source records, not synthetic ones")
@@ -101,6 +103,12 @@ def _parser(model: str):
     return spacy.load(resolve_spacy_model(model), exclude=["ner"])
 
 
+@cache
+def _instruction_asks(model: str, instruction: str) -> bool:
+    # The same instruction is judged on every attempt at it; its parse does not change.
+    return is_request(_parser(model), instruction)
+
+
 def is_request(parser, text: str) -> bool:
     """Whether a sentence of ``text`` asks for something: a question, an imperative (a base-form root verb with no
     subject; the small English model tags some imperatives VBP), "let's", or a sentence addressed to "you"."""
@@ -119,17 +127,16 @@ def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: 
            ctx.model.chat([conversation(r.instruction) for r in records], seed=seed)]
     released, reasons = ctx.judge.release(raw, memorization=False)  # a rewording shares words with its source
     verdicts = _verdicts([r.instruction for r in records], raw, ctx.settings, ctx.nli)
-    wording = [SYSTEM, *(text for pair in EXAMPLES for text in pair)]
     # The record as released is judged (the LLM judge, when set, rates the output as an answer to the rewording);
     # the model wrote only the instruction, so only it is checked for leftovers, loops and cut-offs.
-    scores = score_records(ctx, raw, [r.output for r in records], wording, seed + 1, written=("instruction",))
+    scores = score_records(ctx, raw, [r.output for r in records], WORDING, seed + 1, written=("instruction",))
     scrub = ctx.judge.scrubber.settings
-    parser = _parser(scrub.spacy_model) if scrub.language == "en" else None
+    english = scrub.language == "en"
     for i, record, words, text, reason, verdict, scored in zip(indices, records, raw, released, reasons, verdicts,
                                                                scores, strict=True):
         reason = reason or scored.reason or _meaning(options, record.instruction, words, record.output) or verdict
-        if reason is None and parser is not None and is_request(parser, record.instruction) and \
-                not is_request(parser, words):
+        if reason is None and english and _instruction_asks(scrub.spacy_model, record.instruction) and \
+                not is_request(_parser(scrub.spacy_model), words):
             reason = "not_a_request"
         yield i, reason, (words, text, scored.quality)
 
