@@ -5,12 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthguard.column_types import parse_frame, parse_masks
 from synthguard.errors import opaque_errors
 from synthguard.policy import Policy, ValidateSection
 from synthguard.progress import Progress
 from synthguard.validators import SUITES, Check, Suite, ValidationContext
 
 DATE_KINDS = ("date", "date_of_birth")
+# Identifier kinds whose released values may equal real ones by design: dates collide by chance, and a row
+# number is renumbered from the real start.
+NOT_COMPARED_KINDS = (*DATE_KINDS, "row_number")
 
 
 def build_suites(section: ValidateSection) -> list[tuple[Suite, str]]:
@@ -21,7 +25,9 @@ def build_suites(section: ValidateSection) -> list[tuple[Suite, str]]:
         if not config.enabled:
             continue
         action = config.action or section.action
-        suites.append((cls(config, "warn" if action == "warn" else "fail"), action))
+        suite = cls(config, "warn" if action == "warn" else "fail")
+        suite.underpowered = section.underpowered
+        suites.append((suite, action))
     return suites
 
 
@@ -50,14 +56,23 @@ def rejected_rows(suites: list[tuple[Suite, str]], ctx: ValidationContext) -> np
 def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
                 synthetic: pd.DataFrame, sdtypes: dict[str, str], released: pd.DataFrame | None = None,
                 real: pd.DataFrame | None = None, plan=None, generated_text=None) -> ValidationContext:
-    """What the suites read; ``released``, ``real`` and ``plan`` (a ColumnPlan) feed the residual-PII scan."""
+    """What the suites read; ``released``, ``real`` and ``plan`` (a ColumnPlan) feed the residual-PII scan.
+
+    With ``plan``, every table is read through its column types: a synthetic value that does not read as its
+    column's type (a ``_RARE_`` in a date column) is counted for the types suite and missing from then on."""
     columns = list(sdtypes)
+    types = {c: t for c, t in plan.types.items() if c in sdtypes} if plan else {}
+    train, _ = parse_frame(train[columns], types)
+    holdout, _ = parse_frame(holdout[columns], types)
+    synthetic, unreadable = parse_masks(synthetic[columns], types)
     return ValidationContext(
+        types=types, unreadable=unreadable, rare_label=policy.generate.table.rare_category_label,
+        surrogate_columns=[i.column for i in plan.identifiers if i.action == "surrogate"] if plan else [],
         released=released, real=real, scrub_settings=policy.scrub, generated_text=generated_text or {},
         # A shared date is no evidence of a leak: 300 birth dates collide by chance.
-        identifier_columns=[i.column for i in plan.identifiers if i.kind not in DATE_KINDS] if plan else [],
+        identifier_columns=[i.column for i in plan.identifiers if i.kind not in NOT_COMPARED_KINDS] if plan else [],
         text_columns=list(plan.text) if plan else [],
-        train=train[columns], holdout=holdout[columns], synthetic=synthetic[columns],
+        train=train, holdout=holdout, synthetic=synthetic,
         sdtypes=sdtypes, target=policy.data.target if policy.data.target in sdtypes else None,
         target_shares=policy.generate.table.target_distribution,
         protected=[c for c in policy.data.with_role("protected") if c in sdtypes],

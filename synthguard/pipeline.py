@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from synthguard.column_types import parse_frame
 from synthguard.data import read_input
 from synthguard.engines import SampleJob, engine
 from synthguard.errors import DataError, GenerationError, opaque_errors
-from synthguard.gate import DATE_KINDS, build_suites, context_for, run_suites
+from synthguard.gate import NOT_COMPARED_KINDS, build_suites, context_for, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS, TEXT_MODES
+from synthguard.generators._date_gaps import WithDateGaps
 from synthguard.generators.text import TEMPLATE_WRITER, generate_text_columns
 from synthguard.pipeline_instructions import synthesize_instructions
 from synthguard.policy import MAX_SYNTHETIC_ROWS, Policy, load_policy
@@ -29,6 +31,7 @@ from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_f
     check_birth_dates,
     check_codes,
     check_constraints,
+    check_dirty,
     check_suite_columns,
     check_target,
     check_text_template,
@@ -68,13 +71,21 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
             raise DataError(f"identifier action 'keep' is for scrub only; synth never releases real "
                             f"identifiers ({', '.join(kept)}): use surrogate or drop")
         sdtypes = settle_sdtypes(frame, plan, policy)
-    check_target(frame, policy.data.target)
-    check_suite_columns(policy, frame, sdtypes)
-    check_constraints(frame, policy, sdtypes)
+    dirty_notes = check_dirty(policy, plan)
+    for ident in plan.judged_by_values():  # a measurement taken for an identifier must not pass unseen
+        progress.notice(f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); it "
+                        f"is released as {ident.kind} surrogates" if ident.action == "surrogate" else
+                        f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); "
+                        "it is dropped")
+    # Every table from here on holds each modelled column as its type: dates as dates, numbers as numbers.
+    typed, _ = parse_frame(frame[plan.model], plan.types)
+    check_target(typed, policy.data.target)
+    check_suite_columns(policy, typed, sdtypes)
+    check_constraints(typed, policy, sdtypes)
     check_codes(policy, sdtypes)
     check_birth_dates(policy, sdtypes)
     check_text_template(policy, plan)
-    train, holdout = split_holdout(frame[plan.model], policy.validation.holdout, split_seed,
+    train, holdout = split_holdout(typed, policy.validation.holdout, split_seed,
                                    policy.data.target if policy.data.target in plan.model else None)
     timings["prepare"] = time.perf_counter() - started
 
@@ -82,7 +93,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                                           table.bottom_codes)
     generaliser.fit(train, sdtypes)
     train, holdout = generaliser.code(train), generaliser.code(holdout)
-    generator = TABLE_GENERATORS[table.synthesizer](table.parameters, table.constraints, sdtypes)
+    generator = WithDateGaps(TABLE_GENERATORS[table.synthesizer], table.parameters, table.constraints, sdtypes)
     try:
         generator.check_columns(sdtypes)
     except ValueError as error:
@@ -110,7 +121,7 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     synthetic, released = sampled.synthetic, sampled.released
     timings["sample"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in DATE_KINDS
+    known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in NOT_COMPARED_KINDS
                       for v in frame[i.column].dropna() if len(str(v)) >= 4)
     modelled = released[[c for c in plan.model if c in released.columns]]
     generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known,
@@ -127,7 +138,10 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     timings["figures"] = time.perf_counter() - tick
     timings["total"] = time.perf_counter() - started
 
-    notes = [f"column scan: {note}" for note in plan.notes]
+    notes = [f"column {i.column!r} was judged an identifier from its values ({i.reason}) and "
+             f"{'released as ' + i.kind + ' surrogates' if i.action == 'surrogate' else 'dropped'}; name it in "
+             "data.columns if it is a measurement" for i in plan.judged_by_values()]
+    notes += [f"column scan: {note}" for note in plan.notes] + dirty_notes
     notes += [f"free-text column {c!r} is not released: text generation is not configured"
               for c in plan.text if c not in generated]
     notes += [f"free-text column {c!r}: {len(r.texts)} records rewritten by {r.model} and released in "

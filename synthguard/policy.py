@@ -42,9 +42,12 @@ from synthguard.strict import StrictModel
 DataFormat = Literal["auto", "csv", "parquet", "jsonl"]
 
 class ColumnSpec(StrictModel):
-    """Roles of one column; ``kind`` and ``action`` apply to identifiers."""
+    """Roles of one column; ``kind`` and ``action`` apply to identifiers, ``type`` to modelled columns."""
 
-    roles: list[Role] = Field(min_length=1)
+    roles: list[Role] = Field(default_factory=list)
+    type: Literal["number", "date", "category"] | None = Field(
+        None, description="what the column holds, where its values alone would mislead: codes written in digits "
+                          "(category), numbers or dates with many unreadable cells (number, date)")
     kind: SurrogateKind | None = None
     action: IdentifierAction | None = None
     age: str | None = Field(None, description="date_of_birth: the column holding the age in whole years; each "
@@ -54,6 +57,10 @@ class ColumnSpec(StrictModel):
 
     @model_validator(mode="after")
     def _age_for_birth_dates(self):
+        if not self.roles and self.type is None:
+            raise ValueError("give the column at least one role, or its type")
+        if self.type is not None and {"identifier", "text"} & set(self.roles):
+            raise ValueError("type applies to modelled columns, not to identifier or text columns")
         if (self.age is None) != (self.age_on is None):
             raise ValueError("age and age_on go together: the age column and the date it was taken on")
         if self.age is not None and self.kind != "date_of_birth":
@@ -76,6 +83,10 @@ class DataSection(StrictModel):
     format: DataFormat = "auto"
     primary_key: str | None = None
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
+    dirty_values: Literal["missing", "refuse"] = Field(
+        "missing", description="cells of a number or date column that do not read as one (n/a, 120/80): read as "
+                               "missing and counted in the report (missing), or the run stops naming the column "
+                               "(refuse)")
 
     @model_validator(mode="after")
     def _one_target(self):
@@ -201,6 +212,10 @@ _SUITES_GENERATION = SUITES.generation
 class ValidateSection(StrictModel):
     action: Action = "fail"
     holdout: float = Field(0.2, gt=0, lt=0.9)
+    underpowered: Literal["info", "fail"] = Field(
+        "info", description="a check whose allowance for sampling noise at this many rows leaves no value that "
+                            "could fail it is reported as 'not enough rows to check' (info); fail: such a check "
+                            "blocks the release")
     max_filter_rounds: int = Field(5, ge=1, le=50)
     max_rows: int = Field(100_000, ge=1_000,
                           description="engine ray: synthetic rows the suites read (a seeded sample; exact copies "
@@ -217,6 +232,8 @@ class ReleaseSection(StrictModel):
     output: Path | None = None
     formats: list[Literal["parquet", "csv", "jsonl"]] = Field(default_factory=lambda: ["parquet", "csv"])
     license: str = "other"
+    attribution: str = Field("", description="the source data's name, authors, licence and where it comes from, "
+                                             "printed in the dataset card (CC BY sources require it)")
 
     @field_validator("formats")
     @classmethod

@@ -15,12 +15,18 @@ class Progress:
     def step(self, description: str, total: int | None = None):
         yield lambda advance=1: None
 
+    def notice(self, message: str) -> None:
+        """Something a user must see now, not only in the report (a column judged an identifier)."""
+
 
 class RichProgress(Progress):
     def __init__(self, console=None):
         from rich.console import Console
 
         self.console = console or Console(stderr=True)
+
+    def notice(self, message: str) -> None:
+        self.console.print(f"[bold yellow]note:[/] {message}", highlight=False, markup=True)
 
     @contextmanager
     def step(self, description: str, total: int | None = None):
@@ -56,6 +62,9 @@ class LineProgress(Progress):
 
     def _say(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
+
+    def notice(self, message: str) -> None:
+        self._say(f"note: {message}")
 
     @contextmanager
     def step(self, description: str, total: int | None = None):

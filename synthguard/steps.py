@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from synthguard.column_types import restore_frame
 from synthguard.data import class_counts  # noqa: F401 - used by drawer, kept importable here
 from synthguard.errors import DataError
 from synthguard.gate import rejected_rows
@@ -92,7 +93,21 @@ def check_target(frame: pd.DataFrame, target: str | None) -> None:
 
 
 def real_identifier_values(plan: ColumnPlan, frame: pd.DataFrame) -> frozenset[str]:
-    return frozenset(comparable(v) for i in plan.identifiers for v in frame[i.column].dropna())
+    return frozenset(comparable(v) for i in plan.identifiers if i.kind != "row_number"
+                     for v in frame[i.column].dropna())
+
+
+def check_dirty(policy: Policy, plan: ColumnPlan) -> list[str]:
+    """Cells of number and date columns that do not read as one: refused, or counted as missing (the notes)."""
+    dirty = {c: t for c, t in plan.types.items() if t.dirty}
+    if dirty and policy.data.dirty_values == "refuse":
+        column, kind = next(iter(dirty.items()))
+        raise DataError(f"column {column!r}: {kind.dirty} cell{'s' * (kind.dirty > 1)} do not read as "
+                        f"{'numbers' if kind.storage == 'number' else 'dates'} (data.dirty_values: refuse); fix "
+                        "them, or set dirty_values: missing")
+    return [f"column {c!r} holds {'numbers' if t.storage == 'number' else 'dates'}: {t.dirty} cell"
+            f"{'s' * (t.dirty > 1)} that do not read as such were read as missing (data.dirty_values)"
+            for c, t in dirty.items()]
 
 
 def unique_identifiers(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy):
@@ -109,8 +124,8 @@ def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFr
     """
     out = synthetic.reset_index(drop=True).copy()
     fixed = fixed or {}
-    real_values = real_identifier_values(plan, frame)
     unique = {ident.column for _, ident in unique_identifiers(plan, frame, policy)}
+    real_values = real_identifier_values(plan, frame)
     for i, ident in enumerate(plan.identifiers):
         if ident.column in fixed:
             out[ident.column] = fixed[ident.column].to_numpy()
@@ -123,6 +138,7 @@ def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFr
         if ident.action == "surrogate" and ident.column not in fixed and spec is not None and spec.age is not None:
             out[ident.column] = birth_dates(out[spec.age], out[spec.age_on], seed + i,
                                             frozenset(comparable(v) for v in frame[ident.column].dropna()))
+    out = restore_frame(out, plan.types)  # dates in the input's format, whole numbers as integers
     return out[[c for c in plan.order if c in out.columns]]
 
 
@@ -159,7 +175,9 @@ def drawer(generator, table, target: str | None, train: pd.DataFrame):
     """draw(rows, seed): plain sampling, or conditional sampling to the policy's target distribution."""
     if table.target_distribution is None:
         return generator.sample
-    if type(generator).sample_conditioned is TableGenerator.sample_conditioned:
+    conditions = generator.conditions() if hasattr(generator, "conditions") else \
+        type(generator).sample_conditioned is not TableGenerator.sample_conditioned
+    if not conditions:
         raise DataError(f"generator {generator.name} cannot sample to a target distribution; "
                         "drop generate.table.target_distribution or pick an SDV synthesizer")
     labels = {category_strings(pd.Series([v], dtype=train[target].dtype)).iloc[0]: v

@@ -14,28 +14,29 @@ from synthguard.policy import ColumnSpec, Policy
 from synthguard.progress import Progress
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
-from synthguard.scrub.columns import MAX_CLASS_CODES, plan_columns, settle_sdtypes
+from synthguard.column_types import parse_frame
+from synthguard.scrub.columns import MAX_CLASS_CODES, column_types, plan_columns, settle_sdtypes
 from synthguard.steps import MIN_HOLDOUT_ROWS, check_suite_columns, split_holdout
 
 MIN_SYNTHETIC_ROWS = 5  # fewer, and a distribution test or a nearest-neighbour ratio has nothing to read
 
 
-def dtype_sdtypes(frame: pd.DataFrame, columns: list[str], labels: set[str]) -> dict[str, str]:
-    """Each column's sdtype read from its dtype alone: what SDV's detection says for plain columns, without
-    its id and PII guesses (it once called a weight column an id). A label column (target, protected) with
-    few codes is categorical, as ``settle_sdtypes`` decides."""
+def type_sdtypes(frame: pd.DataFrame, plan, policy: Policy) -> dict[str, str]:
+    """Each column's sdtype read from its values (``plan.types``, settled here), not from the dtype its reader
+    gave it: what SDV's detection says for plain columns, without its id and PII guesses (it once called a
+    weight column an id). A label column (target, protected) with few codes is categorical, as
+    ``settle_sdtypes`` decides."""
+    labels = {*policy.data.with_role("target"), *policy.data.with_role("protected")}
+    plan.types = column_types(frame, plan.model, policy)
+    typed, _ = parse_frame(frame[plan.model], plan.types)
+    storage = {"bool": "boolean", "date": "datetime", "text": "categorical"}
     sdtypes = {}
-    for column in columns:
-        values = frame[column]
-        if pd.api.types.is_bool_dtype(values):
-            sdtypes[column] = "boolean"
-        elif pd.api.types.is_datetime64_any_dtype(values):
-            sdtypes[column] = "datetime"
-        elif pd.api.types.is_numeric_dtype(values):
-            few = column in labels and values.nunique() <= MAX_CLASS_CODES
+    for column, kind in plan.types.items():
+        if kind.storage == "number":
+            few = column in labels and typed[column].nunique() <= MAX_CLASS_CODES
             sdtypes[column] = "categorical" if few else "numerical"
         else:
-            sdtypes[column] = "categorical"
+            sdtypes[column] = storage[kind.storage]
     return sdtypes
 
 
@@ -68,8 +69,10 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
     else:
         policy.scrub.detect_unlisted = False
         plan = plan_columns(real, policy)
-        sdtypes = dtype_sdtypes(real, plan.model, {*policy.data.with_role("target"),
-                                                   *policy.data.with_role("protected")})
+        sdtypes = type_sdtypes(real, plan, policy)
+    # Every table is read through the real table's column types: the same verdict whether a reader parsed the
+    # dates or not, and codes read as numbers in one table and text in another compare as the same codes.
+    real, _ = parse_frame(real, plan.types)
     check_suite_columns(policy, real, sdtypes)
     absent = [c for c in plan.model if c in missing]
     if absent:
@@ -86,6 +89,11 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
         lacking = [c for c in plan.model if c not in holdout.columns]
         if lacking:
             raise DataError(f"the holdout lacks column{'s' * (len(lacking) > 1)} {', '.join(lacking)}")
+        holdout, unread = parse_frame(holdout, plan.types)
+        for column, cells in unread.items():
+            if cells > max(plan.types[column].dirty, 0) and cells >= 0.5 * holdout[column].size:
+                raise DataError(f"holdout column {column!r}: {cells} of {len(holdout)} cells do not read as "
+                                f"{plan.types[column].storage}s as the real column's do")
     if len(holdout) < MIN_HOLDOUT_ROWS:
         raise DataError(f"the holdout has {len(holdout)} row{'s' * (len(holdout) != 1)}; the privacy baselines "
                         f"need at least {MIN_HOLDOUT_ROWS}")

@@ -33,7 +33,10 @@ def test_verbatim_copy_fails_the_privacy_gate(split, policy):
     assert not report.passed
     assert ("privacy", "unique_record_copies") in failed(report)
     assert ("privacy", "membership_attack_auc") in failed(report)
-    assert ("privacy", "dcr_closer_to_train_share") in failed(report)
+    # With 61 holdout rows the DCR share's allowance for sampling noise reaches past 1: not enough rows to check,
+    # and said so rather than shown as a pass.
+    dcr = next(c for c in report.checks if c.name == "dcr_closer_to_train_share")
+    assert dcr.state == "underpowered" and dcr.threshold >= 1 and dcr.outcome == "not enough rows to check"
     assert {c.suite for c in report.failures} == {"privacy"}  # fidelity and balance look perfect
 
 
@@ -213,11 +216,13 @@ def test_nearest_neighbour_ratio_flags_near_copies(split, copula_sample, policy)
     assert ("privacy", "nndr_low_share") not in failed(validate_tables(train, copula_sample, holdout, policy))
 
 
-def test_halved_minority_class_fails_balance(split, copula_sample):
+def test_a_quartered_minority_class_fails_balance(split, copula_sample):
+    # A halved minority (27% -> 16% of 209 rows) is within what two real samples of these sizes differ by at
+    # 99.7% (0.125): real rows the generator never saw must pass, so the share check allows that much here.
     train, holdout = split
     minority = train["target"].value_counts().idxmin()
     rows = train[train["target"] == minority]
-    halved = pd.concat([train[train["target"] != minority], rows.iloc[: len(rows) // 2]])
+    halved = pd.concat([train[train["target"] != minority], rows.iloc[: len(rows) // 4]])
     policy = parse_policy({"name": "b", "data": {"columns": {"target": "target"}},
                            "validate": {"suites": {"balance": {"max_imbalance_ratio": 3.0}}}})
     report = validate_tables(train, halved, holdout, policy)

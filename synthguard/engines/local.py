@@ -17,7 +17,7 @@ class LocalEngine:
         policy = job.policy
         synthetic, dropped = sample_filtered(
             job.draw, job.generaliser, job.rows, job.seeds, job.suites,
-            lambda rows: context_for(policy, job.train, job.holdout, rows, job.sdtypes), job.progress)
+            lambda rows: context_for(policy, job.train, job.holdout, rows, job.sdtypes, plan=job.plan), job.progress)
         # Assembled before the gate so that the privacy suite scans what would be released.
         released = assemble_release(job.generaliser.restore_dtypes(synthetic), job.plan, job.frame, policy,
                                     job.surrogate_seed)

@@ -54,8 +54,8 @@ def _assemble_one(frame, index, generaliser, plan, real, policy, seeds, fixed):
                             {column: parts[index] for column, parts in fixed.items()})
 
 
-def _filter_context(policy, train, holdout, sdtypes, synthetic):
-    return context_for(policy, train, holdout, synthetic, sdtypes)
+def _filter_context(policy, train, holdout, sdtypes, plan, synthetic):
+    return context_for(policy, train, holdout, synthetic, sdtypes, plan=plan)
 
 
 def _split(values: pd.Series, sizes: list[int]) -> list[pd.Series]:
@@ -69,7 +69,7 @@ def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, hol
     settings, cpus, seed = policy.ray, policy.ray.cpus_per_actor, sample_seeds[0]
     with progress.step(f"sampling {rows} rows in {settings.partitions} partitions on Ray"):
         job = partial(_partition_job, draw, generaliser, suites, partial(_filter_context, policy, train, holdout,
-                                                                          sdtypes), len(sample_seeds))
+                                                                          sdtypes, plan), len(sample_seeds))
         synthetic, dropped = ray_table.sample_partitions(job, rows, seed, settings.partitions, cpus)
     with progress.step("adding identifier surrogates on Ray"):
         avoid = real_identifier_values(plan, frame)

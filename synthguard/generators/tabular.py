@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from synthguard.generators import register_table
-from synthguard.generators._date_gaps import DateGaps
 from synthguard.generators.base import TableGenerator
 
 TABLE_NAME = "data"
@@ -51,11 +50,6 @@ class _SDVGenerator(TableGenerator):
                     f"unknown parameter {key!r} for {cls.name}; allowed: {', '.join(sorted(accepted))}"
                 )
 
-    def _gaps(self) -> DateGaps:
-        if getattr(self, "gaps_", None) is None:
-            self.gaps_ = DateGaps(self.constraints, self.sdtypes)
-        return self.gaps_
-
     def _metadata(self, data: pd.DataFrame):
         from sdv.metadata import Metadata
 
@@ -65,10 +59,8 @@ class _SDVGenerator(TableGenerator):
         table = metadata.tables[TABLE_NAME]
         if table.primary_key is not None:
             metadata.remove_primary_key(TABLE_NAME)
-        gaps = self._gaps().columns
         for column, sdtype in self.sdtypes.items():
-            sdtype = "numerical" if column in gaps else sdtype
-            if table.columns[column]["sdtype"] != sdtype:
+            if column in table.columns and table.columns[column]["sdtype"] != sdtype:
                 metadata.update_column(column, sdtype=sdtype, table_name=TABLE_NAME)
         return metadata
 
@@ -88,8 +80,8 @@ class _SDVGenerator(TableGenerator):
             warnings.simplefilter("ignore")
             # SDV clamps samples to the training minimum and maximum (enforce_min_max_values), which can
             # release a column's real extreme; turning it off overflowed its datetime sampling on the shipped
-            # example, so the policy's top/bottom codes bound quasi-identifiers before fitting instead.
-            data = self._gaps().encode(data)
+            # example, so the policy's top/bottom codes bound quasi-identifiers before fitting instead. Date
+            # inequalities arrive as gaps in days (_date_gaps.WithDateGaps, around every generator).
             synthesizer = self._fit_sdv(data, self.parameters)
             degenerate = _degenerate_betas(synthesizer, data)
             if degenerate:
@@ -109,9 +101,8 @@ class _SDVGenerator(TableGenerator):
 
     def _fit_sdv(self, data: pd.DataFrame, parameters: dict[str, Any]):
         synthesizer = self._sdv_class()(self._metadata(data), **parameters)
-        constraints = self._gaps().other_constraints(self.constraints)
-        if constraints:
-            synthesizer.add_constraints([c.to_sdv() for c in constraints])
+        if self.constraints:
+            synthesizer.add_constraints([c.to_sdv() for c in self.constraints])
         synthesizer.fit({TABLE_NAME: data})
         return synthesizer
 
@@ -122,7 +113,7 @@ class _SDVGenerator(TableGenerator):
         # GAN/VAE training draws from torch's and numpy's global generators.
         torch.manual_seed(seed)
         np.random.seed(seed)
-        self.strata_, self.gaps_ = None, None
+        self.strata_ = None
         column = self.stratify_by
         if column is not None and column in data.columns:
             counts = data[column].value_counts(dropna=False)
@@ -150,7 +141,7 @@ class _SDVGenerator(TableGenerator):
         with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
             sampled = sample(synthesizer)
-        return self._gaps().decode(sampled[TABLE_NAME] if isinstance(sampled, dict) else sampled)
+        return sampled[TABLE_NAME] if isinstance(sampled, dict) else sampled
 
     def _sample_strata(self, counts: dict[Any, int], seed: int) -> pd.DataFrame:
         seeds = np.random.SeedSequence(seed).generate_state(len(self.strata_))

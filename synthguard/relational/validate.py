@@ -105,7 +105,7 @@ def judge(policy: Policy, run: Fitted, progress: Progress) -> tuple[list[Check],
         if one_column:
             checks.append(Check(f"privacy [{name}]", "row_privacy", None, None, "==", True, "info", {
                 "reason": "one modelled column: every synthetic row equals a real one by construction; judged "
-                          "per parent (unique_code_set_copies) and per patient instead"}))
+                          "per parent (unique_code_set_copies) and per patient instead"}, state="not_run"))
         if name == section.root():
             figures = report.figures
     real_profiles = profiles(run, run.encoded_train, coarse=True)

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from synthguard.column_types import ColumnType, infer, parse_frame
 from synthguard.policy import Policy
 from synthguard.sections.languages import JAPANESE_TEXT
 from synthguard.sections.scrub import ENTITY_KINDS
@@ -48,12 +49,22 @@ CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL"}
 REPEATED_PLACE_SHARE = 0.5
 
 
+# How a column was found to be an identifier without reading its values.
+NOT_FROM_VALUES = ("policy", "column name")
+
+
 @dataclass(frozen=True)
 class IdentifierColumn:
     column: str
     kind: str
     action: str  # surrogate | drop
     reason: str  # how it was found; never a value
+
+    @property
+    def judged_by_values(self) -> bool:
+        """Found by what its values look like, not by its name or the policy: said prominently, since a
+        measurement taken for an identifier is replaced by surrogates."""
+        return self.reason not in NOT_FROM_VALUES and self.kind != "row_number"
 
 
 @dataclass
@@ -65,14 +76,20 @@ class ColumnPlan:
     identifiers: list[IdentifierColumn] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What each modelled column holds (settle_sdtypes): how every table is read, and the release written.
+    types: dict[str, ColumnType] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
             "model": self.model,
-            "identifiers": [i.__dict__ for i in self.identifiers],
+            "identifiers": [{**i.__dict__, "judged_by_values": i.judged_by_values} for i in self.identifiers],
             "text": self.text,
             "scan_notes": self.notes,
+            "types": {c: t.to_dict() for c, t in self.types.items()},
         }
+
+    def judged_by_values(self) -> list[IdentifierColumn]:
+        return [i for i in self.identifiers if i.judged_by_values]
 
 
 def _normalise(name: str) -> str:
@@ -116,6 +133,18 @@ def _looks_like_dates(values: pd.Series) -> bool:
 def _looks_unique(series: pd.Series, share: float = UNIQUE_SHARE) -> bool:
     values = series.dropna()
     return len(values) >= 20 and values.nunique() >= share * len(values)
+
+
+def is_row_number(series: pd.Series) -> bool:
+    """Distinct whole numbers, none missing, that run from 0 or 1 without a gap (in any order): a row number.
+    It points at no one, and a surrogate of its digits' shape ("0, 0, 9, 0") would make it useless. A run that
+    starts elsewhere (100000, 100001, ...) may be a hospital's own numbering, and stays an identifier."""
+    if series.isna().any() or len(series) < 2:
+        return False
+    numbers = pd.to_numeric(series.astype(str).str.strip() if series.dtype == object else series, errors="coerce")
+    if numbers.isna().any() or not np.all(numbers == np.round(numbers)) or not numbers.is_unique:
+        return False
+    return bool(numbers.min() in (0, 1) and numbers.max() - numbers.min() + 1 == len(numbers))
 
 
 def scan_values(values: list[str], policy: Policy) -> tuple[str, float] | None:
@@ -173,10 +202,19 @@ def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
 def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, str]:
     """(fate, kind, reason): fate is identifier, text or model; the reason never quotes a value."""
     kind = kind_from_name(column)
+    # Named like an id, or (unnamed) long enough that a measurement cannot run 1..n by chance.
+    if (kind == "id" or (kind is None and len(series) >= 20)) and is_row_number(series):
+        return "identifier", "row_number", "values: a row number (distinct whole numbers without a gap)"
     if kind:
         return "identifier", kind, "column name"
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return "model", "", ""
+    measured = infer(series)
+    if measured.storage == "number":
+        # A measurement with a few cells like "n/a" or "120/80" is numbers with dirty cells, never an identifier:
+        # a scan of its values once took 500 blood pressures for phone numbers.
+        return "model", "", (f"values: numbers, {measured.dirty} cell{'s' * (measured.dirty != 1)} that are not "
+                             "read as missing" if measured.dirty else "")
     strings = series.dropna().astype(str)
     if _looks_like_addresses(strings):
         return "identifier", "address", "values: street addresses"
@@ -205,31 +243,45 @@ BASIC_SDTYPES = {"numerical", "categorical", "datetime", "boolean"}
 MAX_CLASS_CODES = 20
 
 
+def column_types(frame: pd.DataFrame, columns: list[str], policy: Policy) -> dict[str, ColumnType]:
+    """Each column's type from its values (and the policy's ``type`` where it gives one)."""
+    declared = policy.data.columns
+    return {c: infer(frame[c], declared[c].type if c in declared else None) for c in columns}
+
+
 def settle_sdtypes(frame: pd.DataFrame, plan: ColumnPlan, policy: Policy) -> dict[str, str]:
-    """SDV's sdtype for each modelled column; a column SDV calls an id or PII joins the identifiers."""
+    """SDV's sdtype for each modelled column, read on the values as their types settle them (``plan.types``);
+    a column SDV calls an id or PII joins the identifiers."""
     import warnings
 
     from sdv.metadata import Metadata
 
+    types = column_types(frame, plan.model, policy)
+    typed, _ = parse_frame(frame[plan.model], types)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        metadata = Metadata.detect_from_dataframes({"data": frame[plan.model]})
+        metadata = Metadata.detect_from_dataframes({"data": typed})
     columns = metadata.tables["data"].columns
     sdtypes = {}
     labels = set(policy.data.with_role("target")) | set(policy.data.with_role("protected"))
     for column in list(plan.model):
         sdtype = {"ordinal": "categorical"}.get(columns[column]["sdtype"], columns[column]["sdtype"])
-        if sdtype == "numerical" and column in labels and frame[column].nunique() <= MAX_CLASS_CODES:
+        if types[column].storage == "date" or (sdtype == "datetime" and types[column].storage == "text"):
+            # Dates are dates whatever SDV guessed; a date SDV found where the values fell short of the share
+            # ``infer`` asks is read as one, and its unreadable cells counted.
+            types[column] = types[column] if types[column].storage == "date" else infer(frame[column], "date")
+            sdtypes[column] = "datetime"
+        elif sdtype == "numerical" and column in labels and typed[column].nunique() <= MAX_CLASS_CODES:
             sdtypes[column] = "categorical"
         elif sdtype in BASIC_SDTYPES:
             sdtypes[column] = sdtype
         elif column in policy.data.columns:  # declared non-identifier: the policy decides
-            numeric = pd.api.types.is_numeric_dtype(frame[column])
-            sdtypes[column] = "numerical" if numeric else "categorical"
+            sdtypes[column] = "numerical" if types[column].storage == "number" else "categorical"
         else:
             plan.model.remove(column)
             kind = sdtype if sdtype in {"email", "phone_number", "ssn"} else "id"
             kind = {"phone_number": "phone"}.get(kind, kind)
             plan.identifiers.append(IdentifierColumn(
                 column, kind, policy.scrub.identifier_action, f"sdv detected {sdtype}"))
+    plan.types = {c: types[c] for c in plan.model}
     return sdtypes

@@ -103,6 +103,8 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
         if ident.action == "drop":
             out = out.drop(columns=[ident.column])
             continue
+        if ident.kind == "row_number":
+            continue  # points at no one: kept as it is
         present = frame[ident.column].notna()
         findings.extend(Finding(row_offset + i, ident.column, 0, len(str(v)), KIND_ENTITY.get(ident.kind, "ID"),
                                 1.0, f"column: {ident.reason}").to_dict()
@@ -119,7 +121,7 @@ def row_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> list[list[tuple[st
     rows: list[list[tuple[str, str]]] = [[] for _ in range(len(frame))]
     for ident in plan.identifiers:
         entity = KIND_ENTITY.get(ident.kind, "ID")
-        if ident.kind in ("date", "date_of_birth"):
+        if ident.kind in ("date", "date_of_birth", "row_number"):
             continue  # dates in notes are found by shape and shifted per patient
         for i, value in enumerate(frame[ident.column]):
             if pd.isna(value):
@@ -136,7 +138,7 @@ def real_identifiers(frame: pd.DataFrame, plan: ColumnPlan) -> frozenset[str]:
     shifted per patient, and a shifted date may equal another real one by chance."""
     values: set[str] = set()
     for ident in plan.identifiers:
-        if ident.kind in ("date", "date_of_birth"):
+        if ident.kind in ("date", "date_of_birth", "row_number"):
             continue
         for value in frame[ident.column].dropna():
             folded = comparable(value)

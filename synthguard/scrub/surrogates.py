@@ -119,6 +119,10 @@ def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: s
     ``avoid`` holds real values of the other identifier columns (as ``comparable`` forms):
     a referrer's surrogate must not be a patient's real name either.
     """
+    if kind == "row_number":  # new rows, numbered from where the real numbering starts
+        numbers = pd.to_numeric(real, errors="coerce").dropna()
+        first = int(numbers.min()) if len(numbers) else 1
+        return pd.Series(range(first, first + rows), dtype="int64")
     fake = Faker(locale)
     fake.seed_instance(seed)
     rng = random.Random(seed)

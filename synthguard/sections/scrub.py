@@ -15,7 +15,7 @@ from synthguard.strict import StrictModel
 Role = Literal["identifier", "quasi_identifier", "sensitive", "target", "protected", "text"]
 SurrogateKind = Literal[
     "name", "first_name", "last_name", "email", "phone", "address", "street", "city",
-    "zip", "ssn", "mrn", "id", "date_of_birth", "date", "url", "ip",
+    "zip", "ssn", "mrn", "id", "date_of_birth", "date", "url", "ip", "row_number",
 ]
 IdentifierAction = Literal["surrogate", "drop", "keep"]
 OperatorName = Literal["surrogate", "redact", "mask", "hash", "keep"]
@@ -25,7 +25,7 @@ KIND_ENTITY = {
     "name": "PERSON", "first_name": "PERSON", "last_name": "PERSON", "email": "EMAIL_ADDRESS",
     "phone": "PHONE_NUMBER", "address": "STREET_ADDRESS", "street": "STREET_ADDRESS", "city": "LOCATION",
     "zip": "ZIP_CODE", "ssn": "US_SSN", "mrn": "MEDICAL_RECORD_NUMBER", "id": "ID",
-    "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS",
+    "date_of_birth": "DATE_TIME", "date": "DATE_TIME", "url": "URL", "ip": "IP_ADDRESS", "row_number": "ID",
 }
 # A detected entity -> the column kind a column full of it is surrogated as (the column scan).
 ENTITY_KINDS = {

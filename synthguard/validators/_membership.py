@@ -22,6 +22,12 @@ class Copies:
     unique: int  # synthetic rows equal to a real record no other real record equals
     common: int  # synthetic rows equal to a real record that two or more real records share
     holdout_common_rate: float  # holdout rows equal to a training record (the baseline for common records)
+    # How often a real person the generator never saw equals a record unique in the real data, by chance: where
+    # real people share whole records (a few discrete columns), an unseen one matches a unique record too.
+    # Good-Turing: the mass of records seen once is twice the records seen twice over the rows (0 when no two
+    # real records are equal, as on any table with a measurement in it).
+    unseen_unique_rate: float = 0.0
+    real_twins: bool = False  # some real records equal another real record
 
 
 def copies(train: np.ndarray, holdout: np.ndarray, synthetic: np.ndarray) -> Copies:
@@ -30,7 +36,15 @@ def copies(train: np.ndarray, holdout: np.ndarray, synthetic: np.ndarray) -> Cop
     unique_keys, common_keys = keys[counts == 1], keys[counts > 1]
     synthetic_keys = row_keys(synthetic)
     return Copies(int(np.isin(synthetic_keys, unique_keys).sum()), int(np.isin(synthetic_keys, common_keys).sum()),
-                  float(np.isin(row_keys(holdout), row_keys(train)).mean()) if len(holdout) else 0.0)
+                  float(np.isin(row_keys(holdout), row_keys(train)).mean()) if len(holdout) else 0.0,
+                  float(2 * np.sum(counts == 2) / max(len(real_keys), 1)), bool(len(common_keys)))
+
+
+def allowed_unique_copies(rows: int, rate: float, confidence: float) -> int:
+    """Copies of unique real records an honest release of ``rows`` rows holds by chance, at ``confidence``."""
+    from scipy.stats import binom
+
+    return int(binom.ppf(confidence, rows, rate)) if rate > 0 else 0
 
 
 @dataclass(frozen=True)
@@ -81,11 +95,17 @@ class Attack:
     non_members: int
 
 
-def distance_attack(train: np.ndarray, holdout: np.ndarray, synthetic: np.ndarray, margin: float) -> Attack:
+def distance_attack(train: np.ndarray, holdout: np.ndarray, synthetic: np.ndarray, margin: float,
+                    exact_twins: bool = False, real_spacing: float | None = None) -> Attack:
     """Membership inference by distance to the release: a training record closer to some synthetic record
     than real non-members are is guessed a member. AUC over training (members) against holdout
     (non-members), with the Hanley-McNeil 95% interval. ``identified``: members closer to the release than
-    ``margin`` times the closest non-member, which the attacker can name with no false positive."""
+    ``margin`` times the closest non-member, which the attacker can name with no false positive.
+
+    ``exact_twins``: real people share whole records in this table, so a member with an exact twin in the release
+    names no one (an unseen person has one as often); only near misses count, closer than ``margin`` times the
+    smallest positive distance between two real people (``real_spacing``) as well, since such tables hold near
+    twins too (a kidney-transplant table: same age, a day apart); copies are judged as copies."""
     from sklearn.metrics import roc_auc_score
 
     member = nearest(synthetic, train)[:, 0]
@@ -93,8 +113,15 @@ def distance_attack(train: np.ndarray, holdout: np.ndarray, synthetic: np.ndarra
     scores = -np.concatenate([member, outsider])
     labels = np.concatenate([np.ones(len(member)), np.zeros(len(outsider))])
     auc = float(roc_auc_score(labels, scores)) if len(member) and len(outsider) else 0.5
-    closest = float(outsider.min()) if len(outsider) else 0.0
-    identified = int(np.sum(member < margin * closest))
+    if exact_twins:
+        positive = outsider[outsider > TINY]
+        closest = float(positive.min()) if len(positive) else 0.0
+        if real_spacing is not None and real_spacing > TINY:
+            closest = min(closest, real_spacing) if closest > 0 else real_spacing
+        identified = int(np.sum((member > TINY) & (member < margin * closest)))
+    else:
+        closest = float(outsider.min()) if len(outsider) else 0.0
+        identified = int(np.sum(member < margin * closest))
     ratio = float(member.min() / closest) if closest > 0 and len(member) else 1.0
     return Attack(auc, _hanley_mcneil(auc, len(member), len(outsider)), identified, ratio, len(member),
                   len(outsider))

@@ -17,11 +17,16 @@ import pandas as pd
 from synthguard.sections.suites import SuiteConfig
 
 Severity = Literal["fail", "warn", "info"]
+# measured: the value was compared with the threshold; not_run: nothing was measured (the reason says why);
+# underpowered: measured, but at this many rows the allowance for sampling noise leaves no value that fails.
+State = Literal["measured", "not_run", "underpowered"]
+STATE_WORDS = {"not_run": "not run", "underpowered": "not enough rows to check"}
 
 
 @dataclass(frozen=True)
 class Check:
-    """One row of the report. ``op`` says how value is compared to threshold."""
+    """One row of the report. ``op`` says how value is compared to threshold; ``threshold`` is the one applied:
+    the policy's value (``policy_value``) plus the ``allowance`` for sampling noise, where there is one."""
 
     suite: str
     name: str
@@ -31,18 +36,38 @@ class Check:
     passed: bool
     severity: Severity
     details: dict[str, Any] = field(default_factory=dict)
+    state: State = "measured"
+    policy_value: float | None = None
+    allowance: float | None = None
+
+    @property
+    def outcome(self) -> str:
+        """pass, FAIL, not run, or not enough rows to check: a check that did not run is never 'pass'."""
+        if self.state != "measured":
+            return STATE_WORDS[self.state] + (" (required: FAIL)" if not self.passed else "")
+        return "pass" if self.passed else "FAIL"
 
     def describe(self) -> str:
         """One line for a log: a check without a value (nothing to measure) says so instead of a number."""
-        value = "no value" if _plain(self.value) is None else f"{float(self.value):.4f}"
-        needs = "" if self.threshold is None else f" (needs {self.op} {float(self.threshold):.4g})"
-        return f"{self.suite}.{self.name}: {value}{needs}"
+        value = "no value" if _plain(self.value) is None else format_value(self.value)
+        needs = "" if self.threshold is None else f" (needs {self.op} {format_value(self.threshold)})"
+        state = f" [{STATE_WORDS[self.state]}]" if self.state != "measured" else ""
+        return f"{self.suite}.{self.name}: {value}{needs}{state}"
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["value"] = _plain(self.value)
-        out["threshold"] = _plain(self.threshold)
+        for key in ("value", "threshold", "policy_value", "allowance"):
+            out[key] = _plain(out[key])
+        out["outcome"] = self.outcome
         return out
+
+
+def format_value(x: Any) -> str:
+    """Counts as integers (301, not 301.0000), other values to four significant places."""
+    x = float(x)
+    if x == round(x) and abs(x) >= 1:
+        return str(int(round(x)))
+    return f"{x:.4g}"
 
 
 def _plain(x: Any) -> Any:
@@ -123,6 +148,12 @@ class ValidationContext:
     # The patient of each holdout row, for a table with several rows per patient (prescriptions): a holdout
     # row's nearest other holdout row is then sought among other patients', as no synthetic row has its own.
     holdout_groups: np.ndarray | None = None
+    # Each modelled column's type (column_types.ColumnType), and per column a mask of the synthetic cells that
+    # did not read as it (now missing in ``synthetic``).
+    types: dict[str, Any] = field(default_factory=dict)
+    unreadable: dict[str, np.ndarray] = field(default_factory=dict)
+    rare_label: str | None = None  # the label rare categories were merged into: a value the release may hold
+    surrogate_columns: list[str] = field(default_factory=list)  # identifier columns released as surrogates
 
 
 class Suite:
@@ -130,9 +161,10 @@ class Suite:
     Config: ClassVar[type[SuiteConfig]] = SuiteConfig
     reads_text: ClassVar[bool] = False  # True: it can judge an instruction dataset, which has no table
 
-    def __init__(self, config: SuiteConfig, severity: Severity):
+    def __init__(self, config: SuiteConfig, severity: Severity, underpowered: str = "info"):
         self.config = config
         self.severity = severity
+        self.underpowered = underpowered  # validate.underpowered: info, or fail
 
     def run(self, ctx: ValidationContext) -> list[Check]:
         raise NotImplementedError
@@ -145,9 +177,24 @@ class Suite:
                     required: bool = False, **details: Any) -> Check:
         """A row saying why a check did not run: information, or a failure when the policy requires it."""
         return Check(self.name, name, None, threshold, op, not required, self.severity if required else "info",
-                     {"reason": reason, **details})
+                     {"reason": reason, **details}, state="not_run")
 
-    def check(self, name, value, threshold, op, details=None) -> Check:
+    def check(self, name, value, threshold, op, details=None, *, policy: float | None = None,
+              allowance: float | None = None, bounds: tuple[float, float] | None = None) -> Check:
+        """A measured check. ``policy`` and ``allowance``: the policy's value and what sampling noise adds to it
+        (``threshold`` is their sum, or stricter). ``bounds``: the values the measure can take; a threshold the
+        allowance pushes beyond them cannot fail, and the check says there were not enough rows to check."""
+        details = details or {}
+        if policy is not None and allowance is None:
+            allowance = threshold - policy
+        if bounds is not None and threshold is not None and _cannot_fail(threshold, op, bounds) and not (
+                policy is not None and _cannot_fail(policy, op, bounds)):
+            required = self.underpowered == "fail"
+            return Check(self.name, name, value, threshold, op, not required, self.severity if required else "info",
+                         {**details, "reason": f"not enough rows to check: with the allowance for sampling noise the "
+                                               f"limit is {format_value(threshold)}, which no value can "
+                                               f"{'exceed' if op == '<=' else 'fall below'}"},
+                         state="underpowered", policy_value=policy, allowance=allowance)
         return Check(
             suite=self.name,
             name=name,
@@ -156,5 +203,12 @@ class Suite:
             op=op,
             passed=compare(value, threshold, op),
             severity=self.severity,
-            details=details or {},
+            details=details,
+            policy_value=policy,
+            allowance=allowance,
         )
+
+
+def _cannot_fail(threshold: float, op: str, bounds: tuple[float, float]) -> bool:
+    low, high = bounds
+    return (op == "<=" and threshold >= high) or (op == ">=" and threshold <= low)

@@ -15,6 +15,13 @@ from synthguard.validators._subgroups import MIN_GROUP_ROWS, subgroup_scores
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
 
 WORST_SHOWN = 5
+# Standard errors of a target link's change allowed on top of the policy's delta: 99% two-sided. At 1.96 real
+# rows the generator never saw failed one link in three seeds on the heart table (age: 0.40 against 0.31).
+LINK_Z = 2.576
+# Below this many holdout rows, SDMetrics' scores of real rows the generator never saw (the holdout against the
+# training rows) move enough that a fixed threshold would fail them: the threshold applied is then the lower of
+# the policy's and the holdout's own score. Above it, the policy's stands (and the second report is not paid for).
+HOLDOUT_REFERENCE_MAX_ROWS = 5000
 
 
 class FidelityConfig(SuiteConfig):
@@ -92,6 +99,7 @@ class Fidelity(Suite):
             report = QualityReport()
             report.generate(real, synthetic, sdmetrics_metadata(ctx), verbose=False)
         scores = dict(report.get_properties()[["Property", "Score"]].itertuples(index=False))
+        reference = self._holdout_reference(ctx, real)
         shapes = report.get_details("Column Shapes").sort_values("Score")
         pairs = report.get_details("Column Pair Trends").sort_values("Score")
         worst_columns = [
@@ -111,27 +119,55 @@ class Fidelity(Suite):
             *utility,
             *self._pairs(ctx, *sampled),
             *self._subgroups(ctx, predictions, *sampled),
-            self.check("column_shapes", scores["Column Shapes"], self.config.column_shapes_min, ">=",
-                       {"worst_columns": worst_columns, **_sample_note(real, synthetic, ctx),
-                        "metric": "SDMetrics KSComplement / TVComplement, mean over columns"}),
+            self._score("column_shapes", scores["Column Shapes"], self.config.column_shapes_min,
+                        reference.get("column_shapes"),
+                        {"worst_columns": worst_columns, **_sample_note(real, synthetic, ctx),
+                         "metric": "SDMetrics KSComplement / TVComplement, mean over columns"}),
             # The mean above hides one ruined column among many good ones.
-            self.check(f"column_shape_min:{worst_columns[0]['column']}", worst_columns[0]["score"],
-                       self.config.column_shape_min, ">=",
-                       {"worst_columns": worst_columns, "metric": "SDMetrics KSComplement / TVComplement of the "
-                        "worst column"}),
+            self._score(f"column_shape_min:{worst_columns[0]['column']}", worst_columns[0]["score"],
+                        self.config.column_shape_min, reference.get("column_shape_min"),
+                        {"worst_columns": worst_columns, "metric": "SDMetrics KSComplement / TVComplement of the "
+                         "worst column"}),
             *self._target_links(ctx, *sampled),
-            self._pair_trends(scores["Column Pair Trends"], worst_pairs),
+            self._pair_trends(scores["Column Pair Trends"], worst_pairs, reference.get("column_pair_trends")),
         ]
 
-    def _pair_trends(self, score: float, worst_pairs: list[dict]) -> Check:
+    def _holdout_reference(self, ctx: ValidationContext, real: pd.DataFrame) -> dict[str, float]:
+        """What real rows the generator never saw score on SDMetrics' measures (the holdout against the training
+        rows), where the holdout is small enough for them to move; {} otherwise."""
+        if not 0 < len(ctx.holdout) <= HOLDOUT_REFERENCE_MAX_ROWS:
+            return {}
+        from sdmetrics.reports.single_table import QualityReport
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = QualityReport()
+            report.generate(real, ctx.holdout, sdmetrics_metadata(ctx), verbose=False)
+        scores = dict(report.get_properties()[["Property", "Score"]].itertuples(index=False))
+        shapes = report.get_details("Column Shapes")["Score"]
+        out = {"column_shapes": float(scores["Column Shapes"]), "column_pair_trends": float(scores["Column Pair Trends"])}
+        if len(shapes):
+            out["column_shape_min"] = float(shapes.min())
+        return {k: v for k, v in out.items() if np.isfinite(v)}
+
+    def _score(self, name: str, value: float, policy: float, holdout: float | None, details: dict) -> Check:
+        """A score that must reach the policy's minimum, or, on a small holdout, what real unseen rows reach."""
+        threshold = policy if holdout is None else min(policy, round(holdout, 4))
+        if holdout is not None:
+            details = {**details, "holdout_score": round(holdout, 4),
+                       "allowance_meaning": "the holdout (real rows the generator never saw) scored below the "
+                                            "policy's minimum, so its score is the minimum applied"}
+        return self.check(name, value, threshold, ">=", details, policy=policy, bounds=(0, 1))
+
+    def _pair_trends(self, score: float, worst_pairs: list[dict], holdout: float | None) -> Check:
         metric = "SDMetrics Correlation/ContingencySimilarity, mean over pairs with a real association"
         if np.isnan(score):
             # SDMetrics scores only pairs whose real association passes its own bar; when none
             # does, there is no trend to keep (strong_pair_retention says the same).
             return self.not_checked("column_pair_trends", "no column pair has a real association SDMetrics scores",
                                     op=">=", threshold=self.config.column_pair_trends_min, metric=metric)
-        return self.check("column_pair_trends", score, self.config.column_pair_trends_min, ">=",
-                          {"worst_pairs": worst_pairs, "metric": metric})
+        return self._score("column_pair_trends", score, self.config.column_pair_trends_min, holdout,
+                           {"worst_pairs": worst_pairs, "metric": metric})
 
     def _detection(self, ctx: ValidationContext) -> Check:
         """Cross-validated AUC of a classifier telling real rows from synthetic ones (0.5: cannot)."""
@@ -148,7 +184,8 @@ class Fidelity(Suite):
         model = HistGradientBoostingClassifier(random_state=ctx.seed, max_iter=100)
         auc = float(np.mean(cross_val_score(model, features, labels, cv=3, scoring="roc_auc")))
         return self.check("detection_auc", auc, self.config.detection_auc_max, "<=",
-                          {"rows_each": n, "model": "HistGradientBoosting, 3-fold CV", "ideal": 0.5})
+                          {"rows_each": n, "model": "HistGradientBoosting, 3-fold CV", "ideal": 0.5},
+                          bounds=(0, 1))
 
     def _sample(self, ctx: ValidationContext, frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
         limit = limit or self.config.model_rows_max
@@ -167,10 +204,11 @@ class Fidelity(Suite):
             checks.append(self.check("strong_pair_retention", retention, self.config.strong_pair_retention_min,
                                      ">=", {"strong_pairs": len(strong), "pairs": len(rows),
                                             "worst_pairs": sorted(strong, key=lambda r: r["retained"])[:WORST_SHOWN],
-                                            "rows_measured": {"real": len(real), "synthetic": len(synthetic)}}))
+                                            "rows_measured": {"real": len(real), "synthetic": len(synthetic)}},
+                                     bounds=(0, 1)))
         for row in associations.compare(real, synthetic, [tuple(p) for p in self.config.critical_pairs]):
             checks.append(self.check(f"critical_pair:{'/'.join(row['columns'])}", row["delta"],
-                                     self.config.critical_pair_max_delta, "<=", row))
+                                     self.config.critical_pair_max_delta, "<=", row, bounds=(0, 2)))
         return checks
 
     def _target_links(self, ctx: ValidationContext, real: pd.DataFrame, synthetic: pd.DataFrame) -> list[Check]:
@@ -188,25 +226,32 @@ class Fidelity(Suite):
         checks = []
         for row in rows:
             key = tuple(row["columns"])
-            allowed = round(self.config.target_link_max_delta + 1.96 * noise[key], 4)
+            allowed = round(self.config.target_link_max_delta + LINK_Z * noise[key], 4)
             row.update(holdout=holdout[key], noise_se=round(noise[key], 4),
-                       rule=f"delta <= {self.config.target_link_max_delta:g} + 1.96 x noise_se")
-            checks.append(self.check(f"target_link:{key[0]}", row["delta"], allowed, "<=", row))
+                       rule=f"delta <= {self.config.target_link_max_delta:g} + {LINK_Z} x noise_se")
+            checks.append(self.check(f"target_link:{key[0]}", row["delta"], allowed, "<=", row,
+                                     policy=self.config.target_link_max_delta, bounds=(0, 1)))
         return checks
 
     def _link_noise(self, ctx: ValidationContext, associations: PairAssociations, real: pd.DataFrame,
                     pairs: list[tuple[str, str]], synthetic_rows: int) -> dict[tuple[str, str], float]:
-        """Standard error of (real - synthetic) association for an honest generator: the bootstrap spread of the
-        real rows' association, for both samples' sizes (variance scales as 1 / rows)."""
+        """Standard error of (real - synthetic) association for an honest generator, from the real rows split in
+        two halves again and again: the spread of the halves' difference, scaled to both samples' sizes (variance
+        as 1 / rows). Halves, not bootstrap resamples: a resample's repeated rows inflate a bias-corrected
+        Cramér's V, and its floor at 0 hid how far two real samples of 120 rows differ (age: 0.40 and 0.0)."""
         if not pairs:
             return {}
         rng = np.random.default_rng(ctx.seed)
+        half = len(real) // 2
         draws = {pair: [] for pair in pairs}
         for _ in range(self.config.target_link_bootstraps):
-            resample = real.iloc[rng.integers(0, len(real), len(real))].reset_index(drop=True)
-            for row in associations.compare(real, resample, pairs):
-                draws[tuple(row["columns"])].append(row["synthetic"])
-        scale = np.sqrt(1 + len(real) / max(synthetic_rows, 1))
+            order = rng.permutation(len(real))
+            first = {tuple(r["columns"]): r["synthetic"] for r in associations.compare(
+                real, real.iloc[order[:half]].reset_index(drop=True), pairs)}
+            for row in associations.compare(real, real.iloc[order[half:]].reset_index(drop=True), pairs):
+                draws[tuple(row["columns"])].append(first[tuple(row["columns"])] - row["synthetic"])
+        # Var(half - half) = 4 Var(one sample of len(real)); the check compares len(real) with synthetic_rows.
+        scale = 0.5 * np.sqrt(1 + len(real) / max(synthetic_rows, 1))
         return {pair: float(np.std(values) * scale) for pair, values in draws.items()}
 
     def _subgroups(self, ctx: ValidationContext, predictions, real: pd.DataFrame,
@@ -224,7 +269,8 @@ class Fidelity(Suite):
                            self.config.subgroup_column_shapes_min, ">=",
                            {"worst_group": {"column": worst["column"], "group": worst["group"]},
                             "groups": sorted(rows, key=lambda r: r.get("column_shapes", 2.0)),
-                            "metric": "SDMetrics KSComplement / TVComplement within the group, mean over columns"})]
+                            "metric": "SDMetrics KSComplement / TVComplement within the group, mean over columns"},
+                           bounds=(0, 1))]
 
     def _utility(self, ctx: ValidationContext) -> tuple[list[Check], dict | None]:
         """Train on synthetic, test on real holdout, against train on real: the ratio of their scores."""
@@ -253,4 +299,4 @@ class Fidelity(Suite):
         ratio = synthetic / real if real > 0 else 0.0
         return [self.check("utility_ratio", ratio, self.config.utility_ratio_min, ">=", {
             "train_real_test_real": round(real, 4), "train_synthetic_test_real": round(synthetic, 4),
-            "metric": "balanced accuracy on the holdout", "target": ctx.target})], predictions
+            "metric": "balanced accuracy on the holdout", "target": ctx.target}, bounds=(0, float("inf")))], predictions
