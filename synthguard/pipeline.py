@@ -42,6 +42,23 @@ from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_f
 )
 
 
+def release_settings(policy: Policy, generator, generated: dict, rows: int) -> dict:
+    """How the release was made, for the dataset card: the generator's settings and the text per column."""
+    table = policy.generate.table
+    text = policy.generate.text
+    return {
+        "synthesizer": table.synthesizer, "parameters": table.parameters, "top_codes": table.top_codes,
+        "bottom_codes": table.bottom_codes, "min_category_count": table.min_category_count,
+        "rare_category_label": table.rare_category_label, "stratified_by": generator.stratified(),
+        "constraints": [f"{c.type} on {', '.join(c.columns)}" for c in table.constraints],
+        "gaps": {rule.high: rule.low for rule in generator.gaps.rules},
+        "attribution": policy.release.attribution, "license": policy.release.license,
+        "text": {column: {"mode": text.mode if text else "", "released": len(r.texts),
+                          "rows_without_text": rows - len(r.texts) if r.rows is not None else None,
+                          "reasons": dict(r.rejected)} for column, r in generated.items()},
+    }
+
+
 def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Path,
                progress: Progress | None = None) -> Release:
     """Run the policy on a table (path, DataFrame, or the policy's own source)."""
@@ -178,8 +195,9 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
         rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
               "synthetic": sampled.rows, **({"validated_sample": len(synthetic)} if sampled.population_rows is not None
                                             else {})},
-        columns={**plan.to_dict(), "sdtypes": sdtypes, "generalised": generaliser.generalised_},
-        notes=notes, timings=timings, figures=figures)
+        columns={**plan.to_dict(), "order": plan.order, "sdtypes": sdtypes, "generalised": generaliser.generalised_},
+        notes=notes, timings=timings, figures=figures,
+        settings=release_settings(policy, generator, generated, sampled.rows))
     texts = pd.DataFrame([{"column": c, "text": t, **({"row": r.rows[k]} if r.rows is not None else {})}
                           for c, r in generated.items() for k, t in enumerate(r.texts)]) if generated else None
     passed = report.passed

@@ -55,7 +55,69 @@ def _text_line(report: dict[str, Any]) -> str:
     return "no free text was released."
 
 
-def dataset_card(report: dict[str, Any], license: str, description: str, data_files: list[str]) -> str:
+STORAGE_WORDS = {"number": "numbers", "date": "dates", "text": "categories", "bool": "true/false"}
+
+
+def _modelled(column: str, columns: dict[str, Any], settings: dict[str, Any]) -> tuple[str, str]:
+    kind = (columns.get("types") or {}).get(column, {})
+    sdtype = (columns.get("sdtypes") or {}).get(column, "")
+    what = "categories" if sdtype in ("categorical", "boolean") else STORAGE_WORDS.get(kind.get("storage"), sdtype)
+    if kind.get("whole") and sdtype == "numerical":
+        what = "whole numbers"
+    notes = []
+    if column in (settings.get("top_codes") or {}):
+        notes.append(f"top-coded: values above {settings['top_codes'][column]:g} are released as "
+                     f"{settings['top_codes'][column]:g}")
+    if column in (settings.get("bottom_codes") or {}):
+        notes.append(f"bottom-coded at {settings['bottom_codes'][column]:g}")
+    merged = (columns.get("generalised") or {}).get(column)
+    if merged:
+        notes.append(f"{merged} categor{'ies' if merged > 1 else 'y'} held by fewer than "
+                     f"{settings.get('min_category_count', 5)} training rows "
+                     f"merged into \"{settings.get('rare_category_label', 'Other')}\"")
+    if kind.get("dirty"):
+        notes.append(f"{kind['dirty']} input cells that are not {STORAGE_WORDS.get(kind.get('storage'), '')} were "
+                     "read as missing")
+    if column in (settings.get("gaps") or {}):
+        notes.append(f"learnt as days after {settings['gaps'][column]}")
+    return f"modelled ({what})", "; ".join(notes)
+
+
+def column_rows(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(column, how it is released, what a reviewer should know) for every column of the input, in order."""
+    columns, settings = report.get("columns") or {}, report.get("settings") or {}
+    if "model" not in columns:  # linked tables and instruction data describe their columns elsewhere
+        return []
+    identifiers = {i["column"]: i for i in columns.get("identifiers", [])}
+    texts = settings.get("text") or {}
+    rows = []
+    for column in columns.get("order") or [*columns.get("model", []), *identifiers, *columns.get("text", [])]:
+        if column in identifiers:
+            ident = identifiers[column]
+            how = ("renumbered (a row number)" if ident["kind"] == "row_number" else
+                   f"surrogate ({ident['kind']}), never a real value" if ident["action"] == "surrogate"
+                   else "dropped")
+            why = (f"**judged an identifier from its values** ({ident['reason']}); name it in the policy if it is "
+                   "a measurement" if ident.get("judged_by_values") else f"identifier ({ident['reason']})")
+            rows.append((column, how, why))
+        elif column in columns.get("model", []):
+            rows.append((column, *_modelled(column, columns, settings)))
+        elif column in texts:
+            t = texts[column]
+            how = f"generated text ({t['mode']})"
+            why = f"{t['released']} texts released"
+            if t.get("rows_without_text"):
+                reasons = ", ".join(f"{k} {v}" for k, v in sorted((t.get("reasons") or {}).items()))
+                why += f"; {t['rows_without_text']} rows have none" + (f" (rejections by reason: {reasons})"
+                                                                      if reasons else "")
+            rows.append((column, how, why))
+        elif column in columns.get("text", []):
+            rows.append((column, "not released (free text)", "text generation was not configured"))
+    return rows
+
+
+def dataset_card(report: dict[str, Any], license: str, description: str, data_files: list[str],
+                 attribution: str = "") -> str:
     rows = report.get("rows", {}).get("synthetic", 0)
     header: dict[str, Any] = {
         "license": license,
@@ -71,6 +133,10 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
     checks = report.get("checks", [])
     failed = [c for c in checks if c["severity"] == "fail" and not c["passed"]]
     warned = [c for c in checks if c["severity"] == "warn" and not c["passed"]]
+    unrun = [c for c in checks if c.get("state", "measured") != "measured" and c["passed"]]
+    settings = report.get("settings") or {}
+    attribution = attribution or settings.get("attribution", "")
+    columns = column_rows(report)
     verdict = "PASSED: the policy gate allowed this release." if report["passed"] else \
         "FAILED: the policy gate blocked this release; no synthetic data is included."
     lines = [
@@ -80,9 +146,17 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
         "## Verdict", "", f"**{verdict}** {len(checks)} checks in "
         f"{len({c['suite'] for c in checks})} suites; {len(failed)} failed, {len(warned)} warnings. "
         "Every check, with its value, threshold and details, is in `report.json` and `report.html`.", "",
+        "## Source and licence", "",
+        f"- This release: `{license}`.",
+        f"- Source data: {attribution}" if attribution else
+        "- Source data: no attribution was given (`release.attribution` in the policy); a CC BY source requires one.",
+        "",
+        *(["## Columns", "", "| column | released as | notes |", "|---|---|---|",
+           *[f"| {c} | {how} | {why} |" for c, how, why in columns], ""] if columns else []),
         "## How it was made", "",
         f"- synthguard {report.get('synthguard_version', '?')}, generator `{report.get('generator', '')}`, "
         f"seed {report.get('seed')}",
+        *([f"- generator settings: {_settings_line(settings)}"] if settings.get("synthesizer") else []),
         f"- policy `{report['policy']['name']}`, SHA-256 `{report['policy']['sha256']}`",
         "- rows: " + ", ".join(f"{k} {v}" for k, v in report.get("rows", {}).items()),
         "- identifiers were replaced by surrogates or dropped before anything was modelled; " + _text_line(report),
@@ -90,9 +164,29 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
         "## Known limitations", "",
         *[f"- {text}" for text in STANDING_LIMITATIONS],
         *([f"- {UNLINKED_TEXT}"] if any("records rewritten by" in n for n in report.get("notes", [])) else []),
-        *[f"- {c['suite']}.{c['name']} did not pass ({c['severity']}): value {c['value']} against "
-          f"{c['op']} {c['threshold']}." for c in failed + warned],
+        *[f"- {c['suite']}.{c['name']} did not pass ({c['severity']}): value {_number(c['value'])} against "
+          f"{c['op']} {_number(c['threshold'])}." for c in failed + warned],
+        *[f"- {c['suite']}.{c['name']} was not checked: {c.get('details', {}).get('reason', c.get('outcome', ''))}."
+          for c in unrun],
         *[f"- {note}" for note in report.get("notes", [])],
         "",
     ]
     return "\n".join(lines)
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "none"
+    value = float(value)
+    return str(int(round(value))) if value == round(value) and abs(value) >= 1 else f"{value:.4g}"
+
+
+def _settings_line(settings: dict[str, Any]) -> str:
+    parts = [f"`{settings['synthesizer']}`"]
+    if settings.get("parameters"):
+        parts.append("parameters " + ", ".join(f"{k}={v}" for k, v in sorted(settings["parameters"].items())))
+    if settings.get("stratified_by"):
+        parts.append(f"one model per class of `{settings['stratified_by']}`")
+    if settings.get("constraints"):
+        parts.append("constraints " + "; ".join(settings["constraints"]))
+    return ", ".join(parts)

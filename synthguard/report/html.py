@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 
 from synthguard.report import svg
+from synthguard.validators.base import format_value
 
 
 def _difference(correlations: dict[str, Any]) -> list[list[float]]:
@@ -21,7 +22,7 @@ def _difference(correlations: dict[str, Any]) -> list[list[float]]:
 
 def render_html(report: dict[str, Any]) -> str:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    env.globals.update(bars=svg.bars, heatmap=svg.heatmap, difference=_difference)
+    env.globals.update(bars=svg.bars, heatmap=svg.heatmap, difference=_difference, fmt=format_value)
     template = env.from_string(
         files("synthguard.report").joinpath("templates/report.html").read_text(encoding="utf-8"))
     return template.render(r=report, f=report.get("figures") or {})

@@ -21,7 +21,8 @@ def _number(value: float) -> str:
 def bars(labels: list[str], series: dict[str, list[float]], title: str, percent: bool = True) -> Markup:
     """Horizontal grouped bars, one row per label, one bar per series."""
     top = max((max(v, default=0) for v in series.values()), default=0) or 1
-    height = 24 + ROW * len(labels) + 18
+    axis_y = 24 + ROW * len(labels) + 2
+    height = axis_y + 16 + 18
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{LABEL_WIDTH + PLOT_WIDTH + 50}" height="{height}" '
            f'role="img" aria-label="{escape(title)}"><text x="0" y="14" class="t">{escape(title)}</text>']
     for i, label in enumerate(labels):
@@ -33,6 +34,15 @@ def bars(labels: list[str], series: dict[str, list[float]], title: str, percent:
             shown = f"{value:.1%}" if percent else _number(value)
             out.append(f'<rect x="{LABEL_WIDTH}" y="{y + 1 + k * BAR}" width="{width:.1f}" height="{BAR - 1}" '
                        f'fill="{COLOURS.get(name, "#888")}"><title>{escape(name)}: {shown}</title></rect>')
+    # The value axis: a baseline with its start, middle and end, so a bar's length reads as a share or a count.
+    out.append(f'<line x1="{LABEL_WIDTH}" y1="{axis_y}" x2="{LABEL_WIDTH + PLOT_WIDTH}" y2="{axis_y}" '
+               'stroke="#999" stroke-width="0.6"/>')
+    for fraction in (0, 0.5, 1):
+        x = LABEL_WIDTH + PLOT_WIDTH * fraction
+        tick = top * fraction
+        out.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 3}" stroke="#999" '
+                   f'stroke-width="0.6"/><text x="{x:.1f}" y="{axis_y + 13}" text-anchor="middle">'
+                   f'{f"{tick:.0%}" if percent else _number(tick)}</text>')
     legend_y = height - 4
     x = LABEL_WIDTH
     for name in series:

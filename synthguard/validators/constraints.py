@@ -35,10 +35,15 @@ class Constraints(Suite):
     def run(self, ctx: ValidationContext) -> list[Check]:
         checks = []
         for constraint in ctx.constraints:
-            rate = float(constraint.violated(ctx.synthetic, ctx.train).mean()) if len(ctx.synthetic) else 0.0
+            broken = self._broken(ctx, constraint)
+            rate = float(broken.mean()) if len(ctx.synthetic) else 0.0
+            unreadable = {c: int(ctx.unreadable[c].sum()) for c in constraint.columns if c in ctx.unreadable}
             label = f"{constraint.type}:{'/'.join(constraint.columns)}"
             checks.append(self.check(label, rate, self.config.max_violation_rate, "<=",
-                                     {"columns": constraint.columns, **sampled(ctx, rate)}))
+                                     {"columns": constraint.columns, "rows_breaking": int(broken.sum()),
+                                      **({"unreadable_cells": unreadable, "reason": "rows whose values do not read "
+                                          "as the columns' type cannot be checked and count as breaking the rule"}
+                                         if unreadable else {}), **sampled(ctx, rate)}, bounds=(0, 1)))
             if constraint.type == "inequality":
                 checks.append(self._gap_shape(ctx, constraint.low, constraint.high))
         return checks
@@ -54,10 +59,19 @@ class Constraints(Suite):
         quartiles = lambda v: [round(float(q), 2) for q in np.quantile(v, [0.25, 0.5, 0.75])]  # noqa: E731
         return self.check(name, score, self.config.gap_shape_min, ">=",
                           {"metric": "1 - two-sample KS of high - low (days for dates)",
-                           "quartiles": {"real": quartiles(real), "synthetic": quartiles(synthetic)}})
+                           "quartiles": {"real": quartiles(real), "synthetic": quartiles(synthetic)}}, bounds=(0, 1))
+
+    @staticmethod
+    def _broken(ctx: ValidationContext, constraint) -> np.ndarray:
+        """Rows that break the rule, and rows it cannot be evaluated on (a value that is not of its column's
+        type): a rule that met ``_RARE_`` where a date should be has not held."""
+        broken = constraint.violated(ctx.synthetic, ctx.train).to_numpy()
+        for column in constraint.columns:
+            if column in ctx.unreadable:
+                broken = broken | ctx.unreadable[column]
+        return broken
 
     def reject(self, ctx: ValidationContext) -> np.ndarray | None:
         if not ctx.constraints:
             return None
-        masks = [c.violated(ctx.synthetic, ctx.train).to_numpy() for c in ctx.constraints]
-        return np.logical_or.reduce(masks)
+        return np.logical_or.reduce([self._broken(ctx, c) for c in ctx.constraints])

@@ -75,10 +75,28 @@ class ExpectationsConfig(SuiteConfig):
         return named
 
 
+def _columns(arguments: dict[str, Any]) -> list[str]:
+    return [str(c) for key in COLUMN_ARGUMENTS for c in
+            (arguments.get(key) if isinstance(arguments.get(key), list) else [arguments.get(key)]) if c]
+
+
 def _label(name: str, arguments: dict[str, Any]) -> str:
-    columns = [str(c) for key in COLUMN_ARGUMENTS for c in
-               (arguments.get(key) if isinstance(arguments.get(key), list) else [arguments.get(key)]) if c]
+    columns = _columns(arguments)
     return f"{name}:{'/'.join(columns)}" if columns else name
+
+
+def _error(result) -> str | None:
+    """The kind of exception GX met evaluating a rule, such as TypeError (its message may quote a value, so
+    only the kind). GX gives one info dict, or one per metric it tried."""
+    import re
+
+    info = getattr(result, "exception_info", None) or {}
+    infos = [info] if "raised_exception" in info else list(info.values()) if isinstance(info, dict) else []
+    for item in infos:
+        if isinstance(item, dict) and item.get("raised_exception"):
+            found = re.search(r"^(\w*(?:Error|Exception))\b", str(item.get("exception_traceback") or ""), re.M)
+            return found.group(1) if found else "an exception"
+    return None
 
 
 class _Runner:
@@ -147,7 +165,20 @@ class Expectations(Suite):
             threshold = 1 - float(mostly) if mostly is not None else (0.0 if "unexpected_rate" in synthetic else None)
             details = {"synthetic": synthetic, "real": _summary(real_result, real=True, expectation=name),
                        "real_passes": real_result.success}
+            passed = bool(result.success)
+            unreadable = {c: int(ctx.unreadable[c].sum()) for c in _columns(arguments) if c in ctx.unreadable}
+            if unreadable:
+                # GX skips a missing value, and a value that is not a date was made missing when the table was
+                # read: the rule cannot be evaluated on those cells, so it has not held.
+                passed = False
+                details["unreadable_cells"] = unreadable
+                details["reason"] = ("values that do not read as the column's type: the rule cannot be evaluated "
+                                     "on them")
+            error = _error(result)
+            if error:
+                passed = False
+                details["reason"] = f"Great Expectations could not evaluate the rule ({error})"
             checks.append(Check(self.name, _label(name, arguments), value, threshold,
                                 "<=" if "unexpected_rate" in synthetic else "==",
-                                bool(result.success), self.severity, details))
+                                passed, self.severity, details))
         return checks
