@@ -95,13 +95,13 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
 @click.option("--report", "report_dir", type=click.Path(), help="Write report.json/html here.")
 def validate(real_path, synthetic_path, holdout_path, policy_path, target, protected, report_dir) -> None:
     """Run the validation suites on existing real and synthetic tables."""
-    from synthguard.data import read_table
+    from synthguard.data import TEXT, read_table
     from synthguard.policy import load_policy, parse_policy
     from synthguard.validation import validate_tables
 
     policy = load_policy(policy_path) if policy_path else parse_policy({"name": "validate"})
-    report = validate_tables(read_table(real_path), read_table(synthetic_path),
-                             read_table(holdout_path) if holdout_path else None, policy, target=target,
+    report = validate_tables(read_table(real_path, as_text=TEXT), read_table(synthetic_path, as_text=TEXT),
+                             read_table(holdout_path, as_text=TEXT) if holdout_path else None, policy, target=target,
                              protected=tuple(protected))
     if report_dir:
         from synthguard.release import Release

@@ -59,11 +59,15 @@ def table_files(path: Path, declared: str = "auto") -> tuple[list[Path], str]:
     return files, fmt
 
 
+TEXT = ("*",)  # as_text: every CSV column as text, its type settled from its values (synthguard.column_types)
+
+
 def read_table(path: str | Path, fmt: str = "auto", as_text: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read CSV (UTF-8), Parquet or JSON Lines (a file, or a folder of parts) into a DataFrame with rows.
 
     ``as_text`` names CSV columns of codes written in digits (NDC 00006494300), read as text so that their
-    leading zeros stay."""
+    leading zeros stay; ``TEXT`` reads every CSV column as text, for the flows that settle each column's type
+    from its values (a ward "007" stays a code, a blood pressure column with "n/a" in it stays numbers)."""
     files, fmt = table_files(Path(path), fmt)
     if len(files) == 1 and files[0] == Path(path):
         return _read_file(files[0], fmt, as_text=as_text)
@@ -99,8 +103,8 @@ def _read_csv(path: Path, as_text: tuple[str, ...] = ()) -> pd.DataFrame:
     text = raw.decode("utf-8")  # strict: a Latin-1 export must not be half-decoded
     text = text.removeprefix("\ufeff")
     try:
-        return pd.read_csv(io.StringIO(text), dialect=None, on_bad_lines="error", low_memory=False,
-                           dtype={c: str for c in as_text} or None)
+        dtype = str if as_text == TEXT else ({c: str for c in as_text} or None)
+        return pd.read_csv(io.StringIO(text), dialect=None, on_bad_lines="error", low_memory=False, dtype=dtype)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no header and no rows") from None
     except (pd.errors.ParserError, csv.Error) as error:
@@ -164,11 +168,11 @@ def read_input(data: str | Path | pd.DataFrame | None, policy: Policy) -> pd.Dat
     elif is_ray_dataset(data):
         frame = check_frame(data.to_pandas(), "input ray Dataset")
     elif isinstance(data, (str, Path)):
-        frame = read_table(data, policy.data.format)
+        frame = read_table(data, policy.data.format, as_text=TEXT)
     elif data is not None:
         raise DataError(f"data must be a path, a pandas DataFrame or a ray Dataset, got {type(data).__name__}")
     elif policy.data.source is not None:
-        frame = read_table(policy.data.source, policy.data.format)
+        frame = read_table(policy.data.source, policy.data.format, as_text=TEXT)
     else:
         raise DataError("no input: give data, --input, or data.source in the policy")
     named = list(policy.data.columns) + ([policy.data.primary_key] if policy.data.primary_key else [])

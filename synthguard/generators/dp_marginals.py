@@ -22,6 +22,14 @@ from synthguard.generators import register_table
 from synthguard.generators.base import TableGenerator
 
 INSTALL_HINT = "pip install 'synthguard[dp]'"
+EPOCH, DAY = pd.Timestamp("1970-01-01"), pd.Timedelta(days=1)
+
+
+def _as_number(value) -> float:
+    """A bound as a number: numbers as they are, dates ("2020-01-01") as days since 1970."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return float((pd.Timestamp(value) - EPOCH) / DAY)
 ACCEPTED = {"epsilon", "delta", "bounds", "bins"}
 
 
@@ -47,8 +55,14 @@ class _Marginals(TableGenerator):
         if not isinstance(delta, (int, float)) or not 0 <= delta < 1e-3:
             raise ValueError(f"{cls.name}: parameters.delta must be in [0, 0.001)")
         for column, bound in (parameters.get("bounds") or {}).items():
-            if not (isinstance(bound, (list, tuple)) and len(bound) == 2 and bound[0] < bound[1]):
-                raise ValueError(f"{cls.name}: bounds.{column} must be [low, high] with low < high")
+            try:
+                ordered = isinstance(bound, (list, tuple)) and len(bound) == 2 and _as_number(bound[0]) < _as_number(
+                    bound[1])
+            except (TypeError, ValueError):
+                ordered = False
+            if not ordered:
+                raise ValueError(f"{cls.name}: bounds.{column} must be [low, high] with low < high (numbers, or "
+                                 "dates for a date column)")
         if not _engine_installed():
             raise ValueError(f"{cls.name} needs smartnoise-synth, which is not installed: {INSTALL_HINT}")
 
@@ -59,25 +73,25 @@ class _Marginals(TableGenerator):
 
     def check_columns(self, sdtypes: dict[str, str]) -> None:
         bounds = self.parameters.get("bounds") or {}
-        dated = [c for c, t in sdtypes.items() if t == "datetime"]
-        if dated:
-            raise ValueError(f"{self.name}: datetime columns ({', '.join(dated)}) are not supported; drop them or "
-                             "give them as numbers")
-        unbounded = [c for c, t in sdtypes.items() if t == "numerical" and c not in bounds]
+        unbounded = [c for c, t in sdtypes.items() if t in ("numerical", "datetime") and c not in bounds]
         if unbounded:
-            raise ValueError(f"{self.name}: parameters.bounds must give [low, high] for every numeric column "
-                             f"(bounds read from the data would leak its extremes): {', '.join(unbounded)}")
+            raise ValueError(f"{self.name}: parameters.bounds must give [low, high] for every numeric and date column "
+                             f"(bounds read from the data would leak its extremes; a date learnt as days after "
+                             f"another takes its bounds in days): {', '.join(unbounded)}")
 
     def fit(self, data: pd.DataFrame, seed: int = 0) -> _Marginals:
         from snsynth import Synthesizer
         from snsynth.transform import BinTransformer, TableTransformer
 
         self.check_columns({c: self.sdtypes.get(c, "categorical") for c in data.columns})
-        bounds = self.parameters.get("bounds") or {}
-        numeric = [c for c in data.columns if self.sdtypes.get(c) == "numerical"]
+        bounds = {c: [_as_number(v) for v in b] for c, b in (self.parameters.get("bounds") or {}).items()}
+        numeric = [c for c in data.columns if self.sdtypes.get(c) in ("numerical", "datetime")]
         self.columns_, self.dtypes_ = list(data.columns), data.dtypes.to_dict()
+        self.dated_ = [c for c in data.columns if self.sdtypes.get(c) == "datetime"]
         categorical = [c for c in data.columns if c not in numeric]
         frame = data.copy()
+        for column in self.dated_:  # days since 1970, binned between the policy's date bounds like any number
+            frame[column] = (pd.to_datetime(frame[column], errors="coerce") - EPOCH) / DAY
         for column in categorical:  # the engine wants one type per column; missing is its own category
             frame[column] = frame[column].astype(object).where(frame[column].notna(), "(missing)").astype(str)
         for column in numeric:
@@ -109,6 +123,8 @@ class _Marginals(TableGenerator):
                 out[column] = pd.to_numeric(values, errors="coerce") if kind in "iuf" else values
             if self.dtypes_[column].kind in "iu":
                 out[column] = pd.to_numeric(out[column], errors="coerce").round().astype("Int64")
+            if column in self.dated_:
+                out[column] = EPOCH + pd.to_timedelta(pd.to_numeric(out[column], errors="coerce").round(), unit="D")
         return out.reset_index(drop=True)
 
 
