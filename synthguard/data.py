@@ -132,12 +132,23 @@ def check_frame(frame: pd.DataFrame, origin: str = "data") -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = names
     numeric = frame.select_dtypes(include="number")
-    infinite = [c for c in numeric.columns if np.isinf(numeric[c].to_numpy(dtype="float64", na_value=np.nan)).any()]
+    infinite = [c for c in frame.columns if (np.isinf(numeric[c].to_numpy(dtype="float64", na_value=np.nan)).any()
+                                             if c in numeric.columns else _infinite_text(frame[c]))]
     if infinite:  # no synthesizer or distance handles them; refused before any fitting
         plural = len(infinite) > 1
         raise DataError(f"{origin}: column{'s' * plural} {', '.join(infinite)} hold{'' if plural else 's'} infinite "
                         "values; replace them (missing, or a bound) or drop those rows")
     return frame.reset_index(drop=True)
+
+
+INFINITE_WORDS = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _infinite_text(series: pd.Series) -> bool:
+    """A column read as text that spells an infinity ("inf"): it would read as an infinite number."""
+    if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+        return False
+    return bool(series.dropna().astype(str).str.strip().str.lower().isin(INFINITE_WORDS).any())
 
 
 def write_table(frame: pd.DataFrame, path: Path, fmt: str) -> None:

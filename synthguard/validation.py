@@ -42,13 +42,15 @@ def type_sdtypes(frame: pd.DataFrame, plan, policy: Policy) -> dict[str, str]:
 
 def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None,
                     policy: Policy, target: str | None = None, protected: tuple[str, ...] = (),
-                    progress: Progress | None = None, holdout_groups=None, scan: bool = True) -> Report:
+                    progress: Progress | None = None, holdout_groups=None, scan: bool = True,
+                    known: pd.DataFrame | None = None) -> Report:
     """Check ``synthetic`` against ``real`` (and ``holdout``, real rows the generator never saw).
 
     ``holdout_groups`` names the patient of each holdout row where a patient has several (a child table).
     ``scan``: look for identifier columns the policy does not name (Presidio on sampled values, SDV's type
     detection); without it every column the policy does not call an identifier or text is compared, typed
-    by its dtype."""
+    by its values. ``known``: more real rows whose values a release may hold (the types suite's foreign values),
+    such as the same rows before rare codes were coarsened."""
     started = time.perf_counter()
     policy = policy.model_copy(deep=True)  # the target option must not edit the caller's policy
     real, synthetic = check_frame(real, "real"), check_frame(synthetic, "synthetic")
@@ -103,6 +105,8 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
     ctx = context_for(policy, real, holdout, synthetic, sdtypes, released=synthetic, real=full_real, plan=plan)
     if holdout_groups is not None and holdout_given:  # a holdout split off here has no patients to group
         ctx.holdout_groups = np.asarray(holdout_groups)
+    if known is not None:
+        ctx.known_values = parse_frame(known[[c for c in sdtypes if c in known.columns]], plan.types)[0]
     checks = run_suites(build_suites(policy.validation), ctx, progress or Progress())
     return Report(
         policy_name=policy.name, policy_sha256=policy.digest(), seed=policy.generate.table.seed,

@@ -131,7 +131,9 @@ def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sectio
                   opaque_errors(f"fitting {GENERATOR} on {name}", GenerationError)):
                 if parent is None:
                     model.fit(rows_in, seed=fit_seed)
-                    rows = coarsener.restore_dtypes(model.sample(root_rows, seed=sample_seed))
+                    # The engine's sequential mode writes its own _RARE_ token for a category it protected (11 of
+                    # 99 admission types once): the coarsener turns any value it did not learn into its label.
+                    rows = coarsener.restore_dtypes(coarsener.transform(model.sample(root_rows, seed=sample_seed)))
                     current = decode_rows(rows)
                 else:
                     parent_key = section.tables[parent].primary_key
@@ -142,7 +144,7 @@ def generate(train: dict[str, pd.DataFrame], plans: dict[str, TablePlan], sectio
                     context = _context(encoded[parent], plans[parent], parent_key, spec.foreign_key)
 
                     def draw(parents, seed, model=model, coarsener=coarsener):
-                        return coarsener.restore_dtypes(model.sample_children(parents, seed=seed))
+                        return coarsener.restore_dtypes(coarsener.transform(model.sample_children(parents, seed=seed)))
 
                     sets = None
                     if name in section.code_sets:

@@ -100,7 +100,11 @@ def judge(policy: Policy, run: Fitted, progress: Progress) -> tuple[list[Check],
                                      view(run, name, run.encoded, coarse=False),
                                      view(run, name, run.encoded_holdout, coarse=True),
                                      judge_policy(plan.policy, without="privacy" if one_column else None),
-                                     holdout_groups=groups)
+                                     holdout_groups=groups,
+                                     # a code is released as written where it is common, so real values count
+                                     # at their own granularity too, not only coarsened
+                                     known=pd.concat([view(run, name, run.encoded_train, coarse=False),
+                                                      view(run, name, run.encoded_holdout, coarse=False)]))
         checks += _tagged(report.checks, name)
         if one_column:
             checks.append(Check(f"privacy [{name}]", "row_privacy", None, None, "==", True, "info", {

@@ -207,6 +207,8 @@ def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, s
         return "identifier", "row_number", "values: a row number (distinct whole numbers without a gap)"
     if kind:
         return "identifier", kind, "column name"
+    if pd.api.types.is_datetime64_any_dtype(series):  # as dates written as text are, whatever the reader did
+        return "identifier", "date", "values: dates"
     if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
         return "model", "", ""
     measured = infer(series)

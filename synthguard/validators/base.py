@@ -39,6 +39,7 @@ class Check:
     state: State = "measured"
     policy_value: float | None = None
     allowance: float | None = None
+    bounds: tuple[float, float] | None = None  # the values the measure can take: a threshold inside can fail
 
     @property
     def outcome(self) -> str:
@@ -58,6 +59,7 @@ class Check:
         out = asdict(self)
         for key in ("value", "threshold", "policy_value", "allowance"):
             out[key] = _plain(out[key])
+        out["bounds"] = None if self.bounds is None else [_plain(b) if np.isfinite(b) else None for b in self.bounds]
         out["outcome"] = self.outcome
         return out
 
@@ -154,6 +156,7 @@ class ValidationContext:
     unreadable: dict[str, np.ndarray] = field(default_factory=dict)
     rare_label: str | None = None  # the label rare categories were merged into: a value the release may hold
     surrogate_columns: list[str] = field(default_factory=list)  # identifier columns released as surrogates
+    known_values: pd.DataFrame | None = None  # more real rows whose values a release may hold (types suite)
 
 
 class Suite:
@@ -194,7 +197,7 @@ class Suite:
                          {**details, "reason": f"not enough rows to check: with the allowance for sampling noise the "
                                                f"limit is {format_value(threshold)}, which no value can "
                                                f"{'exceed' if op == '<=' else 'fall below'}"},
-                         state="underpowered", policy_value=policy, allowance=allowance)
+                         state="underpowered", policy_value=policy, allowance=allowance, bounds=bounds)
         return Check(
             suite=self.name,
             name=name,
@@ -206,6 +209,7 @@ class Suite:
             details=details,
             policy_value=policy,
             allowance=allowance,
+            bounds=bounds,
         )
 
 

@@ -180,5 +180,6 @@ class Expectations(Suite):
                 details["reason"] = f"Great Expectations could not evaluate the rule ({error})"
             checks.append(Check(self.name, _label(name, arguments), value, threshold,
                                 "<=" if "unexpected_rate" in synthetic else "==",
-                                passed, self.severity, details))
+                                passed, self.severity, details,
+                                bounds=(0, 1) if "unexpected_rate" in synthetic else None))
         return checks

@@ -63,12 +63,14 @@ class Types(Suite):
         from scipy.stats import binom
 
         real = pd.concat([ctx.train, ctx.holdout], ignore_index=True)
+        known = real if ctx.known_values is None else pd.concat([real, ctx.known_values], ignore_index=True)
         checks = []
         for column, sdtype in ctx.sdtypes.items():
             if sdtype not in ("categorical", "boolean"):
                 continue
             seen = category_strings(real[column].dropna()).value_counts()
-            allowed = set(seen.index) | ({ctx.rare_label} if ctx.rare_label is not None else set())
+            allowed = set(seen.index) | set(category_strings(known[column].dropna()) if column in known else []) | (
+                {ctx.rare_label} if ctx.rare_label is not None else set())
             cells = int((~category_strings(ctx.synthetic[column].dropna()).isin(allowed)).sum())
             # Real rows the generator never saw hold categories the real rows lack about as often as the real rows
             # hold categories seen once (Good-Turing, add-one: a category held by one patient of 228 may be in
@@ -86,7 +88,7 @@ class Types(Suite):
         worst = max(checks, key=lambda c: c.value - c.threshold)
         return [Check(worst.suite, "foreign_values", worst.value, worst.threshold, worst.op, True, worst.severity,
                       {**worst.details, "closest_column": worst.name.split(":", 1)[1], "columns": len(checks)},
-                      worst.state, worst.policy_value, worst.allowance)]
+                      worst.state, worst.policy_value, worst.allowance, worst.bounds)]
 
     def _missing(self, ctx: ValidationContext) -> list[Check]:
         pairs = [(c, pd.concat([ctx.train[c], ctx.holdout[c]], ignore_index=True), ctx.synthetic[c])
@@ -116,7 +118,7 @@ class Types(Suite):
         best = worst[1]
         return [Check(best.suite, "missing_share", best.value, best.threshold, best.op, best.passed, best.severity,
                       {**best.details, "closest_column": best.name.split(":", 1)[1], "columns": len(pairs)},
-                      best.state, best.policy_value, best.allowance)]
+                      best.state, best.policy_value, best.allowance, best.bounds)]
 
     def reject(self, ctx: ValidationContext) -> np.ndarray | None:
         """Rows holding a value that does not read as its column's type: what ``action: filter`` draws again."""
