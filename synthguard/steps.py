@@ -16,7 +16,7 @@ from synthguard.gate import rejected_rows
 from synthguard.generators.base import TableGenerator
 from synthguard.policy import Policy
 from synthguard.scrub.columns import ColumnPlan
-from synthguard.scrub.surrogates import birth_dates, comparable, surrogate_column
+from synthguard.scrub.surrogates import birth_dates, comparable, like, surrogate_column
 from synthguard.validators.base import category_strings
 
 MIN_TRAIN_ROWS = 20
@@ -130,16 +130,26 @@ def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFr
         if ident.column in fixed:
             out[ident.column] = fixed[ident.column].to_numpy()
         elif ident.action == "surrogate":
-            out[ident.column] = surrogate_column(ident.kind, frame[ident.column], len(out), seed + i,
-                                                 policy.scrub.locale, unique=ident.column in unique,
-                                                 avoid=real_values)
+            values = surrogate_column(ident.kind, frame[ident.column], len(out), seed + i,
+                                      policy.scrub.locale, unique=ident.column in unique, avoid=real_values)
+            out[ident.column] = with_missing_like(values, frame[ident.column], seed + i)
     for i, ident in enumerate(plan.identifiers):
         spec = policy.data.columns.get(ident.column)
         if ident.action == "surrogate" and ident.column not in fixed and spec is not None and spec.age is not None:
-            out[ident.column] = birth_dates(out[spec.age], out[spec.age_on], seed + i,
-                                            frozenset(comparable(v) for v in frame[ident.column].dropna()))
+            out[ident.column] = like(birth_dates(out[spec.age], out[spec.age_on], seed + i, frozenset(
+                comparable(v) for v in frame[ident.column].dropna())), frame[ident.column])
     out = restore_frame(out, plan.types)  # dates in the input's format, whole numbers as integers
     return out[[c for c in plan.order if c in out.columns]]
+
+
+def with_missing_like(values: pd.Series, real: pd.Series, seed: int) -> pd.Series:
+    """Surrogates blank in about the share of rows the real column is blank in (seeded): a death time known for
+    one patient in ten must not be released for every row."""
+    share = float(real.isna().mean())
+    if share == 0:
+        return values
+    blank = np.random.default_rng(seed % 2**32).random(len(values)) < share
+    return like(values.astype(object).where(~blank, None), real)
 
 
 def check_birth_dates(policy: Policy, sdtypes: dict[str, str]) -> None:

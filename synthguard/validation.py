@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from synthguard.column_types import parse_frame
 from synthguard.data import check_frame
 from synthguard.errors import DataError
 from synthguard.gate import build_suites, context_for, run_suites
@@ -14,7 +15,6 @@ from synthguard.policy import ColumnSpec, Policy
 from synthguard.progress import Progress
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
-from synthguard.column_types import parse_frame
 from synthguard.scrub.columns import MAX_CLASS_CODES, column_types, plan_columns, settle_sdtypes
 from synthguard.steps import MIN_HOLDOUT_ROWS, check_suite_columns, split_holdout
 

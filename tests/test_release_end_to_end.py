@@ -214,3 +214,23 @@ def test_released_rows_keep_birth_dates_lengths_of_stay_and_target_links(release
     links = {name.split(":", 1)[1] for name in checks if name.startswith("target_link:")}
     assert {"cp", "thalach", "oldpeak"} <= links
     assert all(checks[f"target_link:{column}"]["passed"] for column in links)
+
+
+def test_the_card_lists_every_column_with_what_a_reviewer_must_know(release_dir, patients):
+    """Issue 27: every released column with its kind, the top-code, merged categories, rows without a note and
+    why, checks not run, the generator and its settings, and the source's attribution and licence."""
+    card = (release_dir / "README.md").read_text()
+    rows = {line.split("|")[1].strip(): line for line in card.splitlines() if line.startswith("| ")}
+    assert set(patients.columns) <= set(rows)
+    assert "surrogate (name), never a real value" in rows["name"]
+    assert "modelled (dates)" in rows["admission_date"] and "days after admission_date" in rows["discharge_date"]
+    assert "top-coded: values above 90 are released as 90" in rows["age"]
+    assert 'merged into "Other"' in rows["thal"]
+    assert "generated text (row_template)" in rows["notes"] and "facts_match_one_real_row" in rows["notes"]
+    assert "UCI Heart Disease" in card and "CC BY 4.0" in card and "This release: `cc-by-4.0`" in card
+    assert "generator settings: `gaussian_copula`" in card and "one model per class of `target`" in card
+    assert "dcr_closer_to_train_share was not checked: not enough rows to check" in card
+    report = json.loads((release_dir / "report.json").read_text())
+    first_suites = [c["suite"] for c in report["checks"]][:3]
+    assert first_suites == ["privacy"] * 3  # privacy first when nothing failed
+    assert all(isinstance(c["outcome"], str) for c in report["checks"])

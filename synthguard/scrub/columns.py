@@ -45,7 +45,9 @@ NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP", "AGE"}
 TEXT_MIN_CHARS = 40
 TEXT_MIN_WORDS = 6
 UNIQUE_SHARE = 0.9
-CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL"}
+# Entities that, held by many rows, are categories rather than someone's identifier: countries and cities;
+# and words a scan takes for names ("ENGL", "SPAN" in a language column of 129 admissions with 5 values).
+CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL", "PERSON"}
 REPEATED_PLACE_SHARE = 0.5
 
 
@@ -99,6 +101,18 @@ def _normalise(name: str) -> str:
 def kind_from_name(column: str) -> str | None:
     name = _normalise(column)
     return next((kind for pattern, kind in NAME_HINTS if re.search(pattern, name)), None)
+
+
+def kind_of(series: pd.Series, column: str) -> str | None:
+    """The surrogate kind a column's name suggests, unless its values are dates: MIMIC's DOD_SSN is a date of
+    death (from the Social Security file), and surrogates shaped like SSNs would change what it holds."""
+    kind = kind_from_name(column)
+    if kind is None or kind in ("date", "date_of_birth"):
+        return kind
+    strings = series.dropna().astype(str)
+    dated = pd.api.types.is_datetime64_any_dtype(series) or (
+        not pd.api.types.is_numeric_dtype(series) and _looks_like_dates(strings))
+    return "date" if dated else kind
 
 
 def _is_text(values: pd.Series) -> bool:
@@ -181,7 +195,7 @@ def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
     for column in frame.columns:
         spec = declared.get(column)
         if column == policy.data.primary_key or (spec and "identifier" in spec.roles):
-            kind = (spec.kind if spec else None) or kind_from_name(column) or "id"
+            kind = (spec.kind if spec else None) or kind_of(frame[column], column) or "id"
             action = (spec.action if spec else None) or scrub.identifier_action
             plan.identifiers.append(IdentifierColumn(column, kind, action, "policy"))
         elif spec and "text" in spec.roles:
@@ -201,7 +215,7 @@ def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
 
 def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, str]:
     """(fate, kind, reason): fate is identifier, text or model; the reason never quotes a value."""
-    kind = kind_from_name(column)
+    kind = kind_of(series, column)
     # Named like an id, or (unnamed) long enough that a measurement cannot run 1..n by chance.
     if (kind == "id" or (kind is None and len(series) >= 20)) and is_row_number(series):
         return "identifier", "row_number", "values: a row number (distinct whole numbers without a gap)"

@@ -46,11 +46,16 @@ def _shape(text: str) -> str:
     return "".join("#" if c.isdigit() else "?" if c.isalpha() else c for c in text)
 
 
-def _fill(template: str, rng: random.Random) -> str:
-    return "".join(
-        rng.choice(string.digits) if c == "#" else rng.choice(string.ascii_uppercase) if c == "?"
-        else c for c in template
-    )
+def _fill(template: str, rng: random.Random, leading_zero: bool = True) -> str:
+    """Digits for '#', letters for '?'; a leading digit is never 0 where no real value starts with one (an ID
+    held as a number has no leading zero, and "01520" would not read back as the same kind)."""
+    out = []
+    for i, c in enumerate(template):
+        if c == "#":
+            out.append(rng.choice(string.digits if leading_zero or i else string.digits[1:]))
+        else:
+            out.append(rng.choice(string.ascii_uppercase) if c == "?" else c)
+    return "".join(out)
 
 
 def _date_between(rng: random.Random, start: date, end: date) -> str:
@@ -83,7 +88,8 @@ def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Calla
     template = column_template(real) or default
     if kind == "phone" and len(strings) and strings.str.startswith("0").all():
         template = "0" + template[1:]  # trunk prefix (Japan, UK): a phone without it is no phone there
-    return lambda: _fill(template, rng)
+    leading_zero = not len(strings) or bool(strings.str.startswith("0").any())
+    return lambda: _fill(template, rng, leading_zero)
 
 
 def birth_dates(ages: pd.Series, on: pd.Series, seed: int, avoid: frozenset[str] = frozenset()) -> pd.Series:
@@ -140,4 +146,14 @@ def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: s
                             "set the column's kind or action: drop in the policy")
         out.append(value)
         seen.add(value)
-    return pd.Series(out, dtype="object")
+    return like(pd.Series(out, dtype="object"), real)
+
+
+def like(values: pd.Series, real: pd.Series) -> pd.Series:
+    """Surrogates held as the real column holds its values: an ID held as a number stays a number, dates held
+    as datetimes stay datetimes (a Parquet input), text stays text."""
+    if pd.api.types.is_integer_dtype(real) and values.dropna().map(lambda v: str(v).isdigit()).all():
+        return values.map(lambda v: None if v is None else int(v)).astype("Int64" if values.isna().any() else "int64")
+    if pd.api.types.is_datetime64_any_dtype(real):
+        return pd.to_datetime(values, errors="coerce")
+    return values

@@ -145,7 +145,8 @@ class Fidelity(Suite):
             report.generate(real, ctx.holdout, sdmetrics_metadata(ctx), verbose=False)
         scores = dict(report.get_properties()[["Property", "Score"]].itertuples(index=False))
         shapes = report.get_details("Column Shapes")["Score"]
-        out = {"column_shapes": float(scores["Column Shapes"]), "column_pair_trends": float(scores["Column Pair Trends"])}
+        out = {"column_shapes": float(scores["Column Shapes"]),
+               "column_pair_trends": float(scores["Column Pair Trends"])}
         if len(shapes):
             out["column_shape_min"] = float(shapes.min())
         return {k: v for k, v in out.items() if np.isfinite(v)}
