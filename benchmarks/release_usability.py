@@ -71,24 +71,25 @@ def release(frame: pd.DataFrame, policy_path: Path, seed: int, before: bool):
     """The release and its own train/holdout split. ``before``: the flow before issue 17 (one model over all
     classes, SDV's Inequality constraint for the dates, birth dates drawn within the real years)."""
     import synthguard
-    from synthguard.generators import _date_gaps, tabular
+    from synthguard.generators import _date_gaps
     from synthguard.steps import derived_seeds, split_holdout
 
     policy = synthguard.load_policy(policy_path)
     policy.generate.table.seed = seed
     policy.generate.text = None
     policy.validation.action = "warn"  # the data of a failing release too: its failed checks are printed
-    gaps = tabular._SDVGenerator._gaps
+    gaps = _date_gaps.DateGaps.__init__
     if before:
         policy.generate.table.stratify_by_target = False
         for name, spec in list(policy.data.columns.items()):
             if getattr(spec, "age", None):
                 policy.data.columns[name] = spec.model_copy(update={"age": None, "age_on": None})
-        tabular._SDVGenerator._gaps = lambda self: _date_gaps.DateGaps([], self.sdtypes)
+        # No gap columns: the date inequality goes to SDV's own constraint, as before issue 17.
+        _date_gaps.DateGaps.__init__ = lambda self, constraints, sdtypes: gaps(self, [], sdtypes)
     try:
         out = synthguard.synthesize(frame, policy)
     finally:
-        tabular._SDVGenerator._gaps = gaps
+        _date_gaps.DateGaps.__init__ = gaps
     split_seed = derived_seeds(seed, 1)[0]
     model = list(out.report.columns["model"])
     train, holdout = split_holdout(frame[model], policy.validation.holdout, split_seed, "target")

@@ -26,12 +26,16 @@ TWIN_EVIDENCE = 0.1
 
 def coincidence(real: pd.DataFrame) -> float:
     """The chance that two real records agree on every column, were the columns independent: the product over
-    columns of the sum of squared value shares. About 1e-20 for a table with a few measurements; 1e-5 for a
-    table of age, a day count and flags."""
+    columns of the chance that two rows agree on it, estimated without bias from pairs of rows (a column whose
+    values are all distinct, a measurement, gives 0, not 1 / rows). About 1e-5 for a table of age, a day count
+    and flags."""
+    rows = len(real)
+    if rows < 2:
+        return 0.0
     chance = 1.0
     for column in real.columns:
-        shares = category_strings(real[column]).value_counts(normalize=True).to_numpy()
-        chance *= float(np.sum(shares ** 2))
+        counts = category_strings(real[column]).value_counts().to_numpy(dtype=float)
+        chance *= float(np.sum(counts * (counts - 1)) / (rows * (rows - 1)))
     return chance
 
 
