@@ -76,6 +76,11 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
     # dates or not, and codes read as numbers in one table and text in another compare as the same codes.
     real, _ = parse_frame(real, plan.types)
     check_suite_columns(policy, real, sdtypes)
+    for rule in policy.generate.table.constraints:
+        outside = [c for c in rule.columns if c not in sdtypes]
+        if outside:
+            raise DataError(f"constraint {rule.type} on {', '.join(rule.columns)}: {', '.join(outside)} is not "
+                            "compared (an identifier, text, or a date column the policy does not name)")
     absent = [c for c in plan.model if c in missing]
     if absent:
         raise DataError(f"the synthetic table lacks column{'s' * (len(absent) > 1)} {', '.join(absent)}")

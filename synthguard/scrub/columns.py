@@ -45,9 +45,8 @@ NOT_COLUMN_ENTITIES = {"DATE_TIME", "NRP", "AGE"}
 TEXT_MIN_CHARS = 40
 TEXT_MIN_WORDS = 6
 UNIQUE_SHARE = 0.9
-# Entities that, held by many rows, are categories rather than someone's identifier: countries and cities;
-# and words a scan takes for names ("ENGL", "SPAN" in a language column of 129 admissions with 5 values).
-CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL", "PERSON"}
+# Entities that, held by many rows, are categories rather than someone's identifier: countries and cities.
+CATEGORY_ENTITIES = {"LOCATION", "HOSPITAL"}
 REPEATED_PLACE_SHARE = 0.5
 
 
@@ -243,7 +242,10 @@ def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, s
     if scanned and scanned[1] >= policy.scrub.min_share:
         entity, share = scanned
         reason = f"values: {entity} in {share:.0%} of {len(sample)} sampled"
-        if entity in CATEGORY_ENTITIES and not _looks_unique(series, REPEATED_PLACE_SHARE):
+        # Single words a scan takes for names ("ENGL", "SPAN" in a language column of 129 admissions with five
+        # values) are codes when repeated; a repeated full name (a referring doctor) stays an identifier.
+        coded = entity == "PERSON" and not strings.str.contains(r"\s").any()
+        if (entity in CATEGORY_ENTITIES or coded) and not _looks_unique(series, REPEATED_PLACE_SHARE):
             # Countries or cities shared by many rows are categories; the rare ones, which
             # could point at a person, are generalised before fitting.
             return "model", "", f"{reason}; repeated values, modelled as categories"
