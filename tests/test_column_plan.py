@@ -115,3 +115,14 @@ def test_countries_are_categories_not_identifiers(bare_policy):
     frame = pd.DataFrame({"origin": countries, "target": rng.integers(0, 2, len(countries))})
     plan = plan_columns(frame, bare_policy)
     assert "origin" in plan.model and "origin" not in [i.column for i in plan.identifiers]
+
+
+def test_a_shape_too_narrow_for_new_values_is_widened_not_a_crash():
+    """Ids 1..103 leave few two-digit values that are not real; 172 distinct surrogates need wider ones (issue 28:
+    a survey's respondent numbers once stopped the run after fitting)."""
+    from synthguard.scrub.surrogates import surrogate_column
+
+    real = pd.Series(range(1, 104))
+    drawn = surrogate_column("id", real, 172, seed=1, unique=True)
+    assert drawn.is_unique and len(drawn) == 172 and not set(drawn) & set(real)
+    assert pd.api.types.is_integer_dtype(drawn) and drawn.min() >= 1000  # widened, and no leading zero

@@ -70,7 +70,20 @@ def _year_bounds(values: pd.Series) -> tuple[date, date]:
     return date(int(parsed.dt.year.min()), 1, 1), date(int(parsed.dt.year.max()), 12, 31)
 
 
-def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Callable[[], str]:
+def widened(template: str, needed: int, leading_zero: bool = True) -> str:
+    """The template with digits added in front until it holds ``needed`` distinct values: a column of ids 1..103
+    has the shape '##', 90 values with no leading zero, most of them real; 172 surrogates cannot all be new."""
+    def capacity(shape: str) -> int:
+        digits, letters = shape.count("#"), shape.count("?")
+        first = 0.9 if shape.startswith("#") and not leading_zero else 1.0
+        return int(first * 10 ** digits * 26 ** letters)
+
+    while capacity(template) < needed:
+        template = "#" + template
+    return template
+
+
+def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random, needed: int = 0) -> Callable[[], str]:
     faker_kinds: dict[str, Callable[[], str]] = {
         "name": fake.name, "first_name": fake.first_name, "last_name": fake.last_name,
         "email": fake.email, "address": lambda: fake.address().replace("\n", ", "),
@@ -89,6 +102,7 @@ def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random) -> Calla
     if kind == "phone" and len(strings) and strings.str.startswith("0").all():
         template = "0" + template[1:]  # trunk prefix (Japan, UK): a phone without it is no phone there
     leading_zero = not len(strings) or bool(strings.str.startswith("0").any())
+    template = widened(template, needed, leading_zero)
     return lambda: _fill(template, rng, leading_zero)
 
 
@@ -132,8 +146,9 @@ def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: s
     fake = Faker(locale)
     fake.seed_instance(seed)
     rng = random.Random(seed)
-    make = _maker(kind, real, fake, rng)
     taken = {comparable(v) for v in real.dropna()} | avoid
+    # Room for ten times the values needed beside the real ones, so that redraws stay rare.
+    make = _maker(kind, real, fake, rng, needed=10 * (rows + real.nunique()))
     out: list[str] = []
     seen: set[str] = set()
     for _ in range(rows):
