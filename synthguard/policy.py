@@ -122,9 +122,9 @@ def default_synthesizer() -> str:
 class TableSection(StrictModel):
     synthesizer: str = Field(
         "auto", validate_default=True,
-        description="a registered table generator (gaussian_copula, ctgan, tvae, copulagan, tabular_argn, dp_mst, "
-                    "dp_aim, or a plugin's); auto: tabular_argn with mostlyai-engine installed (extra argn), else "
-                    "gaussian_copula; the report names the one that ran")
+        description="a registered table generator (cart, gaussian_copula, ctgan, tvae, copulagan, "
+                    "tabular_argn, dp_mst, dp_aim, or a plugin's); auto: tabular_argn with mostlyai-engine installed "
+                    "(extra argn), else gaussian_copula; the report names the one that ran")
     parameters: dict[str, Any] = Field(default_factory=dict)
     rows: int | None = Field(None, gt=0, le=MAX_SYNTHETIC_ROWS)
     scale: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
