@@ -17,12 +17,13 @@ from synthguard.generators import TABLE_GENERATORS, TEXT_MODES
 from synthguard.generators._date_gaps import WithDateGaps
 from synthguard.generators.text import TEMPLATE_WRITER, generate_text_columns
 from synthguard.pipeline_instructions import synthesize_instructions
-from synthguard.policy import MAX_SYNTHETIC_ROWS, Policy, load_policy
+from synthguard.policy import AUTO, MAX_SYNTHETIC_ROWS, Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.relational.flow import synthesize_tables
 from synthguard.release import Release
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
+from synthguard.selection import choose
 from synthguard.scrub.columns import plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import comparable
 from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_filtered: importable from here too
@@ -42,12 +43,13 @@ from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_f
 )
 
 
-def release_settings(policy: Policy, generator, generated: dict, rows: int) -> dict:
+def release_settings(policy: Policy, generator, generated: dict, rows: int, selection=None) -> dict:
     """How the release was made, for the dataset card: the generator's settings and the text per column."""
     table = policy.generate.table
     text = policy.generate.text
     return {
-        "synthesizer": table.synthesizer, "parameters": table.parameters, "top_codes": table.top_codes,
+        "synthesizer": generator.name, "parameters": table.parameters, "top_codes": table.top_codes,
+        **({"selection": selection.to_dict()} if selection else {}),
         "bottom_codes": table.bottom_codes, "min_category_count": table.min_category_count,
         "rare_category_label": table.rare_category_label, "stratified_by": generator.stratified(),
         "constraints": [f"{c.type} on {', '.join(c.columns)}" for c in table.constraints],
@@ -110,7 +112,19 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                                           table.bottom_codes)
     generaliser.fit(train, sdtypes)
     train, holdout = generaliser.code(train), generaliser.code(holdout)
-    generator = WithDateGaps(TABLE_GENERATORS[table.synthesizer], table.parameters, table.constraints, sdtypes)
+    rows = table.num_rows(len(frame))
+    if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
+        raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
+                        f"{MAX_SYNTHETIC_ROWS:,}")
+    runner = engine(policy.engine)
+    runner.start()  # fail on a missing extra before the fit, not after
+    selection = None
+    if table.synthesizer == AUTO:
+        selection = choose(generaliser.transform(train), sdtypes, policy, plan, fit_seed, table.auto_budget_s,
+                           progress, generaliser.transform)
+        timings.update({f"auto:{candidate}": seconds for candidate, seconds in selection.seconds.items()})
+    name = selection.chosen if selection else table.synthesizer
+    generator = WithDateGaps(TABLE_GENERATORS[name], table.parameters, table.constraints, sdtypes)
     try:
         generator.check_columns(sdtypes)
     except ValueError as error:
@@ -118,21 +132,15 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     if table.stratify_by_target and policy.data.target in plan.model:
         generator.stratify_on(policy.data.target)
     draw = drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
-    rows = table.num_rows(len(frame))
-    if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
-        raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
-                        f"{MAX_SYNTHETIC_ROWS:,}")
-    runner = engine(policy.engine)
-    runner.start()  # fail on a missing extra before the fit, not after
     tick = time.perf_counter()
-    with (progress.step(f"fitting {table.synthesizer} on {len(train)} rows"),
-          opaque_errors(f"fitting {table.synthesizer}", GenerationError)):
+    with (progress.step(f"fitting {name} on {len(train)} rows"),
+          opaque_errors(f"fitting {name}", GenerationError)):
         generator.fit(generaliser.transform(train), seed=fit_seed)
     timings["fit"] = time.perf_counter() - tick
 
     suites = build_suites(policy.validation)
     tick = time.perf_counter()
-    with opaque_errors(f"sampling {table.synthesizer}", GenerationError):
+    with opaque_errors(f"sampling {name}", GenerationError):
         sampled = runner.sample(SampleJob(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes,
                                           plan, frame, policy, surrogate_seed, progress))
     synthetic, released = sampled.synthetic, sampled.released
@@ -180,8 +188,12 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                      "surrogates, free text is not covered); the checks above are measured on top of it"
                      + ("" if guarantee.get("reproducible", True) else "; its noise comes from a secure generator, "
                         "so the same data, policy and seed give a different release each run"))
+    if selection:
+        notes.append(f"synthesizer auto chose {name}: {selection.reason}; candidates: " + "; ".join(
+            f"{c['generator']} " + (c["skipped"] if "skipped" in c else f"{len(c['failed'])} failed checks, "
+                                    f"detection AUC {c['detection_auc']}") for c in selection.candidates))
     if generator.stratified():
-        notes.append(f"{table.synthesizer} learnt each class of {generator.stratified()!r} apart (one model per "
+        notes.append(f"{name} learnt each class of {generator.stratified()!r} apart (one model per "
                      "class), so that every predictor's link to the target is kept")
     if sampled.dropped:
         notes.append(f"action filter dropped {sampled.dropped} synthetic rows and sampled again")
@@ -190,14 +202,13 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
                      "synthetic rows (validate.max_rows); exact copies were counted on every row")
     report = Report(
         policy_name=policy.name, policy_sha256=policy.digest(), seed=table.seed, checks=checks,
-        generator=table.synthesizer if not guarantee else
-        f"{table.synthesizer} (epsilon {guarantee['epsilon']:g}, delta {guarantee['delta']:g})",
+        generator=name if not guarantee else f"{name} (epsilon {guarantee['epsilon']:g}, delta {guarantee['delta']:g})",
         rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
               "synthetic": sampled.rows, **({"validated_sample": len(synthetic)} if sampled.population_rows is not None
                                             else {})},
         columns={**plan.to_dict(), "order": plan.order, "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings, figures=figures,
-        settings=release_settings(policy, generator, generated, sampled.rows))
+        settings=release_settings(policy, generator, generated, sampled.rows, selection))
     texts = pd.DataFrame([{"column": c, "text": t, **({"row": r.rows[k]} if r.rows is not None else {})}
                           for c, r in generated.items() for k, t in enumerate(r.texts)]) if generated else None
     passed = report.passed

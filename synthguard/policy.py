@@ -110,21 +110,18 @@ MAX_SYNTHETIC_ROWS = 50_000_000
 MAX_SEED = 2**32 - 1  # numpy's seeds are unsigned 32-bit words
 
 
-def default_synthesizer() -> str:
-    """TabularARGN where its engine is installed (it met the quality bar on three real tables, README
-    "Table quality beside a neutral judge"), else SDV's Gaussian copula."""
-    import importlib.util
-
-    installed = importlib.util.find_spec("mostlyai") is not None and importlib.util.find_spec("mostlyai.engine")
-    return "tabular_argn" if installed else "gaussian_copula"
+AUTO = "auto"
 
 
 class TableSection(StrictModel):
     synthesizer: str = Field(
         "auto", validate_default=True,
         description="a registered table generator (cart, gaussian_copula, ctgan, tvae, copulagan, "
-                    "tabular_argn, dp_mst, dp_aim, or a plugin's); auto: tabular_argn with mostlyai-engine installed "
-                    "(extra argn), else gaussian_copula; the report names the one that ran")
+                    "tabular_argn, dp_mst, dp_aim, or a plugin's); auto: the candidates for the table's size fitted "
+                    "on an internal split of the training rows and judged by the gate's own checks; the report names "
+                    "them, their scores and the one that ran")
+    auto_budget_s: float = Field(300, gt=0, description="synthesizer auto: seconds for trying candidates after the "
+                                                        "first (a cut depends on the machine's speed)")
     parameters: dict[str, Any] = Field(default_factory=dict)
     rows: int | None = Field(None, gt=0, le=MAX_SYNTHETIC_ROWS)
     scale: float | None = Field(None, gt=0, le=1000, allow_inf_nan=False)
@@ -142,22 +139,11 @@ class TableSection(StrictModel):
         True, description="the SDV synthesizers learn one model per class of the target column (each class with "
                           "at least 30 training rows), which keeps every predictor's link to the target")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _resolve_auto(cls, value: Any) -> Any:
-        # Resolved before the fields, so that the section never holds "auto" (and never assigns to itself).
-        if isinstance(value, dict) and value.get("synthesizer", "auto") == "auto":
-            if value.get("parameters"):
-                raise ValueError("parameters belong to one synthesizer: name it (synthesizer: tabular_argn, "
-                                 "gaussian_copula, ...) instead of auto")
-            return {**value, "synthesizer": default_synthesizer()}
-        return value
-
     @field_validator("synthesizer")
     @classmethod
     def _registered(cls, value: str) -> str:
-        if value == "auto":  # the section was built without going through the mapping (TableSection())
-            return default_synthesizer()
+        if value == AUTO:  # chosen on evidence when the data is read (synthguard/selection.py)
+            return value
         if value not in TABLE_GENERATORS:
             raise ValueError(TABLE_GENERATORS.unknown(value))
         return value
@@ -176,7 +162,12 @@ class TableSection(StrictModel):
             shares = self.target_distribution.values()
             if not shares or any(not 0 < v <= 1 for v in shares) or abs(sum(shares) - 1) > 1e-6:
                 raise ValueError("target_distribution: shares must be in (0, 1] and add up to 1")
-        TABLE_GENERATORS[self.synthesizer].check_parameters(self.parameters)
+        if self.synthesizer == AUTO:
+            if self.parameters:
+                raise ValueError("parameters belong to one synthesizer: name it (synthesizer: cart, tabular_argn, "
+                                 "gaussian_copula, ...) instead of auto")
+        else:
+            TABLE_GENERATORS[self.synthesizer].check_parameters(self.parameters)
         return self
 
     def __setattr__(self, name: str, value: Any) -> None:

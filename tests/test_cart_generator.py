@@ -51,3 +51,21 @@ def test_unknown_parameters_and_a_bad_leaf_size_are_refused():
         TABLE_GENERATORS["cart"].check_parameters({"depth": 3})
     with pytest.raises(ValueError, match="min_samples_leaf"):
         TABLE_GENERATORS["cart"].check_parameters({"min_samples_leaf": 0})
+
+
+def test_auto_chooses_by_the_gates_checks_on_the_training_rows_and_says_so(patients):
+    """synthesizer: auto (the default) fits the candidates on an internal split of the training rows, judges them
+    by the policy's own checks, and names each with its failed checks; the winner has the fewest."""
+    from synthguard.pipeline import synthesize
+    from tests.conftest import CLINICAL
+
+    release = synthesize(patients[CLINICAL], parse_policy({"name": "auto", "data": {"columns": {
+        "target": "target"}}}))
+    selection = release.report.settings["selection"]
+    tried = [c for c in selection["candidates"] if "failed" in c]
+    assert len(tried) >= 2 and {c["generator"] for c in tried} >= {"cart", "gaussian_copula"}
+    chosen = next(c for c in tried if c["generator"] == selection["chosen"])
+    assert len(chosen["failed"]) == min(len(c["failed"]) for c in tried)
+    assert release.report.generator == selection["chosen"]
+    assert any(n.startswith(f"synthesizer auto chose {selection['chosen']}") for n in release.report.notes)
+    assert release.passed, [c.describe() for c in release.report.failures]

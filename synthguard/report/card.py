@@ -183,6 +183,12 @@ def _number(value: Any) -> str:
 
 def _settings_line(settings: dict[str, Any]) -> str:
     parts = [f"`{settings['synthesizer']}`"]
+    selection = settings.get("selection")
+    if selection:
+        tried = ", ".join(f"`{c['generator']}` " + (c["skipped"] if "skipped" in c else
+                                                    f"({len(c['failed'])} failed checks)")
+                          for c in selection["candidates"])
+        parts.append(f"chosen by `synthesizer: auto` ({selection['reason']}) from {tried}")
     if settings.get("parameters"):
         parts.append("parameters " + ", ".join(f"{k}={v}" for k, v in sorted(settings["parameters"].items())))
     if settings.get("stratified_by"):
