@@ -23,9 +23,9 @@ from synthguard.relational.flow import synthesize_tables
 from synthguard.release import Release
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
-from synthguard.selection import choose
 from synthguard.scrub.columns import plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import comparable
+from synthguard.selection import choose
 from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_filtered: importable from here too
     MIN_HOLDOUT_ROWS,
     MIN_TRAIN_ROWS,

@@ -91,7 +91,8 @@ def choose(train: pd.DataFrame, sdtypes: dict[str, str], policy: Policy, plan, s
                                 Progress())
             failed = sorted(f"{c.suite}.{c.name}" for c in checks if c.severity == "fail" and not c.passed)
             auc = next((c.value for c in checks if c.name == "detection_auc"), None)
-            scored.append({"generator": name, "failed": failed, "detection_auc": None if auc is None else round(auc, 4)})
+            scored.append({"generator": name, "failed": failed,
+                           "detection_auc": None if auc is None else round(auc, 4)})
             seconds[name] = fit_s
             advance()
     order = {name: k for k, name in enumerate(names)}
