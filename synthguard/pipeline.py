@@ -13,8 +13,7 @@ from synthguard.engines import SampleJob, engine
 from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import NOT_COMPARED_KINDS, build_suites, context_for, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
-from synthguard.generators import TABLE_GENERATORS, TEXT_MODES
-from synthguard.generators._date_gaps import WithDateGaps
+from synthguard.generators import TEXT_MODES
 from synthguard.generators.text import TEMPLATE_WRITER, generate_text_columns
 from synthguard.pipeline_instructions import synthesize_instructions
 from synthguard.policy import AUTO, MAX_SYNTHETIC_ROWS, Policy, load_policy
@@ -25,7 +24,7 @@ from synthguard.report import Report
 from synthguard.report.figures import build_figures
 from synthguard.scrub.columns import plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import comparable
-from synthguard.selection import choose
+from synthguard.selection import choose, prepared
 from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_filtered: importable from here too
     MIN_HOLDOUT_ROWS,
     MIN_TRAIN_ROWS,
@@ -34,10 +33,10 @@ from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_f
     check_constraints,
     check_dirty,
     check_suite_columns,
+    check_surrogates,
     check_target,
     check_text_template,
     derived_seeds,
-    drawer,
     sample_filtered,
     split_holdout,
 )
@@ -116,22 +115,16 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
         raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
                         f"{MAX_SYNTHETIC_ROWS:,}")
+    check_surrogates(plan, frame, policy, rows, surrogate_seed)
     runner = engine(policy.engine)
     runner.start()  # fail on a missing extra before the fit, not after
     selection = None
-    if table.synthesizer == AUTO:
+    if table.synthesizer == AUTO:  # a candidate that cannot do what the policy asks is skipped before any fit
         selection = choose(generaliser.transform(train), sdtypes, policy, plan, fit_seed, table.auto_budget_s,
                            progress, generaliser.transform)
         timings.update({f"auto:{candidate}": seconds for candidate, seconds in selection.seconds.items()})
     name = selection.chosen if selection else table.synthesizer
-    generator = WithDateGaps(TABLE_GENERATORS[name], table.parameters, table.constraints, sdtypes)
-    try:
-        generator.check_columns(sdtypes)
-    except ValueError as error:
-        raise DataError(f"generate.table: {error}") from None
-    if table.stratify_by_target and policy.data.target in plan.model:
-        generator.stratify_on(policy.data.target)
-    draw = drawer(generator, table, policy.data.target, train)  # unknown classes stop the run before fitting
+    generator, draw = prepared(name, policy, sdtypes, train)
     tick = time.perf_counter()
     with (progress.step(f"fitting {name} on {len(train)} rows"),
           opaque_errors(f"fitting {name}", GenerationError)):

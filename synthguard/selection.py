@@ -18,13 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from synthguard.errors import opaque_errors
+from synthguard.errors import DataError, opaque_errors
 from synthguard.gate import build_suites, context_for, run_suites
 from synthguard.generators import TABLE_GENERATORS
 from synthguard.generators._date_gaps import WithDateGaps
 from synthguard.policy import Policy
 from synthguard.progress import Progress
-from synthguard.steps import split_holdout
+from synthguard.steps import drawer, split_holdout
 
 SMALL_TABLE_ROWS = 5_000  # training rows up to which a tree-based or copula model is a real candidate
 JUDGES = ("fidelity", "privacy", "types", "constraints")
@@ -58,12 +58,46 @@ def _installed(name: str) -> bool:
     return True
 
 
+def prepared(name: str, policy: Policy, sdtypes: dict[str, str], train: pd.DataFrame,
+             parameters: dict | None = None):
+    """(generator, draw) for ``name`` as the policy asks for it, unfitted; DataError when it cannot do what the
+    policy asks (a column type it lacks, a target distribution it cannot sample to): known before any fit."""
+    table = policy.generate.table
+    generator = WithDateGaps(TABLE_GENERATORS[name], table.parameters if parameters is None else parameters,
+                             table.constraints, sdtypes)
+    try:
+        generator.check_columns(sdtypes)
+    except ValueError as error:
+        raise DataError(f"generate.table: {error}") from None
+    target = policy.data.target
+    if table.stratify_by_target and target in sdtypes:
+        generator.stratify_on(target)
+    return generator, drawer(generator, table, target, train)  # unknown classes stop the run here
+
+
+def usable(policy: Policy, sdtypes: dict[str, str], train: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """The candidates for this table's size that can do what the policy asks, and why each other one cannot.
+    No candidate left is an input error, raised before any fit."""
+    names, refused = [], {}
+    for name in candidates(len(train)):
+        try:
+            prepared(name, policy, sdtypes, train, {})
+        except DataError as error:
+            refused[name] = str(error)
+            continue
+        names.append(name)
+    if not names:
+        raise DataError("synthesizer auto: no candidate can do what the policy asks: " + "; ".join(
+            f"{name}: {why}" for name, why in refused.items()))
+    return names, refused
+
+
 def choose(train: pd.DataFrame, sdtypes: dict[str, str], policy: Policy, plan, seed: int, budget_s: float,
            progress: Progress, transform=lambda rows: rows) -> Selection:
     """The candidate that fails fewest of the gate's checks on an internal split of ``train`` (the training rows
     only); ``transform`` is what the release applies to drawn rows (rare categories merged)."""
-    table = policy.generate.table
     target = policy.data.target if policy.data.target in sdtypes else None
+    names, refused = usable(policy, sdtypes, train)
     inner_train, inner_holdout = split_holdout(train, INNER_HOLDOUT, seed, target)
     judged = policy.model_copy(deep=True)
     for name in type(judged.validation.suites).model_fields:
@@ -71,19 +105,18 @@ def choose(train: pd.DataFrame, sdtypes: dict[str, str], policy: Policy, plan, s
         suite.enabled = suite.enabled and name in JUDGES
         suite.action = "fail"
     suites = build_suites(judged.validation)
-    started, scored, seconds = time.perf_counter(), [], {}
-    names = candidates(len(train))
+    started, seconds = time.perf_counter(), {}
+    scored: list[dict[str, Any]] = [{"generator": name, "skipped": why} for name, why in refused.items()]
     with progress.step(f"choosing a generator: {len(names)} candidates on {len(inner_train)} training rows",
                        total=len(names)) as advance:
         for name in names:
-            if scored and time.perf_counter() - started > budget_s:
+            if seconds and time.perf_counter() - started > budget_s:
                 # A budget cut depends on the machine's speed: the report says so, as it says which ran.
                 scored.append({"generator": name, "skipped": f"the {budget_s:g} s budget was spent"})
                 continue
             tick = time.perf_counter()
-            generator = WithDateGaps(TABLE_GENERATORS[name], {}, table.constraints, sdtypes)
-            if table.stratify_by_target and target:
-                generator.stratify_on(target)
+            # Judged on plain draws: a target distribution the policy asks for reshapes every candidate alike.
+            generator, _ = prepared(name, policy, sdtypes, inner_train, {})
             with opaque_errors(f"fitting candidate {name}"):
                 synthetic = transform(generator.fit(inner_train, seed=seed).sample(len(inner_train), seed=seed + 1))
             fit_s = time.perf_counter() - tick

@@ -116,6 +116,18 @@ def unique_identifiers(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy):
             and (ident.column == policy.data.primary_key or frame[ident.column].is_unique)]
 
 
+def check_surrogates(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy, rows: int, seed: int) -> None:
+    """Every column that must hold distinct surrogates gets them, drawn as the release will draw them (same
+    seeds), right after the column scan: a shape too narrow is an input error in seconds, not after the fit."""
+    real_values = real_identifier_values(plan, frame)
+    for i, ident in unique_identifiers(plan, frame, policy):
+        try:
+            surrogate_column(ident.kind, frame[ident.column], rows, seed + i, policy.scrub.locale, unique=True,
+                             avoid=real_values)
+        except DataError as error:
+            raise DataError(f"identifier column {ident.column!r}: {error}") from None
+
+
 def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, policy: Policy,
               seed: int, fixed: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Synthetic modelled columns plus fresh identifier surrogates, in the input's order.

@@ -259,3 +259,23 @@ def test_a_note_template_that_cannot_be_filled_is_refused_before_fitting(medical
     medical_raw["generate"]["text"] = text
     result = run_synth(write_policy(medical_raw), tmp_path / "out")
     assert_bad_input(result, tmp_path / "out", message)
+
+
+def test_identifiers_without_room_for_distinct_surrogates_stop_before_any_fit(medical_raw, write_policy, tmp_path):
+    """1,000 admissions with distinct times, all in one year: a date surrogate has 366 days to choose from, so
+    the release cannot give each row its own. Known from the column scan, so refused before any fit."""
+    from tests.conftest import EXAMPLE_CSV
+
+    frame = pd.read_csv(EXAMPLE_CSV)
+    frame = pd.concat([frame] * (1000 // len(frame) + 1), ignore_index=True).iloc[:1000]
+    frame["admitted"] = pd.date_range("2020-01-01", periods=len(frame), freq="7h").strftime("%Y-%m-%d %H:%M")
+    frame.to_csv(tmp_path / "admissions.csv", index=False)
+    medical_raw["data"]["source"] = str(tmp_path / "admissions.csv")
+    medical_raw["data"]["columns"]["admitted"] = {"roles": ["identifier"], "kind": "date"}
+    medical_raw["generate"]["table"] = {"synthesizer": "auto"}
+    result = CliRunner().invoke(main, ["synth", "--policy", str(write_policy(medical_raw)),
+                                       "--output", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "identifier column 'admitted': cannot draw 1000 distinct date surrogates" in result.output
+    assert "fitting" not in result.output and "choosing a generator" not in result.output  # nothing was fitted
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -16,7 +16,6 @@ spent; ``value_protection_epsilon`` covers the statistics the engine reads befor
 
 from __future__ import annotations
 
-import contextlib
 import io
 import tarfile
 import tempfile
@@ -210,9 +209,12 @@ class TabularARGN(TableGenerator):
             self._workspace = None
 
     def __del__(self):
-        # At interpreter shutdown the engine may be half torn down; the temporary directory goes with the process.
-        with contextlib.suppress(Exception):
+        # At interpreter shutdown the engine (and contextlib itself) may be half torn down; the temporary
+        # directory goes with the process.
+        try:  # noqa: SIM105 - contextlib may be gone at shutdown; nothing to report to
             self.close()
+        except Exception:  # noqa: BLE001
+            pass
 
     def fit(self, data: pd.DataFrame, seed: int = 0, context: pd.DataFrame | None = None,
             context_key: str | None = None) -> TabularARGN:
