@@ -60,9 +60,11 @@ def _survival(loader) -> pd.DataFrame:
     frame = features.copy()
     for column in outcome.dtype.names:
         frame[column] = outcome[column]
-    for column in frame.columns:  # sksurv hands categoricals and booleans; a user's CSV holds plain values
+    for column in frame.columns:  # sksurv hands categoricals and booleans; a user's table holds plain values
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype(object)
+            values = frame[column].astype(object)
+            numbers = pd.to_numeric(values, errors="coerce")  # codes written in digits ("1", "2") as numbers
+            frame[column] = numbers if numbers.notna().sum() == values.notna().sum() else values
         elif frame[column].dtype == bool:
             frame[column] = frame[column].astype(int)
     return frame

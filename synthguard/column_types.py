@@ -5,7 +5,7 @@ The same CSV read with and without ``parse_dates``, or a column of blood pressur
 settled once from the real table (``infer``); every table that meets it (training, holdout, a generator's
 output, a synthetic table made elsewhere) is read through it (``parse``), and the cells that do not read as
 its type are counted, never shown. ``restore`` writes synthetic values back the way the input held them
-(dates in the input's format, whole numbers as integers).
+(dates in the input's format, whole numbers as integers unless the input held them as floats).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class ColumnType:
     date_format: str | None = None  # dates written as text in the input: their format; None: held as datetimes
     whole_days: bool = False  # dates: every value at midnight, so released as days
     dirty: int = 0  # filled cells of the input that do not read as this type (then missing)
+    held_as_float: bool = False  # numbers a DataFrame or Parquet file held as floats: released as floats
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, 0) or k == "storage"}
@@ -85,7 +86,8 @@ def infer(series: pd.Series, declared: str | None = None) -> ColumnType:
     if pd.api.types.is_datetime64_any_dtype(series) and declared in (None, "date"):
         return ColumnType("date", whole_days=_midnight(series))
     if pd.api.types.is_numeric_dtype(series) and declared in (None, "number"):
-        return ColumnType("number", whole=_whole(series.to_numpy(dtype="float64", na_value=np.nan)))
+        return ColumnType("number", whole=_whole(series.to_numpy(dtype="float64", na_value=np.nan)),
+                          held_as_float=series.dtype.kind == "f")
     strings = _strings(series)
     wanted = DECLARED.get(declared) if declared else None
     if wanted == "text" or strings.empty:
@@ -138,6 +140,8 @@ def restore(series: pd.Series, kind: ColumnType) -> pd.Series:
     """Synthetic values written as the input held them: integers, dates as days or in the input's format."""
     if kind.storage == "number" and kind.whole and pd.api.types.is_numeric_dtype(series):
         rounded = pd.to_numeric(series, errors="coerce").round()
+        if kind.held_as_float:  # ages a DataFrame held as 31.0 stay floats: a user's schema is not changed
+            return rounded.astype("float64")
         return rounded.astype("Int64") if rounded.isna().any() else rounded.astype("int64")
     if kind.storage == "date":
         dates = pd.to_datetime(series, errors="coerce", format="mixed") \

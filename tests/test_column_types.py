@@ -114,3 +114,16 @@ def test_every_generator_keeps_each_columns_type_and_meaning(generator, fmt, sou
 
         real_days = (pd.to_datetime(real["discharge_date"]) - pd.to_datetime(real["admission_date"])).dt.days
         assert ks_2samp(real_days, days.dt.days).statistic <= 0.1
+
+
+def test_whole_numbers_keep_the_storage_the_input_gave_them():
+    """A DataFrame or Parquet file that holds ages as floats (31.0) gets floats back; text from a CSV and
+    integer columns get integers. A user's schema is not changed by the release."""
+    from synthguard.column_types import infer, restore
+
+    drawn = pd.Series([46.0, 31.0, np.nan])
+    as_float = restore(drawn, infer(pd.Series([31.0, 64.0, 38.0])))
+    as_int = restore(drawn.fillna(50), infer(pd.Series([31, 64, 38])))
+    from_text = restore(drawn, infer(pd.Series(["31", "64", "38"], dtype=object)))
+    assert as_float.dtype == "float64" and as_float.iloc[1] == 31.0
+    assert as_int.dtype == "int64" and from_text.dtype == "Int64"

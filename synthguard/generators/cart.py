@@ -4,10 +4,11 @@ fitted on the columns before it.
 synthpop (Nowok, Raab and Dibben, 2016) is R only and no maintained Python port exists, so it is written here
 on scikit-learn's decision trees. Its defaults are kept: the first column is drawn from its own values, every
 later one from the training rows that share its leaf (at least ``min_samples_leaf`` of them). Numbers with
-decimals are smoothed with a Gaussian kernel of Silverman's bandwidth within the leaf (synthpop's
-``smoothing = "density"``, here on by default) so that no such value is a training row's own; whole numbers
-(days, counts, ages) are drawn as they are, and missing values like any other. Small clinical tables are
-where it wins: a tree needs no epochs and no validation split, and a leaf keeps the rules the data holds.
+decimals (and whole numbers of twenty values or more, rounded back) are smoothed with a Gaussian kernel of
+Silverman's bandwidth within the leaf (synthpop's ``smoothing = "density"``, here on by default) so that no
+such value is a training row's own; codes of a few values are drawn as they are, missing values like any
+other. Small clinical tables are where it wins: a tree needs no epochs and no validation split, and a leaf
+keeps the rules the data holds.
 
 The target (``stratify_on``) is visited first, so every predictor is drawn given it and its links are kept.
 Date columns are modelled as days; policy rules the trees cannot know are kept by drawing again.
@@ -26,7 +27,12 @@ from synthguard.generators.tabular_argn import decimal_shares, round_like
 
 ACCEPTED = {"min_samples_leaf", "smoothing", "max_depth", "visit_order"}
 CONSTRAINT_ROUNDS = 10
+MANY_WHOLE_VALUES = 20  # a whole-number column with this many distinct values is smoothed like a decimal one
 EPOCH, DAY = pd.Timestamp("1970-01-01"), pd.Timedelta(days=1)
+
+
+def _whole(values: pd.Series) -> bool:
+    return bool(np.all(np.mod(values.dropna().to_numpy(float), 1) == 0))
 
 
 def _silverman(values: np.ndarray) -> float:
@@ -101,11 +107,15 @@ class SequentialCART(TableGenerator):
         frame = self._as_numbers(data)
         self.numeric_ = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
                          and self.sdtypes.get(c, "numerical") in ("numerical", "datetime")}
-        # Counts and days are drawn as they are: a kernel spreads them over values the column never takes.
-        self.smoothed_ = {c for c in self.numeric_ if not np.all(np.mod(frame[c].dropna().to_numpy(float), 1) == 0)}
+        # Decimals are smoothed, and so are whole numbers of many values (ages, days, lab counts), rounded back to
+        # whole: drawn as they are, a small table's leaves handed whole training rows back (GBSG2, 343 rows:
+        # unique-record copies and membership failed). A code of a few values (a grade, 0-4) is drawn as it is.
+        self.smoothed_ = {c for c in self.numeric_ if not _whole(frame[c])
+                          or frame[c].nunique() >= MANY_WHOLE_VALUES}
         # A smoothed value is written to as many decimals as the real column writes at its magnitude (1.2, not
-        # 1.2173...): a classifier tells fourteen-decimal numbers apart at once.
+        # 1.2173...; a whole number stays whole): a classifier tells fourteen-decimal numbers apart at once.
         self.decimals_ = {c: decimal_shares(frame[c]) for c in self.smoothed_ if c not in self.dated_}
+        self.whole_days_ = {c for c in self.dated_ if _whole(frame[c])}
         self.order_ = self._order(self.columns_)
         self.encoder_ = _Encoder(frame, self.numeric_)
         self.first_ = frame[self.order_[0]].to_numpy(dtype=object)
@@ -160,7 +170,7 @@ class SequentialCART(TableGenerator):
     @staticmethod
     def _smooth(values: np.ndarray, pool: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Each drawn number moved by a Gaussian kernel of the leaf's bandwidth: the value is no training row's
-        own, and the leaf's spread is kept. Integers and a leaf of one value stay as they are."""
+        own, and the leaf's spread is kept. A leaf of one value stays as it is."""
         known = pd.to_numeric(pd.Series(pool), errors="coerce").dropna().to_numpy(float)
         if len(np.unique(known)) < 2:
             return values
@@ -182,6 +192,7 @@ class SequentialCART(TableGenerator):
         for k, (column, dtype) in enumerate(self.dtypes_.items()):
             if column in self.dated_:
                 days = pd.to_numeric(out[column], errors="coerce")
+                days = days.round() if column in self.whole_days_ else days
                 out[column] = EPOCH + pd.to_timedelta(days, unit="D")
             elif dtype.kind in "iuf":
                 values = pd.to_numeric(out[column], errors="coerce")
