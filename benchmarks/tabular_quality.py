@@ -14,7 +14,9 @@ under 200 rows is in the panel.
 
 Each table is split in half by a seeded shuffle stratified on nothing: ``synthguard synth``'s Python API runs on
 one half (train) with a minimal policy (the target and one protected column named, every other setting the
-default; ``auto`` is the default generator, the others are named in ``generate.table.synthesizer``), so its own
+default; ``auto`` is the default generator, the others are named in ``generate.table.synthesizer``; a label after
+a colon, ``tabular_argn:digit``, compares settings given by ``--parameters '{"tabular_argn:digit":
+{"numeric_encoding": "digit"}}'``), so its own
 gate splits that half again as it would for a user. The other half (holdout) is real data nobody saw. Printed
 per table and generator: synthguard's verdict (and the generator ``auto`` chose), seconds for the whole run and
 for the chosen generator's fit; mostlyai-qa's overall accuracy of the released rows against train (only where
@@ -31,6 +33,7 @@ workers oversubscribe the cores otherwise).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import tempfile
 import time
@@ -105,7 +108,7 @@ def quality(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame 
             "dcr_share": metrics.distances.dcr_share if metrics.distances.dcr_share is not None else float("nan")}
 
 
-def synth(train: pd.DataFrame, table: str, generator: str, seed: int) -> dict:
+def synth(train: pd.DataFrame, table: str, generator: str, seed: int, parameters: dict) -> dict:
     """``synthguard synth`` as a user runs it, through the Python API, with a minimal policy."""
     import torch
 
@@ -115,7 +118,8 @@ def synth(train: pd.DataFrame, table: str, generator: str, seed: int) -> dict:
     target, protected = ROLES[table]
     policy = Policy.model_validate({
         "name": f"minimal-{table}", "data": {"columns": {target: "target", protected: "protected"}},
-        "generate": {"table": {"synthesizer": generator, "seed": seed}}})
+        "generate": {"table": {"synthesizer": generator.split(":")[0], "seed": seed,
+                               "parameters": parameters.get(generator, {})}}})
     torch.set_num_threads(GENERATOR_THREADS)
     started = time.perf_counter()
     with threadpool_limits(GENERATOR_THREADS), warnings.catch_warnings():
@@ -141,7 +145,12 @@ def main() -> None:
     parser.add_argument("--generators", default=DEFAULT_GENERATORS)
     parser.add_argument("--max-rows", type=int, default=None, help="use a seeded sample of this many real rows")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--parameters", default="{}", help="JSON: generator or generator:label -> parameters")
     args = parser.parse_args()
+    try:
+        parameters = json.loads(args.parameters)
+    except json.JSONDecodeError as error:
+        raise SystemExit(f"--parameters is not JSON: {error}") from None
     unknown = [t for t in args.tables.split(",") if t not in ROLES]
     if unknown:
         raise SystemExit(f"unknown table {', '.join(unknown)}; known: {DEFAULT_TABLES}")
@@ -159,7 +168,7 @@ def main() -> None:
         train, holdout = shuffled.iloc[:half].reset_index(drop=True), shuffled.iloc[half:].reset_index(drop=True)
         ceiling = None
         for generator in args.generators.split(","):
-            run = synth(train, name, generator, args.seed)
+            run = synth(train, name, generator, args.seed, parameters)
             columns = [c for c in run["modelled"] if c in train.columns]
             if ceiling is None:  # the same columns the generators model, the holdout standing in for synthetic rows
                 ceiling = quality(holdout[columns], train[columns], None)

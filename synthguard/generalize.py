@@ -41,8 +41,8 @@ class RareCategoryGeneraliser:
         return self
 
     def code(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Only the top and bottom codes: the real tables the release is judged against say "90" where the
-        release does, or every old patient would count as a fidelity gap."""
+        """Only the top and bottom codes (``transform`` merges rare categories too: the real tables the release
+        is judged against say "90" and "Other" where the release does)."""
         out = frame.copy()
         for column in {*self.top_codes, *self.bottom_codes}:
             if column in out:

@@ -34,6 +34,7 @@ def gbsg2():
     ({"epochs": 3}, "unknown parameter epochs"),
     ({"model": "MOSTLY_AI/Huge"}, "parameters.model must be one of"),
     ({"max_epochs": -1}, "max_epochs must be a positive number"),
+    ({"numeric_encoding": "quantile"}, "numeric_encoding must be one of"),
     ({"differential_privacy": {"delta": 1e-5}}, "max_epsilon is required"),
     ({"differential_privacy": {"max_epsilon": 2, "sigma": 1}}, "unknown differential_privacy key sigma"),
 ])

@@ -4,11 +4,12 @@ fitted on the columns before it.
 synthpop (Nowok, Raab and Dibben, 2016) is R only and no maintained Python port exists, so it is written here
 on scikit-learn's decision trees. Its defaults are kept: the first column is drawn from its own values, every
 later one from the training rows that share its leaf (at least ``min_samples_leaf`` of them). Numbers with
-decimals (and whole numbers of twenty values or more, rounded back) are smoothed with a Gaussian kernel of
-Silverman's bandwidth within the leaf (synthpop's ``smoothing = "density"``, here on by default) so that no
-such value is a training row's own; codes of a few values are drawn as they are, missing values like any
-other. Small clinical tables are where it wins: a tree needs no epochs and no validation split, and a leaf
-keeps the rules the data holds.
+decimals (and the rare values of whole numbers of twenty values or more, rounded back) are smoothed with a
+Gaussian kernel of Silverman's bandwidth within the leaf (synthpop's ``smoothing = "density"``, here on by
+default) so that no such value is a training row's own; codes of a few values are drawn as they are, missing
+values like any other. A drawn row equal to a training record no other training row shares is drawn again
+(synthpop's ``sdc(rm.replicated.uniques = TRUE)``). Small clinical tables are where it wins: a tree needs no
+epochs and no validation split, and a leaf keeps the rules the data holds.
 
 The target (``stratify_on``) is visited first, so every predictor is drawn given it and its links are kept.
 Date columns are modelled as days; policy rules the trees cannot know are kept by drawing again.
@@ -33,6 +34,18 @@ EPOCH, DAY = pd.Timestamp("1970-01-01"), pd.Timedelta(days=1)
 
 def _whole(values: pd.Series) -> bool:
     return bool(np.all(np.mod(values.dropna().to_numpy(float), 1) == 0))
+
+
+def _record_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One hash per row, missing values alike whatever their dtype (NaN, None, <NA>)."""
+    text = frame.astype(object).where(frame.notna(), None).astype(str)
+    return pd.util.hash_pandas_object(text, index=False).to_numpy()
+
+
+def _held_by(values: pd.Series, rows: int) -> np.ndarray:
+    """The values at least ``rows`` training rows hold."""
+    counts = values.dropna().astype(float).value_counts()
+    return counts.index[counts >= rows].to_numpy(float)
 
 
 def _silverman(values: np.ndarray) -> float:
@@ -107,20 +120,26 @@ class SequentialCART(TableGenerator):
         frame = self._as_numbers(data)
         self.numeric_ = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
                          and self.sdtypes.get(c, "numerical") in ("numerical", "datetime")}
-        # Decimals are smoothed, and so are whole numbers of many values (ages, days, lab counts), rounded back to
-        # whole: drawn as they are, a small table's leaves handed whole training rows back (GBSG2, 343 rows:
-        # unique-record copies and membership failed). A code of a few values (a grade, 0-4) is drawn as it is.
+        # Decimals are smoothed, and so are the rare values of whole numbers of many values (ages, days, lab
+        # counts), rounded back to whole: drawn as they are, a small table's leaves handed whole training rows back
+        # (GBSG2, 343 rows: unique-record copies and membership failed). A value at least ``min_samples_leaf`` rows
+        # hold is nobody's fingerprint and may be a spike a kernel would blur (Adult's capital gains: 0 for 92%,
+        # then 7688, 15024); like synthpop, which leaves a dominant value unsmoothed, it is drawn as it is. So is
+        # a code of a few values (a grade, 0-4).
         self.smoothed_ = {c for c in self.numeric_ if not _whole(frame[c])
                           or frame[c].nunique() >= MANY_WHOLE_VALUES}
+        leaf = int(self.parameters.get("min_samples_leaf", 5))
+        self.common_ = {c: _held_by(frame[c], leaf) for c in self.smoothed_ if _whole(frame[c])}
         # A smoothed value is written to as many decimals as the real column writes at its magnitude (1.2, not
         # 1.2173...; a whole number stays whole): a classifier tells fourteen-decimal numbers apart at once.
         self.decimals_ = {c: decimal_shares(frame[c]) for c in self.smoothed_ if c not in self.dated_}
         self.whole_days_ = {c for c in self.dated_ if _whole(frame[c])}
+        keys = pd.Series(_record_keys(data))
+        self.uniques_ = keys[~keys.duplicated(keep=False)].to_numpy()
         self.order_ = self._order(self.columns_)
         self.encoder_ = _Encoder(frame, self.numeric_)
         self.first_ = frame[self.order_[0]].to_numpy(dtype=object)
         self.trees_: dict[str, tuple[Any, dict[int, np.ndarray]]] = {}
-        leaf = int(self.parameters.get("min_samples_leaf", 5))
         depth = self.parameters.get("max_depth")
         for k, column in enumerate(self.order_[1:], start=1):
             x = self.encoder_.transform(frame, self.order_[:k])
@@ -151,8 +170,7 @@ class SequentialCART(TableGenerator):
         lead = self.order_[0]
         out[lead] = first if first is not None else self.first_[rng.integers(0, len(self.first_), rows)]
         if lead in self.smoothed_ and first is None and smoothing:
-            out[lead] = self._smooth(pd.to_numeric(out[lead], errors="coerce").to_numpy(float),
-                                     self.first_, rng)
+            out[lead] = self._smoothed(lead, out[lead].to_numpy(), self.first_, rng)
         for k, column in enumerate(self.order_[1:], start=1):
             tree, donors = self.trees_[column]
             leaves = tree.apply(self.encoder_.transform(out, self.order_[:k]))
@@ -162,10 +180,15 @@ class SequentialCART(TableGenerator):
                 pool = donors.get(int(node))
                 values[at] = pool[rng.integers(0, len(pool), len(at))]
                 if column in self.smoothed_ and smoothing:
-                    values[at] = self._smooth(pd.to_numeric(pd.Series(values[at]), errors="coerce").to_numpy(float),
-                                              pool, rng)
+                    values[at] = self._smoothed(column, values[at], pool, rng)
             out[column] = values
         return self._restore(out[self.columns_], seed)
+
+    def _smoothed(self, column: str, drawn: np.ndarray, pool: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        numbers = pd.to_numeric(pd.Series(drawn), errors="coerce").to_numpy(float)
+        moved = self._smooth(numbers, pool, rng)
+        common = self.common_.get(column)
+        return moved if common is None else np.where(np.isin(numbers, common), numbers, moved)
 
     @staticmethod
     def _smooth(values: np.ndarray, pool: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -207,15 +230,17 @@ class SequentialCART(TableGenerator):
         return out.reset_index(drop=True)
 
     def _broken(self, rows: pd.DataFrame) -> pd.Series:
-        broken = pd.Series(False, index=rows.index)
+        broken = pd.Series(np.isin(_record_keys(rows), self.uniques_), index=rows.index)
         for constraint in self.constraints:
             broken |= constraint.violated(rows)
         return broken
 
     def _valid(self, draw, wanted: int, seed: int) -> pd.DataFrame:
-        """Rows that obey the policy's rules: a tree draws a leaf's values, not what a rule allows."""
+        """Rows that obey the policy's rules and replay no unique training record: a tree draws a leaf's values,
+        not what a rule allows, and where every value of a record is common its combination may still be one
+        person's (UCI Adult)."""
         rows = draw(wanted, seed)
-        if not self.constraints:
+        if not self.constraints and not self._broken(rows).any():
             return rows
         kept = [rows[~self._broken(rows)]]
         have = len(kept[0])

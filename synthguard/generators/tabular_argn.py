@@ -31,9 +31,13 @@ from synthguard.generators.base import TableGenerator
 
 INSTALL_HINT = "pip install 'synthguard[argn]'"
 ACCEPTED = {"model", "max_training_time", "max_epochs", "batch_size", "value_protection", "differential_privacy",
-            "sampling_temperature", "enable_flexible_generation"}
+            "sampling_temperature", "enable_flexible_generation", "numeric_encoding"}
 DP_ACCEPTED = {"max_epsilon", "delta", "noise_multiplier", "max_grad_norm", "value_protection_epsilon"}
 MODELS = {"MOSTLY_AI/Small", "MOSTLY_AI/Medium", "MOSTLY_AI/Large"}
+# The engine's encodings of a number: AUTO lets it choose (binned for most); DIGIT keeps each decimal digit, which
+# a survival time needs when its event depends on it finely.
+NUMERIC_ENCODINGS = {"auto": "TABULAR_NUMERIC_AUTO", "digit": "TABULAR_NUMERIC_DIGIT",
+                     "binned": "TABULAR_NUMERIC_BINNED", "discrete": "TABULAR_NUMERIC_DISCRETE"}
 DEFAULT_MODEL = "MOSTLY_AI/Large"
 # Rounds of drawing more rows where the engine's rows break a policy constraint (it has no constraint support).
 CONSTRAINT_ROUNDS = 10
@@ -135,6 +139,8 @@ class TabularARGN(TableGenerator):
             value = parameters.get(key)
             if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0):
                 raise ValueError(f"{cls.name}: parameters.{key} must be a positive number")
+        if parameters.get("numeric_encoding", "auto") not in NUMERIC_ENCODINGS:
+            raise ValueError(f"{cls.name}: parameters.numeric_encoding must be one of {', '.join(NUMERIC_ENCODINGS)}")
         batch = parameters.get("batch_size")
         if batch is not None and (not isinstance(batch, int) or isinstance(batch, bool) or batch < 1):
             raise ValueError(f"{cls.name}: parameters.batch_size must be a positive integer")
@@ -151,7 +157,7 @@ class TabularARGN(TableGenerator):
                 "delta": float(config.get("delta", 1e-5)), "reproducible": True}
 
     def _engine_arguments(self, seed: int) -> dict[str, Any]:
-        arguments = {k: v for k, v in self.parameters.items() if k != "sampling_temperature"}
+        arguments = {k: v for k, v in self.parameters.items() if k not in ("sampling_temperature", "numeric_encoding")}
         if self._workspace is not None:
             self._workspace.cleanup()
         # The engine writes its split, encoded data and weights here; removed with the generator.
@@ -228,7 +234,10 @@ class TabularARGN(TableGenerator):
         self.real_ = data  # FixedCombinations is checked against the combinations the training rows hold
         sequential = {} if context is None else {"tgt_context_key": context_key, "ctx_primary_key": context_key,
                                                  "ctx_data": context.reset_index(drop=True)}
-        self.model_ = Engine(**self._engine_arguments(seed), **sequential)
+        encoding = NUMERIC_ENCODINGS[self.parameters.get("numeric_encoding", "auto")]
+        encodings = {c: encoding for c in data.columns if data[c].dtype.kind in "iuf"} if encoding != \
+            NUMERIC_ENCODINGS["auto"] else None
+        self.model_ = Engine(**self._engine_arguments(seed), **sequential, tgt_encoding_types=encodings)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.model_.fit(data.reset_index(drop=True))
