@@ -130,7 +130,10 @@ class SequentialCART(TableGenerator):
         # few values (a grade, 0-4).
         self.smoothed_ = {c for c in self.numeric_ if not _whole(frame[c])
                           or frame[c].nunique() >= MANY_WHOLE_VALUES}
-        self.spikes_ = {c: _held_by(frame[c], SPIKE_SHARE * frame[c].notna().sum()) for c in self.smoothed_}
+        # Decimals stay smoothed throughout: flchain's creatinine of 1.0 (a spike) drawn as it is left its rows
+        # closer to the training rows than to unseen ones (dcr_closer_to_train_share failed).
+        self.spikes_ = {c: _held_by(frame[c], SPIKE_SHARE * frame[c].notna().sum()) for c in self.smoothed_
+                        if _whole(frame[c])}
         # A smoothed value is written to as many decimals as the real column writes at its magnitude (1.2, not
         # 1.2173...; a whole number stays whole): a classifier tells fourteen-decimal numbers apart at once.
         self.decimals_ = {c: decimal_shares(frame[c]) for c in self.smoothed_ if c not in self.dated_}
