@@ -69,3 +69,17 @@ def test_auto_chooses_by_the_gates_checks_on_the_training_rows_and_says_so(patie
     assert release.report.generator == selection["chosen"]
     assert any(n.startswith(f"synthesizer auto chose {selection['chosen']}") for n in release.report.notes)
     assert release.passed, [c.describe() for c in release.report.failures]
+
+
+def test_no_record_replays_a_unique_patient_or_sits_next_to_one(split, cart_sample):
+    """synthpop's rm.replicated.uniques, and closeness: no released row equals a training record no other
+    shares, and none is nearer to a training record than the closest 1% of training records are to each other.
+    Without the redraw (the same draw, unfiltered) this table had rows that close."""
+    train, _ = split
+    sample, generator = cart_sample
+    real = set(map(tuple, train.astype(str).to_numpy()))
+    assert not any(tuple(row) in real for row in sample.astype(str).to_numpy())
+    closeness = generator.closeness_
+    assert not closeness.too_close(generator._as_numbers(sample)).any()
+    unfiltered = generator._draw(len(train), seed=2)
+    assert closeness.too_close(generator._as_numbers(unfiltered)).any()

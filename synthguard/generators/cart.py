@@ -8,7 +8,8 @@ decimals (and whole numbers of twenty values or more, rounded back; a spike exce
 Gaussian kernel of Silverman's bandwidth within the leaf (synthpop's ``smoothing = "density"``, here on by
 default) so that no such value is a training row's own; codes of a few values are drawn as they are, missing
 values like any other. A drawn row equal to a training record no other training row shares is drawn again
-(synthpop's ``sdc(rm.replicated.uniques = TRUE)``). Small clinical tables are where it wins: a tree needs no
+(synthpop's ``sdc(rm.replicated.uniques = TRUE)``), and so is one closer to a training record than the closest
+1% of training records are to each other (``_closeness``). Small clinical tables are where it wins: a tree needs no
 epochs and no validation split, and a leaf keeps the rules the data holds.
 
 The target (``stratify_on``) is visited first, so every predictor is drawn given it and its links are kept.
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from synthguard.generators import register_table
+from synthguard.generators._closeness import Closeness
 from synthguard.generators.base import TableGenerator
 from synthguard.generators.tabular_argn import decimal_shares, round_like
 
@@ -140,6 +142,7 @@ class SequentialCART(TableGenerator):
         self.whole_days_ = {c for c in self.dated_ if _whole(frame[c])}
         keys = pd.Series(_record_keys(data))
         self.uniques_ = keys[~keys.duplicated(keep=False)].to_numpy()
+        self.closeness_ = Closeness(frame, self.numeric_)
         self.order_ = self._order(self.columns_)
         self.encoder_ = _Encoder(frame, self.numeric_)
         self.first_ = frame[self.order_[0]].to_numpy(dtype=object)
@@ -235,7 +238,8 @@ class SequentialCART(TableGenerator):
         return out.reset_index(drop=True)
 
     def _broken(self, rows: pd.DataFrame) -> pd.Series:
-        broken = pd.Series(np.isin(_record_keys(rows), self.uniques_), index=rows.index)
+        broken = pd.Series(np.isin(_record_keys(rows), self.uniques_) | self.closeness_.too_close(
+            self._as_numbers(rows)), index=rows.index)
         for constraint in self.constraints:
             broken |= constraint.violated(rows)
         return broken
