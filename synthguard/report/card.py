@@ -72,9 +72,11 @@ def _modelled(column: str, columns: dict[str, Any], settings: dict[str, Any]) ->
         notes.append(f"bottom-coded at {settings['bottom_codes'][column]:g}")
     merged = (columns.get("generalised") or {}).get(column)
     if merged:
+        # A code held as a number cannot hold the label: the generaliser blanks it (generalize.py).
+        into = "released as blank" if kind.get("storage") == "number" else \
+            f"merged into \"{settings.get('rare_category_label', 'Other')}\""
         notes.append(f"{merged} categor{'ies' if merged > 1 else 'y'} held by fewer than "
-                     f"{settings.get('min_category_count', 5)} training rows "
-                     f"merged into \"{settings.get('rare_category_label', 'Other')}\"")
+                     f"{settings.get('min_category_count', 5)} training rows {into}")
     if kind.get("dirty"):
         notes.append(f"{kind['dirty']} input cells that are not {STORAGE_WORDS.get(kind.get('storage'), '')} were "
                      "read as missing")
