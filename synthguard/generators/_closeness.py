@@ -43,8 +43,8 @@ class Closeness:
         for column, known in self.categories.items():
             text = frame[column].astype(object).where(frame[column].notna(), None).map(
                 lambda v: None if v is None else str(v))
-            parts.append(np.stack([(text == k).to_numpy(float) for k in known] + [text.isna().to_numpy(float)],
-                                  axis=1))
+            parts.append(np.stack([(text == k).to_numpy(float) for k in known]
+                                  + [text.isna().to_numpy(float)], axis=1))
         return np.hstack(parts) if parts else np.zeros((len(frame), 1))
 
     def too_close(self, rows: pd.DataFrame) -> np.ndarray:

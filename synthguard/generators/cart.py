@@ -31,6 +31,7 @@ from synthguard.generators.tabular_argn import decimal_shares, round_like
 ACCEPTED = {"min_samples_leaf", "smoothing", "max_depth", "visit_order"}
 CONSTRAINT_ROUNDS = 10
 MANY_WHOLE_VALUES = 20  # a whole-number column with this many distinct values is smoothed like a decimal one
+CLOSENESS_MAX_ROWS = 20_000  # training rows up to which a drawn record too near a training one is drawn again
 SPIKE_SHARE = 0.10  # a value this share of a column's filled cells hold is a spike: drawn, never smoothed
 EPOCH, DAY = pd.Timestamp("1970-01-01"), pd.Timedelta(days=1)
 
@@ -142,7 +143,9 @@ class SequentialCART(TableGenerator):
         self.whole_days_ = {c for c in self.dated_ if _whole(frame[c])}
         keys = pd.Series(_record_keys(data))
         self.uniques_ = keys[~keys.duplicated(keep=False)].to_numpy()
-        self.closeness_ = Closeness(frame, self.numeric_)
+        # Near copies come from small leaves on small tables; the exact nearest-neighbour search costs rows x rows,
+        # so above CLOSENESS_MAX_ROWS only the unique-record rule runs.
+        self.closeness_ = Closeness(frame, self.numeric_) if len(frame) <= CLOSENESS_MAX_ROWS else None
         self.order_ = self._order(self.columns_)
         self.encoder_ = _Encoder(frame, self.numeric_)
         self.first_ = frame[self.order_[0]].to_numpy(dtype=object)
@@ -238,8 +241,10 @@ class SequentialCART(TableGenerator):
         return out.reset_index(drop=True)
 
     def _broken(self, rows: pd.DataFrame) -> pd.Series:
-        broken = pd.Series(np.isin(_record_keys(rows), self.uniques_) | self.closeness_.too_close(
-            self._as_numbers(rows)), index=rows.index)
+        broken = np.isin(_record_keys(rows), self.uniques_)
+        if self.closeness_ is not None:
+            broken |= self.closeness_.too_close(self._as_numbers(rows))
+        broken = pd.Series(broken, index=rows.index)
         for constraint in self.constraints:
             broken |= constraint.violated(rows)
         return broken
