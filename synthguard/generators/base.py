@@ -96,3 +96,28 @@ def load_generator(folder: str | Path) -> TableGenerator:
     if not isinstance(generator, TABLE_GENERATORS[name]):
         raise DataError(f"{folder}: the file holds a {type(generator).__name__}, not a {name} generator")
     return generator
+
+
+CONSTRAINT_ROUNDS = 10
+
+
+def keep_valid(draw, broken, wanted: int, seed: int) -> pd.DataFrame:
+    """``wanted`` rows of ``draw(rows, seed)`` for which ``broken(rows)`` is False, drawing again (twice what is
+    missing, a new seed each round) up to CONSTRAINT_ROUNDS times. What is still missing then is filled from the
+    first draw, broken rows included: left for the gate to fail in the report, not hidden."""
+    rows = draw(wanted, seed)
+    bad = broken(rows)
+    if not bad.any():
+        return rows
+    kept = [rows[~bad]]
+    have = len(kept[0])
+    for round_ in range(1, CONSTRAINT_ROUNDS):
+        if have >= wanted:
+            break
+        more = draw(max(wanted - have, 1) * 2, seed + round_)
+        kept.append(more[~broken(more)])
+        have += len(kept[-1])
+    out = pd.concat(kept, ignore_index=True)
+    if len(out) < wanted:
+        out = pd.concat([out, rows.iloc[: wanted - len(out)]], ignore_index=True)
+    return out.iloc[:wanted].reset_index(drop=True)
