@@ -53,15 +53,34 @@ def notes_dataset(name: str) -> list[tuple[str, list[Span]]]:
 JA_CATEGORY = {"ZIP_CODE": "ZIP", "JP_MY_NUMBER": "MY_NUMBER", "HEALTH_PLAN_ID": "INSURANCE"}
 
 
-def synthguard_predict(texts: list[str], language: str = "en", **scrub) -> list[list[Span]]:
+def synthguard_predict(texts: list[str], language: str = "en", groups: list[str] | None = None,
+                       **scrub) -> list[list[Span]]:
     from synthguard.policy import parse_policy
     from synthguard.scrub.scrubber import analyze_texts
 
     settings = parse_policy({"name": "benchmark", "scrub": {"language": language, **scrub}}).scrub
-    results = analyze_texts(texts, settings)
+    results = analyze_texts(texts, settings, groups=groups)
     names = JA_CATEGORY if language == "ja" else {}
     return [[Span(r.start, r.end, names.get(r.entity_type) or category(r.entity_type)) for r in rs]
             for rs in results]
+
+
+def crf_alone(texts: list[str]) -> list[list[Span]]:
+    """The CRF by itself, at the threshold the scrubber uses, no guards."""
+    from synthguard.scrub import tagger
+    from synthguard.scrub.recognizers.trained_phi import THRESHOLD
+
+    model = tagger.PhiTagger(tagger.MODEL, THRESHOLD)
+    return [[Span(a, b, "ANY") for a, b, _, _ in model.spans(t)] for t in texts]
+
+
+def encoder_alone(texts: list[str]) -> list[list[Span]]:
+    """The encoder by itself, at the threshold the scrubber uses, no guards."""
+    from synthguard.scrub import encoder
+    from synthguard.scrub.recognizers import encoder_phi
+
+    model = encoder.PhiEncoder(encoder.MODEL_DIR, encoder_phi.THRESHOLD)
+    return [[Span(a, b, "ANY") for a, b, _, _ in spans] for spans in model.spans(texts)]
 
 
 def presidio_ja_predict(texts: list[str]) -> list[list[Span]]:
@@ -125,7 +144,7 @@ def previous_predict(texts: list[str], checkout: str) -> list[list[Span]]:
     return [[Span(a, b, "ANY") for a, b in rs] for rs in json.loads(out)]
 
 
-def false_positive_kinds(texts: list[str], gold: list[list[Span]]) -> dict[str, int]:
+def false_positive_kinds(texts: list[str], gold: list[list[Span]], groups: list[str] | None = None) -> dict[str, int]:
     """Detections overlapping no gold span, counted by the recognizer that made them and its entity."""
     from collections import Counter
 
@@ -135,7 +154,8 @@ def false_positive_kinds(texts: list[str], gold: list[list[Span]]) -> dict[str, 
     from synthguard.scrub.scrubber import analyze_texts
 
     kinds: Counter = Counter()
-    for results, spans in zip(analyze_texts(texts, parse_policy({"name": "benchmark"}).scrub), gold, strict=True):
+    results_all = analyze_texts(texts, parse_policy({"name": "benchmark"}).scrub, groups=groups)
+    for results, spans in zip(results_all, gold, strict=True):
         for r in results:
             if not any(g.start < r.end and r.start < g.end for g in spans):
                 name = (r.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "?")
@@ -143,34 +163,61 @@ def false_positive_kinds(texts: list[str], gold: list[list[Span]]) -> dict[str, 
     return dict(kinds.most_common())
 
 
+def deid_tools(texts: list[str], patients: list[str], presidio: bool = True, previous: str | None = None):
+    """Each component on and off, and each model alone, timed on the same notes (models loaded first)."""
+    import time
+
+    runs = {
+        "synthguard": lambda: synthguard_predict(texts, groups=patients),
+        "no patient grouping": lambda: synthguard_predict(texts),
+        "rules+CRF (no encoder)": lambda: synthguard_predict(texts, groups=patients, encoder=False),
+        "rules+encoder (no CRF)": lambda: synthguard_predict(texts, groups=patients, trained_tagger=False),
+        "rules only": lambda: synthguard_predict(texts, groups=patients, encoder=False, trained_tagger=False),
+        "CRF alone": lambda: crf_alone(texts),
+        "encoder alone": lambda: encoder_alone(texts),
+    }
+    if presidio:
+        runs["plain Presidio"] = lambda: presidio_predict(texts)
+    if previous:
+        runs["previous synthguard"] = lambda: previous_predict(texts, previous)
+    for warm in ("synthguard", "rules+CRF (no encoder)", "rules only"):
+        synthguard_predict(texts[:2], **({} if warm == "synthguard" else {"encoder": False}))
+    tools, seconds = {}, {}
+    for name, run in runs.items():
+        start = time.perf_counter()
+        tools[name] = run()
+        seconds[name] = time.perf_counter() - start
+    return tools, seconds
+
+
 def deid_report(path: str, folds: frozenset[int], label: str, previous: str | None,
                 list_false_positives: bool = False) -> None:
-    """Recall per gold type (the corpus's own) and overall recall/precision, any type counted."""
+    """Recall per gold type (the corpus's own) and overall recall/precision, any type counted, for each
+    component combination; a note's patient is its group."""
     from synthguard.scrub.evaluation import load_deid
 
     notes = load_deid(path, folds)
-    texts, gold = [t for t, _, _ in notes], [g for _, g, _ in notes]
-    tools = {"synthguard": synthguard_predict(texts), "rules only": synthguard_predict(texts, trained_tagger=False),
-             "plain Presidio": presidio_predict(texts)}
-    if previous:
-        tools["previous synthguard"] = previous_predict(texts, previous)
+    texts, gold, patients = [t for t, _, _ in notes], [g for _, g, _ in notes], [str(p) for _, _, p in notes]
+    tools, seconds = deid_tools(texts, patients, previous=previous)
     untyped = {t: [[Span(p.start, p.end, "ANY") for p in ps] for ps in preds] for t, preds in tools.items()}
-    print(f"\n{label}: {len(texts)} notes, {len({p for _, _, p in notes})} patients")
-    print(f"{'gold type':20}{'spans':>6}" + "".join(f"{t + ' R':>24}" for t in tools))
+    width = max(14, *(len(t) + 2 for t in tools))
+    print(f"\n{label}: {len(texts)} notes, {len(set(patients))} patients, {sum(map(len, texts))} characters")
+    print(f"{'gold type':20}{'spans':>6}" + "".join(f"{t:>{width}}" for t in tools))
     types = sorted({g.label for gs in gold for g in gs})
     for kind in types:
         kept = [[Span(g.start, g.end, "ANY") for g in gs if g.label == kind] for gs in gold]
         recalls = [score(kept, untyped[t], typed=False)["ALL"]["recall"] for t in tools]
-        cells = "".join(f"{_fmt(r):>24}" for r in recalls)
-        print(f"{kind:20}{sum(map(len, kept)):>6}{cells}")
+        print(f"{kind:20}{sum(map(len, kept)):>6}" + "".join(f"{_fmt(r):>{width}}" for r in recalls))
     all_gold = [[Span(g.start, g.end, "ANY") for g in gs] for gs in gold]
     totals = {t: score(all_gold, untyped[t], typed=False)["ALL"] for t in tools}
-    print(f"{'ALL recall':20}{sum(map(len, gold)):>6}" + "".join(f"{_fmt(totals[t]['recall']):>24}" for t in tools))
-    print(f"{'ALL precision':20}{'':>6}" + "".join(
-        f"{_fmt(totals[t]['precision']):>16} of {totals[t]['predicted']:>5}" for t in tools))
+    recalls = "".join(f"{_fmt(totals[t]['recall']):>{width}}" for t in tools)
+    print(f"{'ALL recall':20}{sum(map(len, gold)):>6}" + recalls)
+    print(f"{'ALL precision':20}{'':>6}" + "".join(f"{_fmt(totals[t]['precision']):>{width}}" for t in tools))
+    print(f"{'detections':20}{'':>6}" + "".join(f"{totals[t]['predicted']:>{width}}" for t in tools))
+    print(f"{'notes/s':20}{'':>6}" + "".join(f"{len(texts) / seconds[t]:>{width}.1f}" for t in tools))
     if list_false_positives:
         print("synthguard's false positives by recognizer and entity:")
-        for kind, count in false_positive_kinds(texts, gold).items():
+        for kind, count in false_positive_kinds(texts, gold, patients).items():
             print(f"  {count:>4}  {kind}")
 
 
@@ -210,8 +257,25 @@ def main() -> None:
     parser.add_argument("--previous", help="a checkout of an earlier synthguard, to compare its recognizers")
     parser.add_argument("--presidio-research", help="presidio-research synth_dataset_v2.json")
     parser.add_argument("--skip-fixtures", action="store_true", help="only the real notes")
+    parser.add_argument("--folds", help="score only these deid folds (e.g. 4, to choose settings with a model "
+                                        "trained on folds 0-2); default: fold 3, then the tuned folds")
+    parser.add_argument("--encoder-dir", help="an encoder other than the shipped one (encoder_training --out)")
+    parser.add_argument("--encoder-threshold", type=float, help="the encoder's threshold (default: the shipped one)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    if args.encoder_dir:
+        from synthguard.scrub import encoder
+
+        encoder.MODEL_DIR = Path(args.encoder_dir)
+    if args.encoder_threshold is not None:
+        from synthguard.scrub.recognizers import encoder_phi
+
+        encoder_phi.THRESHOLD = args.encoder_threshold
+    if args.deid and args.folds:
+        folds = frozenset(int(f) for f in args.folds.split(","))
+        deid_report(args.deid, folds, f"deid nursing notes, folds {sorted(folds)}", args.previous,
+                    list_false_positives=True)
+        return
     if args.deid:
         held_out = frozenset(range(FOLDS)) - TUNED_FOLDS
         deid_report(args.deid, held_out, f"deid nursing notes, fold {sorted(held_out)} (never read nor trained on: "

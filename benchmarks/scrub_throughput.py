@@ -95,6 +95,17 @@ def bare_spacy(notes: list[str], exclude: list[str], language: str = "en") -> fl
     return time.perf_counter() - start
 
 
+def encoder_alone(notes: list[str]) -> float:
+    """The fine-tuned encoder by itself, model loaded, on the threads it takes in one scrubbing process."""
+    from synthguard.scrub import encoder
+
+    model = encoder.PhiEncoder(encoder.MODEL_DIR)
+    model.spans(notes[:8])
+    start = time.perf_counter()
+    model.spans(notes)
+    return time.perf_counter() - start
+
+
 def synthguard_scrub(notes: list[str], workers: int, language: str = "en") -> float:
     from synthguard.policy import parse_policy
     from synthguard.scrub.stream import scrub_file
@@ -139,14 +150,17 @@ def whole_processes(notes: list[str], workers: int) -> list[tuple[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "notes.jsonl"
         source.write_text("".join(json.dumps({"text": n}) + "\n" for n in notes), encoding="utf-8")
+        no_encoder = Path(tmp) / "no-encoder.yaml"
+        no_encoder.write_text("name: no-encoder\nscrub:\n  encoder: false\n")
+        command = [str(synthguard), "scrub", str(source), "--text-column", "text", "--quiet"]
         commands = {
             "plain Presidio process (analyze loop)": [sys.executable, "-c", PLAIN_PRESIDIO_PROCESS, str(source)],
-            "synthguard scrub command, 1 worker": [str(synthguard), "scrub", str(source), "--text-column", "text",
-                                                   "--output", f"{tmp}/o1.jsonl", "--findings", f"{tmp}/f1.jsonl",
-                                                   "--workers", "1"],
+            "synthguard scrub command, 1 worker": [*command, "--output", f"{tmp}/o1.jsonl",
+                                                   "--findings", f"{tmp}/f1.jsonl", "--workers", "1"],
             f"synthguard scrub command, {workers} workers": [
-                str(synthguard), "scrub", str(source), "--text-column", "text", "--output", f"{tmp}/o2.jsonl",
-                "--findings", f"{tmp}/f2.jsonl", "--workers", str(workers)],
+                *command, "--output", f"{tmp}/o2.jsonl", "--findings", f"{tmp}/f2.jsonl", "--workers", str(workers)],
+            "synthguard scrub, encoder off": [*command, "--output", f"{tmp}/o3.jsonl", "--findings",
+                                              f"{tmp}/f3.jsonl", "--workers", "1", "--policy", str(no_encoder)],
         }
         for label, command in commands.items():
             start = time.perf_counter()
@@ -172,6 +186,7 @@ def main() -> None:
     kept_pipes = list(LANGUAGE_PACKS[language].excluded_pipes) if language != "en" else ["parser"]
     rows = [
         ("bare spaCy nlp.pipe, full model", bare_spacy(notes, [], language)),
+        *([("PHI encoder alone (int8 ONNX)", encoder_alone(notes))] if language == "en" else []),
         ("bare spaCy nlp.pipe, no parser", bare_spacy(notes, kept_pipes, language)),
         ("plain Presidio analyze per doc", plain_presidio(notes, language)),
         ("synthguard scrub, 1 process", synthguard_scrub(notes, 1, language)),

@@ -123,8 +123,11 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
               help="Write one JSON line per detected span: row, column, start, end, entity_type, score, recognizer.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for large inputs (default: up to 4).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), help="Override the policy's engine.")
+@click.option("--group-column", help="A column naming each text's patient: a name found in one of a patient's texts "
+                                     "is looked for in all of them, never in another patient's.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
-def scrub(input_path, output_path, policy_path, text_columns, findings_path, workers, engine, quiet) -> None:
+def scrub(input_path, output_path, policy_path, text_columns, findings_path, workers, engine, group_column,
+          quiet) -> None:
     """Replace PHI in a table's identifier and free-text columns."""
     from synthguard.policy import load_policy
     from synthguard.progress import for_terminal
@@ -132,7 +135,7 @@ def scrub(input_path, output_path, policy_path, text_columns, findings_path, wor
 
     loaded = load_policy(policy_path) if policy_path else None
     counts = scrub_file(input_path, output_path, loaded, tuple(text_columns), findings_path, workers,
-                        progress=for_terminal(quiet), engine=engine)
+                        progress=for_terminal(quiet), engine=engine, group_column=group_column)
     identifiers = ", ".join(f"{i['column']} ({i['action']})" for i in counts["identifier_columns"]) or "none"
     click.echo(f"scrubbed {counts['rows']} rows: {counts['findings']} findings; text columns: "
                f"{', '.join(counts['text_columns']) or 'none'}; identifier columns: {identifiers}", err=True)

@@ -89,9 +89,10 @@ def _nlp_engine(model: str, language: str, ner: bool = True):
 
 
 def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US", "GB"),
-                    trained_tagger: bool = True) -> list:
+                    switched_off: frozenset[str] = frozenset()) -> list:
     """Every recognizer synthguard runs for ``language``: Presidio's generic ones (and, in English, the US
-    ones), the spaCy model's entities, then the pack's healthcare set."""
+    ones), the spaCy model's entities, then the pack's healthcare set, less those whose ``SWITCH`` (the name of
+    a scrub setting, such as ``encoder``) is in ``switched_off``."""
     from presidio_analyzer.predefined_recognizers import (
         CreditCardRecognizer,
         EmailRecognizer,
@@ -109,7 +110,7 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
     from synthguard.scrub.recognizers import RECOGNIZERS
 
     ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls() for cls in RECOGNIZERS.values()
-            if getattr(cls, "LANGUAGE", "en") == language and (trained_tagger or not getattr(cls, "TRAINED", False))]
+            if getattr(cls, "LANGUAGE", "en") == language and getattr(cls, "SWITCH", None) not in switched_off]
     if language != "en":
         # Presidio's e-mail and URL patterns treat kanji as word characters and swallow the label
         # before an address (連絡先yamada@…); the Japanese pack has its own ASCII-bounded ones.
@@ -123,26 +124,28 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
 
 
 def build_analyzer(spacy_model: str = "en_core_web_sm", language: str = "en",
-                   phone_regions: tuple[str, ...] = ("US", "GB"), ner: bool = True, trained_tagger: bool = True):
+                   phone_regions: tuple[str, ...] = ("US", "GB"), ner: bool = True,
+                   switched_off: frozenset[str] = frozenset()):
     """An AnalyzerEngine on the named spaCy model with synthguard's recognizer list; without ``ner`` the model
-    only tokenises (its statistical NER is not loaded); without ``trained_tagger`` no trained recognizer runs.
+    only tokenises (its statistical NER is not loaded); a recognizer whose switch is in ``switched_off``
+    (``trained_tagger``, ``encoder``) does not run.
 
     Cached per process, and built again once a recognizer is registered after the last build."""
     from synthguard.scrub.recognizers import RECOGNIZERS
 
-    return _analyzer(spacy_model, language, phone_regions, ner, trained_tagger, RECOGNIZERS.generation)
+    return _analyzer(spacy_model, language, phone_regions, ner, frozenset(switched_off), RECOGNIZERS.generation)
 
 
 @lru_cache(maxsize=4)
-def _analyzer(spacy_model: str, language: str, phone_regions: tuple[str, ...], ner: bool, trained_tagger: bool,
-              generation: int):
+def _analyzer(spacy_model: str, language: str, phone_regions: tuple[str, ...], ner: bool,
+              switched_off: frozenset[str], generation: int):
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
     _quiet()
     nlp_engine = _nlp_engine(resolve_spacy_model(spacy_model, language), language, ner)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions, trained_tagger),
+        registry = RecognizerRegistry(recognizers=recognizer_list(language, phone_regions, switched_off),
                                       supported_languages=[language])
         return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry,
                               supported_languages=[language])

@@ -37,8 +37,8 @@ def local_batcher(policy: Policy, key: bytes) -> TextBatcher:
     scrubber = TextScrubber(policy.scrub, key)
 
     def run(texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset(),
-            known: list[list[tuple[str, str]]] | None = None):
-        scrubbed, results = scrubber.scrub(texts, patients, [avoid] * len(texts), known)
+            known: list[list[tuple[str, str]]] | None = None, groups: list[str] | None = None):
+        scrubbed, results = scrubber.scrub(texts, patients, [avoid] * len(texts), known, groups)
         return scrubbed, [[(r.start, r.end, r.entity_type, r.score, recognizer_of(r)) for r in rs]
                           for rs in results]
     return run
@@ -87,13 +87,15 @@ def scrub_frame(frame: pd.DataFrame, policy: Policy, plan: ColumnPlan, text_colu
     # list (Faker's ja_JP has a few hundred names) a draw lands on a real patient's name otherwise.
     real = real_identifiers(frame, plan) if real is None else real
     known = row_identifiers(frame, plan) if text_columns else []
+    group_column = policy.scrub.group_column
+    groups = frame[group_column].astype(str).tolist() if group_column else None
     for column in text_columns:
         if column in [i.column for i in plan.identifiers]:
             continue
         values = frame[column]
         present = [i for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
         texts, found = batcher([values.iat[i] for i in present], [patients[i] for i in present], real,
-                               [known[i] for i in present])
+                               [known[i] for i in present], [groups[i] for i in present] if groups else None)
         column_out = values.astype(object).copy()
         for i, text, spans in zip(present, texts, found, strict=True):
             column_out.iat[i] = text

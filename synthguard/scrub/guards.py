@@ -28,6 +28,9 @@ from synthguard.lexicons import (
 from synthguard.sections.languages import JAPANESE_TEXT
 
 CONFIRMED = 0.9
+# The learnt recognizers (the CRF, the encoder): they find words with no rule behind them, so the word itself
+# is judged.
+TRAINED = frozenset({"TrainedPhiRecognizer", "EncoderPhiRecognizer"})
 NAME_LIKE = {"PERSON", "LOCATION", "HOSPITAL", "NRP", "ORGANIZATION"}
 ID_LIKE = {"US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER", "MEDICAL_LICENSE", "ACCESSION_NUMBER",
            "HEALTH_PLAN_ID", "US_ITIN", "US_NPI", "CRYPTO"}
@@ -178,9 +181,9 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
     recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "")
     if entity == "DATE_TIME" and _impossible_date(span.strip(), text[result.end:result.end + 5]):
         return False
-    if recognizer == "TrainedPhiRecognizer" and entity in NAME_LIKE and _tagger_word_unlikely(span):
+    if recognizer in TRAINED and entity in NAME_LIKE and _tagger_word_unlikely(span):
         return False
-    if recognizer == "TrainedPhiRecognizer" and entity == "DATE_TIME" and CLOCK_TIME.match(span.strip()):
+    if recognizer in TRAINED and entity == "DATE_TIME" and CLOCK_TIME.match(span.strip()):
         return False  # BY 2000: year.py tells years from 24-hour times by their context; the tagger cannot
     if recognizer == "SpacyRecognizer" and _ner_unsupported(result, span):
         return False

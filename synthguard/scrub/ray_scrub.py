@@ -34,7 +34,10 @@ class ScrubActor:
     def __init__(self, policy_json: str, key: bytes, plan, columns: list[str], real: frozenset[str] | None = None):
         from threadpoolctl import threadpool_limits
 
+        from synthguard.scrub import encoder
+
         threadpool_limits(1)  # one actor per CPU already
+        encoder.THREADS = 1  # ONNX Runtime keeps its own pool, which threadpoolctl does not reach
         self.policy = Policy.model_validate_json(policy_json)
         self.plan, self.columns, self.real = plan, columns, real
         scrub = self.policy.scrub

@@ -13,7 +13,8 @@ import re
 
 from presidio_analyzer import RecognizerResult
 
-from synthguard.lexicons import is_common_word, is_frequent_word, is_name_like
+from synthguard.lexicons import in_name_lists, is_common_word, is_frequent_word, is_name_like
+from synthguard.scrub.guards import TRAINED
 
 SPREAD = {"PERSON", "HOSPITAL", "LOCATION"}
 WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
@@ -28,14 +29,26 @@ def _spreadable(word: str) -> bool:
     return len(word) >= 3 and (not is_frequent_word(word, 3.0) or is_name_like(word))
 
 
-def recurrences(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
-    """Results for the other whole-word occurrences of detected names in ``text``, not overlapping any result."""
+def spread_words(results: list[RecognizerResult], text: str) -> dict[str, str]:
+    """The words of ``text``'s detected names and places worth looking for again, each with its entity."""
     words: dict[str, str] = {}
     for result in results:
         if result.entity_type in SPREAD:
+            learnt = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) in TRAINED
             for match in WORD.finditer(text[result.start:result.end]):
-                if _spreadable(match.group()):
+                # A learnt model's person spreads only when a name list knows the word: its mistakes are chart
+                # words (rales, hugger) that a note repeats, and spreading would repeat each one.
+                if _spreadable(match.group()) and not (learnt and result.entity_type == "PERSON"
+                                                       and not in_name_lists(match.group())):
                     words.setdefault(match.group().casefold(), result.entity_type)
+    return words
+
+
+def recurrences(results: list[RecognizerResult], text: str,
+                words: dict[str, str] | None = None) -> list[RecognizerResult]:
+    """Results for the other whole-word occurrences of detected names in ``text``, not overlapping any result.
+    ``words``: the names to look for, when they come from more than this text (the patient's other notes)."""
+    words = spread_words(results, text) if words is None else words
     if not words:
         return []
     pattern = re.compile(r"(?<![A-Za-z'])(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))

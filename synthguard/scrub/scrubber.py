@@ -17,7 +17,7 @@ from synthguard.scrub.engine import build_analyzer, build_anonymizer, plugin_ent
 from synthguard.scrub.guards import GUARDS
 from synthguard.scrub.normalize import nfkc
 from synthguard.scrub.operators import UNCOVERED, Operators
-from synthguard.scrub.recurrence import known_values, recurrences
+from synthguard.scrub.recurrence import known_values, recurrences, spread_words
 from synthguard.sections.languages import LANGUAGE_PACKS
 
 
@@ -43,6 +43,8 @@ def recognizer_of(result: RecognizerResult) -> str:
     return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY, "unknown")
 
 
+# Scrub settings that switch a recognizer off (its class's SWITCH).
+SWITCHES = ("trained_tagger", "encoder")
 BARE_YEAR = re.compile(r"^'?(?:\d{2}|1[89]\d{2}|20\d{2})$")
 
 
@@ -58,33 +60,43 @@ def resolve_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
 
 def analyze_texts(texts: list[str], settings, threshold: float | None = None,
                   entities: list[str] | None = None,
-                  known: list[list[tuple[str, str]]] | None = None) -> list[list[RecognizerResult]]:
+                  known: list[list[tuple[str, str]]] | None = None,
+                  groups: list[str] | None = None) -> list[list[RecognizerResult]]:
     """Guarded, non-overlapping results for each text, with one spaCy pass over the batch.
 
     ``settings`` is the policy's scrub section; ``threshold`` and ``entities`` override it. ``known``: per
     text, (value, entity) pairs known to be PHI (its row's identifier cells), found wherever they occur.
+    ``groups``: per text, its group (the patient): a name found in one text of a group is looked for in all
+    of them, and never in another group's.
     """
     pack = LANGUAGE_PACKS[settings.language]
     ner = pack.statistical_ner if settings.statistical_ner is None else settings.statistical_ner
     analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions), ner,
-                              settings.trained_tagger)
+                              frozenset(name for name in SWITCHES if not getattr(settings, name)))
     normalized = [nfkc(t) for t in texts] if pack.normalize else None
     seen = [n.text for n in normalized] if normalized else texts
+    for recognizer in analyzer.registry.recognizers:
+        if hasattr(recognizer, "prepare"):  # a model that runs on the whole batch, beside spaCy (the encoder)
+            recognizer.prepare(seen)
     batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
     if entities is None:
         entities = list(settings.entities)
         if "entities" not in settings.model_fields_set:
             entities += plugin_entities(settings.language, entities)
     threshold = settings.min_score if threshold is None else threshold
-    out = []
+    found = []
     for i, (text, artifacts) in enumerate(batch):
         results = analyzer.analyze(text=text, language=settings.language, entities=entities,
                                    nlp_artifacts=artifacts, score_threshold=threshold)
         results = GUARDS[pack.guards](results, text)
         if known and known[i]:
             results = results + known_values(text, [(nfkc(v).text if normalized else v, e) for v, e in known[i]])
+        found.append((text, results))
+    spread = _group_words(found, groups) if pack.recurrence and groups else None
+    out = []
+    for i, (text, results) in enumerate(found):
         if pack.recurrence:
-            results = results + recurrences(results, text)
+            results = results + recurrences(results, text, spread[i] if spread else None)
         if settings.keep_years:
             results = [r for r in results
                        if not (r.entity_type == "DATE_TIME" and BARE_YEAR.match(text[r.start:r.end]))]
@@ -93,6 +105,15 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
             results = [_moved(r, *normalized[i].span(r.start, r.end)) for r in results]
         out.append(results)
     return out
+
+
+def _group_words(found: list[tuple[str, list[RecognizerResult]]], groups: list[str]) -> list[dict[str, str]]:
+    """Per text, the spreadable words found anywhere in its group's texts."""
+    pooled: dict[str, dict[str, str]] = {}
+    for (text, results), group in zip(found, groups, strict=True):
+        for word, entity in spread_words(results, text).items():
+            pooled.setdefault(group, {}).setdefault(word, entity)
+    return [pooled.get(group, {}) for group in groups]
 
 
 def _moved(result: RecognizerResult, start: int, end: int) -> RecognizerResult:
@@ -131,17 +152,19 @@ class TextScrubber:
         self.operators = Operators(key, settings.locale, dict(settings.operators), settings.default_operator,
                                    settings.date_shift_days)
 
-    def analyze(self, texts: list[str], known: list[list[tuple[str, str]]] | None = None
-                ) -> list[list[RecognizerResult]]:
+    def analyze(self, texts: list[str], known: list[list[tuple[str, str]]] | None = None,
+                groups: list[str] | None = None) -> list[list[RecognizerResult]]:
         """Results per text; a text in a language the policy does not cover gets one result over all of it
         (entity UNSUPPORTED_LANGUAGE), so it is reported in the findings and redacted whole."""
         foreign = [i for i, t in enumerate(texts) if uncovered(t, self.settings.language)]
         if not foreign:
-            return analyze_texts(texts, self.settings, known=known)
+            return analyze_texts(texts, self.settings, known=known, groups=groups)
         skipped = set(foreign)
         covered = [i for i in range(len(texts)) if i not in skipped]
         found = dict(zip(covered, analyze_texts([texts[i] for i in covered], self.settings,
-                                                known=[known[i] for i in covered] if known else None), strict=True))
+                                                known=[known[i] for i in covered] if known else None,
+                                                groups=[groups[i] for i in covered] if groups else None),
+                         strict=True))
         for i in foreign:
             found[i] = [RecognizerResult(UNCOVERED, 0, len(texts[i]), 1.0, recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: "LanguageCoverage",
@@ -149,8 +172,8 @@ class TextScrubber:
         return [found[i] for i in range(len(texts))]
 
     def scrub(self, texts: list[str], patients: list[str] | None = None,
-              avoid: list[frozenset[str]] | None = None, known: list[list[tuple[str, str]]] | None = None
-              ) -> tuple[list[str], list[list[RecognizerResult]]]:
+              avoid: list[frozenset[str]] | None = None, known: list[list[tuple[str, str]]] | None = None,
+              groups: list[str] | None = None) -> tuple[list[str], list[list[RecognizerResult]]]:
         """Scrubbed texts and the results behind them; empty documents pass through.
 
         No surrogate equals a value detected in its own document, nor one in ``avoid`` (per
@@ -160,7 +183,7 @@ class TextScrubber:
 
         patients = patients or [""] * len(texts)
         avoid = avoid or [frozenset()] * len(texts)
-        results = self.analyze(texts, known)
+        results = self.analyze(texts, known, groups)
         anonymizer = build_anonymizer()
         scrubbed = []
         for text, found, patient, extra in zip(texts, results, patients, avoid, strict=True):

@@ -38,14 +38,17 @@ def _init_worker(policy_json: str, key: bytes) -> None:
     global _worker_batcher
     from threadpoolctl import threadpool_limits
 
+    from synthguard.scrub import encoder
+
     # One process per core already: BLAS/OpenMP threads inside each worker only fight
     # over the same cores (measured: 2 workers ran slower than 1 until this was set).
     threadpool_limits(1)
+    encoder.THREADS = 1  # ONNX Runtime keeps its own pool, which threadpoolctl does not reach
     _worker_batcher = local_batcher(Policy.model_validate_json(policy_json), key)
     _worker_batcher([], [])  # build the engine now, not inside the first timed batch
 
 
-def _run_shard(shard: tuple[list[str], list[str], frozenset[str], list]):
+def _run_shard(shard: tuple[list[str], list[str], frozenset[str], list, list[str] | None]):
     return _worker_batcher(*shard)
 
 
@@ -59,20 +62,27 @@ class ShardedBatcher:
         self._init = (policy.model_dump_json(by_alias=True), key)
 
     def __call__(self, texts: list[str], patients: list[str], avoid: frozenset[str] = frozenset(),
-                 known: list[list[tuple[str, str]]] | None = None):
+                 known: list[list[tuple[str, str]]] | None = None, groups: list[str] | None = None):
         if self.workers < 2 or len(texts) < PARALLEL_MIN_TEXTS:
-            return self.local(texts, patients, avoid, known)
+            return self.local(texts, patients, avoid, known, groups)
         known = known or [[] for _ in texts]
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_init_worker, initargs=self._init)
         size = -(-len(texts) // self.workers)
-        shards = [(texts[i:i + size], patients[i:i + size], avoid, known[i:i + size])
-                  for i in range(0, len(texts), size)]
-        scrubbed, found = [], []
-        for part_texts, part_found in self.pool.map(_run_shard, shards):
-            scrubbed.extend(part_texts)
-            found.extend(part_found)
+        # A group's texts stay in one shard, so that a name found in one of them is looked for in all.
+        order = sorted(range(len(texts)), key=lambda i: groups[i]) if groups else list(range(len(texts)))
+        parts: list[list[int]] = [[]]
+        for position, i in enumerate(order):
+            if len(parts[-1]) >= size and (not groups or groups[i] != groups[order[position - 1]]):
+                parts.append([])
+            parts[-1].append(i)
+        shards = [([texts[i] for i in part], [patients[i] for i in part], avoid, [known[i] for i in part],
+                   [groups[i] for i in part] if groups else None) for part in parts]
+        scrubbed, found = [""] * len(texts), [[] for _ in texts]
+        for part, (part_texts, part_found) in zip(parts, self.pool.map(_run_shard, shards), strict=True):
+            for i, text, spans in zip(part, part_texts, part_found, strict=True):
+                scrubbed[i], found[i] = text, spans
         return scrubbed, found
 
     def close(self) -> None:
@@ -146,13 +156,16 @@ def _local_chunks(chunks, policy, plan, columns, operators, batcher, real):
 def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = None,
                text_columns: tuple[str, ...] = (), findings_path: str | Path | None = None,
                workers: int | None = None, chunk_rows: int = CHUNK_ROWS,
-               progress: Progress | None = None, engine: str | None = None, ray_actor: type | None = None) -> dict:
+               progress: Progress | None = None, engine: str | None = None, ray_actor: type | None = None,
+               group_column: str | None = None) -> dict:
     """Scrub ``source`` into ``output`` (CSV, Parquet or JSONL by suffix). Returns counts.
 
     ``engine``: ``local`` (processes on this machine) or ``ray`` (scrub/ray_scrub.py);
     default: the policy's. Both give the same output for the same input and key.
     """
     policy = policy or default_policy()
+    if group_column:
+        policy = policy.model_copy(update={"scrub": policy.scrub.model_copy(update={"group_column": group_column})})
     engine = engine or policy.engine
     progress = progress or Progress()
     source, output = Path(source), Path(output)
@@ -180,6 +193,9 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             first = next(_read_parts(files, in_fmt, chunk_rows), None)
             if first is None or first.empty:
                 raise DataError(f"{source}: no rows")
+            if policy.scrub.group_column and policy.scrub.group_column not in first.columns:
+                raise DataError(f"{source}: no column {policy.scrub.group_column!r} to group texts by; columns: "
+                                f"{', '.join(map(str, first.columns))}")
             plan = plan_columns(first, policy)
             columns = text_columns_of(plan, text_columns, first)
             counts["text_columns"] = columns

@@ -83,6 +83,11 @@ class ScrubSection(StrictModel):
                                                            "(default: the language pack's: en no, ja yes)")
     trained_tagger: bool = Field(True, description="run the PHI tagger trained on real nursing notes beside the "
                                                    "rules (English; scrub/models/README.md has its licence)")
+    encoder: bool = Field(True, description="run the transformer encoder fine-tuned on real nursing notes beside the "
+                                            "rules (English; scrub/models/README.md has its licence and speed)")
+    group_column: str | None = Field(None, description="a column naming each text's patient (or other group): a name "
+                                                       "found in one of a group's texts is looked for in all of that "
+                                                       "group's texts of a chunk, never in another group's")
     keep_years: bool = Field(False, description="HIPAA Safe Harbor's 'years may stay': a year written alone (IN 1993, "
                                                  "'08) is left as it is; dates with a day or month are still replaced")
     phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB"], min_length=1)

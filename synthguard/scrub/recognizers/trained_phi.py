@@ -18,7 +18,7 @@ SCORE = 0.6
 
 @register
 class TrainedPhiRecognizer(LocalRecognizer):
-    TRAINED = True  # scrub.trained_tagger: false leaves it out
+    SWITCH = "trained_tagger"  # scrub.trained_tagger: false leaves it out
     def __init__(self):
         super().__init__(supported_entities=sorted(set(tagger.ENTITY.values())), name=type(self).__name__,
                          supported_language="en")
