@@ -51,10 +51,14 @@ UNIT_AFTER = re.compile(
 # Ventilator settings written like dates: PSV 10/5, IMV 800X10X5/5, trialed on 5/5, flowby 6/3.
 VENT_AFTER = re.compile(r"^\s*(?:PEEP|PS|CPAP)\b", re.IGNORECASE)
 VENT_BEFORE = re.compile(r"(?:\b(?:PSV?|PEEP|SIMV|IMV|CPAP|AC|A/C|VENT(?:ED)?|VENTILATION|MASK|FLOWBY|SETTINGS?|FIO2|"
-                         r"BIPAP|"
+                         r"BIPAP|IPAP|EPAP|NIPPV|NIV|PRVC|APRV|PCV?|TRACH\s+COLLAR|T-?PIECE|"
                          r"MODE|PS/PEEP|"
                          r"TRIALED\s+ON|WEAN(?:ING|ED)?\s+(?:DOWN\s+)?(?:TO|ON)|CHANGED?\s+(?:BACK\s+)?TO)\b|"
-                         r"\d+X\d+X?)[^.;\n]{0,12}$", re.IGNORECASE)
+                         r"\d+X\d+X?)(?:[^.;\n]|\.\d){0,16}$", re.IGNORECASE)  # CPAP .5% 5/8: FiO2, then PS/PEEP
+# Blood cultures counted in bottles: "gram neg rods in 2/4 bl cx", "POS blood cx 2/4". A dated culture
+# ("blood cx 7/22") is still a date: only n of at most 4 bottles is taken for a count.
+BOTTLES = re.compile(r"^([1-4])/([2-4])$")
+CULTURE_NEAR = re.compile(r"\b(?:CX'?S?|CULTURES?|BOTTLES?|BCX)\b", re.IGNORECASE)
 PAIN_BEFORE = re.compile(r"(?:\bPAIN\b|\bRAT(?:ED|ING|ES)\b|#)[^.;\n]{0,30}$", re.IGNORECASE)
 OUT_OF_TEN = re.compile(r"^(?:10|[0-9])/10$")
 FRACTION = re.compile(r"^(?:1/[234]|2/3|3/4)$")  # 1/2 NS, 3/4 TAB; 3/2 is a date
@@ -205,6 +209,10 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
             return False  # 1/2 NS, 3/4 TAB
         if entity == "DATE_TIME" and "/" in span and (VENT_BEFORE.search(text[max(0, result.start - 40):result.start])
                                                       or VENT_AFTER.match(text[result.end:])):
+            return False
+        bottles = BOTTLES.match(span) if entity == "DATE_TIME" else None
+        if bottles and int(bottles.group(1)) <= int(bottles.group(2)) and CULTURE_NEAR.search(
+                text[max(0, result.start - 24):result.end + 16]):
             return False
         if entity == "DATE_TIME" and OUT_OF_TEN.match(span) and PAIN_BEFORE.search(
                 text[max(0, result.start - 40):result.start]):

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import re
 
-from synthguard.lexicons import bare, is_common_word, is_frequent_word, is_name_like, mixed_case, title_case
+from synthguard.lexicons import (
+    bare,
+    is_common_word,
+    is_frequent_word,
+    is_misspelt_word,
+    is_name_like,
+    mixed_case,
+    title_case,
+    zipf,
+)
 from synthguard.scrub.recognizers import register
 from synthguard.scrub.recognizers._base import WORD, LabelledPatternRecognizer
 from synthguard.scrub.recognizers.address import STATES
@@ -42,6 +51,8 @@ CAMPUS = re.compile(r"^[ \t]*(?:campus|hospital|hosp|medical center|med center|m
                     r"medical|center|square|river|memorial|cross|"
                     r"\d\b(?![./:-]\d)(?![ \t]*(?:units?|u|mg|mcg|g|ml|cc|l|hrs?|hours?|days?|times|x|am|pm)\b))",
                     re.IGNORECASE)
+# Heart rhythms a patient converts "back to": not places.
+RHYTHMS = frozenset("nsr nsb sb sr af afib aflutter svt vt vf pea nsvt psvt mat junctional paced".split())
 GOOD_SAM = re.compile(r"\bgood\s+sam(?:aritan)?\b", re.IGNORECASE)
 
 
@@ -66,8 +77,10 @@ def _place_word(token: str, mixed: bool, strong: bool) -> bool:
     word = bare(token)
     if word in UNITS or word in HOSPITAL_WORDS:
         return word in HOSPITAL_WORDS
-    if is_common_word(word) or len(word) < 2:
-        return False
+    if is_common_word(word) or len(word) < 2 or word in RHYTHMS or word.endswith(("icu", "ccu")):
+        return False  # converts back to NSB, to the NISICU
+    if is_misspelt_word(word) or (word.endswith(("ing", "ed", "ly")) and zipf(word) >= 2.0):
+        return False  # transfered to commonde, RETURN TO DOZING: a typo or a verb, not a place
     if token.isupper() and len(token) <= 5 and not mixed:
         # In an all-capitals note only the shape of a hospital's initials tells: GH, MGH; not SENT FROM THE BILE.
         return HOSPITAL_ABBREVIATION.match(token) is not None and not is_frequent_word(word, 3.5)
@@ -76,7 +89,7 @@ def _place_word(token: str, mixed: bool, strong: bool) -> bool:
         # not ON NRB, W/ CPT, TO LWS.
         return not is_frequent_word(word, 3.5) and (strong or HOSPITAL_ABBREVIATION.match(token) is not None)
     if title_case(token):
-        return not is_frequent_word(word, 4.5) or is_name_like(word)  # Franklin, Kessler, Chester
+        return not is_frequent_word(word, 4.0) or is_name_like(word)  # Franklin, Kessler, Chester; not Nursing
     # Medical words are rare in general English (rectal, respirator), so a lower-case unknown word
     # needs the strong cue: quartermain, mazur, zagaria.
     return strong and not is_frequent_word(word, 3.0)

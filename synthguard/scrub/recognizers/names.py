@@ -52,6 +52,7 @@ CONTACT = frozenset("per w with spoke talked talk discussed called paged reach r
 # Staff roles that are also everyday words are cues only before a name, never alone (TEAM, NURSE).
 STAFF = ROLES | frozenset("md ho rrt resident attending fellow intern np pa sw cm rn nurse".split())
 MAX_NAME_WORDS = 3
+CLINICAL_STAFF = frozenset("np pa rt cm ho sw".split())
 
 
 def _initial(words: list[re.Match], i: int, text: str) -> bool:
@@ -121,12 +122,15 @@ class TitledNameRecognizer(_WordScanner):
             if "\n" in gap or not CUE_GAPS[strength].match(gap):
                 continue
             first = words[i + 1].group()
+            # NP, PA, RT, CM are also nasopharyngeal, pulmonary artery, right, centimetres: after them the word
+            # must be a name on its own (NP Wolfe), not merely rare (np cough, PA WAVEFORM).
+            cued = strength != "contact" and not (strength == "staff" and kind in CLINICAL_STAFF)
             if strength == "contact" and not is_first_name(first):
                 continue
             if strength == "relation" and not self._relative_name(words, i + 1, text):
                 continue
             # A relation's first word was judged above, so the name may start with it (ZEBULON after DAUGHTER).
-            end = name_end(words, i + 1, text, cued=strength != "contact", titled=strength == "title")
+            end = name_end(words, i + 1, text, cued=cued, titled=strength == "title")
             if end is None:
                 if strength == "relation" and self._bracketed(words, i + 1, text):
                     end = i + 2
