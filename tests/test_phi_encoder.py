@@ -44,9 +44,12 @@ def test_a_batch_gives_each_note_what_it_gets_alone_and_long_notes_are_read_to_t
     tail = "son michaelangelo called at 0300, updated on plan."
     filler = "pt resting comfortably, vss, afebrile, lungs clear, no changes overnight."
     long_note = " ".join([filler] * 40) + " " + tail
-    texts = ["dtr suzette called from fl, will visit on 7/22.", long_note, "wife at bedside, dr. pellegrino aware."]
-    together = model.spans(texts)
-    assert together == [model.spans([t])[0] for t in texts]
+    texts = ["dtr zebulina called from fl, will visit on 7/22.", long_note, "wife at bedside, dr. pellegrino aware."]
+    together, alone = model.spans(texts), [model.spans([t])[0] for t in texts]
+    # Padding changes the int8 kernels' rounding in the last digits, never the spans.
+    assert [[s[:3] for s in note] for note in together] == [[s[:3] for s in note] for note in alone]
+    assert all(abs(a[3] - b[3]) < 0.02 for x, y in zip(together, alone, strict=True)
+               for a, b in zip(x, y, strict=True))
     assert any(long_note[a:b].casefold() == "michaelangelo" for a, b, _, _ in together[1])
 
 
@@ -60,20 +63,20 @@ def test_the_switch_leaves_the_encoder_out():
 
 
 def test_a_name_found_in_one_note_is_found_in_the_patients_other_notes_and_no_one_elses():
-    texts = ["dtr suzette at bedside, updated.", "suzette visited this evening, tearful.",
-             "suzette rounds with team."]
+    texts = ["dtr zebulina at bedside, updated.", "zebulina visited this evening, tearful.",
+             "zebulina rounds with team."]
     plain = found(texts, trained_tagger=False, encoder=False)
     grouped = found(texts, groups=["p1", "p1", "p2"], trained_tagger=False, encoder=False)
-    assert "suzette" in plain[0] and "suzette" not in plain[1]
-    assert "suzette" in grouped[1]
-    assert "suzette" not in grouped[2]
+    assert "zebulina" in plain[0] and "zebulina" not in plain[1]
+    assert "zebulina" in grouped[1]
+    assert "zebulina" not in grouped[2]
 
 
 def test_the_group_column_works_from_the_command_line_and_a_missing_one_stops_at_once(tmp_path):
     source = tmp_path / "notes.csv"
-    pd.DataFrame({"patient": ["a", "a", "b"], "text": ["dtr suzette at bedside, updated.",
-                                                        "suzette visited this evening, tearful.",
-                                                        "suzette rounds with team."]}).to_csv(source, index=False)
+    pd.DataFrame({"patient": ["a", "a", "b"], "text": ["dtr zebulina at bedside, updated.",
+                                                        "zebulina visited this evening, tearful.",
+                                                        "zebulina rounds with team."]}).to_csv(source, index=False)
     out, findings = tmp_path / "out.csv", tmp_path / "f.jsonl"
     command = [sys.executable, "-m", "synthguard.cli", "scrub", str(source), "--text-column", "text",
                "--output", str(out), "--findings", str(findings), "--quiet"]
@@ -83,7 +86,7 @@ def test_the_group_column_works_from_the_command_line_and_a_missing_one_stops_at
             if json.loads(line)["column"] == "text"}
     assert {0, 1} <= rows
     scrubbed = pd.read_csv(out)["text"].tolist()
-    assert "suzette" not in scrubbed[1].casefold()
+    assert "zebulina" not in scrubbed[1].casefold()
     bad = subprocess.run([*command, "--group-column", "nobody"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
     assert "nobody" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

@@ -24,7 +24,7 @@ def found(text: str, **scrub) -> set[str]:
     ("weaned per d ross. pacing wires attached", "ross"),    # "d" for doctor
 ])
 def test_the_tagger_finds_what_no_rule_does_and_the_switch_turns_it_off(text, value):
-    assert value in found(text)
+    assert value in found(text, trained_tagger=True, encoder=False)
     assert value not in found(text, trained_tagger=False, encoder=False)
 
 

@@ -71,18 +71,17 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
     """
     pack = LANGUAGE_PACKS[settings.language]
     ner = pack.statistical_ner if settings.statistical_ner is None else settings.statistical_ner
-    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions), ner,
-                              frozenset(name for name in SWITCHES if not getattr(settings, name)))
+    switched_off = frozenset(name for name in SWITCHES if not getattr(settings, name))
     normalized = [nfkc(t) for t in texts] if pack.normalize else None
     seen = [n.text for n in normalized] if normalized else texts
-    for recognizer in analyzer.registry.recognizers:
-        if hasattr(recognizer, "prepare"):  # a model that runs on the whole batch, beside spaCy (the encoder)
-            recognizer.prepare(seen)
-    batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
     if entities is None:
         entities = list(settings.entities)
         if "entities" not in settings.model_fields_set:
             entities += plugin_entities(settings.language, entities)
+    _prepare(seen, settings.language, switched_off, entities)
+    analyzer = build_analyzer(settings.spacy_model, settings.language, tuple(settings.phone_regions), ner,
+                              switched_off)
+    batch = analyzer.nlp_engine.process_batch(seen, settings.language, batch_size=settings.batch_size)
     threshold = settings.min_score if threshold is None else threshold
     found = []
     for i, (text, artifacts) in enumerate(batch):
@@ -105,6 +104,18 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
             results = [_moved(r, *normalized[i].span(r.start, r.end)) for r in results]
         out.append(results)
     return out
+
+
+def _prepare(texts: list[str], language: str, switched_off: frozenset[str], entities: list[str]) -> None:
+    """Hands the batch to every recognizer class with a ``prepare`` (the encoder) before the analyzer is even
+    built, so that its model starts while spaCy and the word lists load."""
+    from synthguard.scrub.engine import declared_entities
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    for cls in RECOGNIZERS.values():
+        if (hasattr(cls, "prepare") and getattr(cls, "LANGUAGE", "en") == language
+                and getattr(cls, "SWITCH", None) not in switched_off and set(declared_entities(cls)) & set(entities)):
+            cls.prepare(texts)
 
 
 def _group_words(found: list[tuple[str, list[RecognizerResult]]], groups: list[str]) -> list[dict[str, str]]:

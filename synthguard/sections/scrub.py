@@ -81,8 +81,10 @@ class ScrubSection(StrictModel):
     date_shift_days: int = Field(365, ge=1, le=3650)
     statistical_ner: bool | None = Field(None, description="run the spaCy model's statistical NER beside the rules "
                                                            "(default: the language pack's: en no, ja yes)")
-    trained_tagger: bool = Field(True, description="run the PHI tagger trained on real nursing notes beside the "
-                                                   "rules (English; scrub/models/README.md has its licence)")
+    trained_tagger: bool = Field(False, description="run the CRF tagger trained on real nursing notes beside the "
+                                                    "rules (English; scrub/models/README.md has its licence). Off by "
+                                                    "default: beside the encoder it found nothing more on unseen "
+                                                    "notes and cost precision (README)")
     encoder: bool = Field(True, description="run the transformer encoder fine-tuned on real nursing notes beside the "
                                             "rules (English; scrub/models/README.md has its licence and speed)")
     group_column: str | None = Field(None, description="a column naming each text's patient (or other group): a name "

@@ -26,39 +26,42 @@ ENTITY = {"NAME": "PERSON", "LOCATION": "LOCATION", "DATE": "DATE_TIME", "PHONE"
 @register
 class EncoderPhiRecognizer(LocalRecognizer):
     SWITCH = "encoder"  # scrub.encoder: false leaves it out
+    ENTITIES = sorted(set(ENTITY.values()))
+    # One network and one batch in flight a process, shared by every analyzer built in it.
+    _encoder: encoder.PhiEncoder | None = None
+    _prepared: dict = {}
 
     def __init__(self):
-        super().__init__(supported_entities=sorted(set(ENTITY.values())), name=type(self).__name__,
-                         supported_language="en")
-        self._encoder = None
-        self._prepared: dict[str, list] = {}
+        super().__init__(supported_entities=self.ENTITIES, name=type(self).__name__, supported_language="en")
 
     def load(self) -> None:
         pass
 
-    def _model(self) -> encoder.PhiEncoder:
-        if self._encoder is None:  # loaded on first use: listing entities needs no model
-            if not encoder.available(encoder.MODEL_DIR):
-                raise ScrubSetupError(f"the PHI encoder's model is missing from {encoder.MODEL_DIR}; rebuild it with "
-                                      "python -m synthguard.scrub.encoder_training, or set scrub.encoder: false")
-            self._encoder = encoder.PhiEncoder(encoder.MODEL_DIR, THRESHOLD)
-        return self._encoder
+    @classmethod
+    def _model(cls) -> encoder.PhiEncoder:
+        if cls._encoder is None:  # loaded on first use: listing entities needs no model
+            cls._encoder = encoder.PhiEncoder(encoder.MODEL_DIR, THRESHOLD)
+        return cls._encoder
 
-    def prepare(self, texts: list[str]) -> None:
+    @classmethod
+    def prepare(cls, texts: list[str]) -> None:
         """Starts tagging a batch on a thread of its own; ``analyze`` then waits for its text's share.
 
-        ONNX Runtime lets go of the GIL, so on two cores the encoder runs beside spaCy, the rules and the CRF
-        instead of after them; chunks go in text order, so the first notes are ready first."""
+        The scrubber calls it before it loads spaCy and the rules' word lists, and ONNX Runtime lets go of the
+        GIL, so on two cores the encoder runs beside all of that instead of after it. Chunks go in text order,
+        so the first notes are ready first."""
         from concurrent.futures import ThreadPoolExecutor
 
+        if not encoder.available(encoder.MODEL_DIR):
+            raise ScrubSetupError(f"the PHI encoder's model is missing from {encoder.MODEL_DIR}; rebuild it with "
+                                  "python -m synthguard.scrub.encoder_training, or set scrub.encoder: false")
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
-        model = self._model()
-        self._prepared = {}
+        cls._prepared = {}
         pool = ThreadPoolExecutor(1, thread_name_prefix="phi-encoder")
         for first in range(0, len(unique), CHUNK):
             chunk = unique[first:first + CHUNK]
-            future = pool.submit(model.spans, chunk)
-            self._prepared.update((text, (future, k)) for k, text in enumerate(chunk))
+            future = pool.submit(lambda part: cls._model().spans(part), chunk)
+            cls._prepared.update((text, (future, k)) for k, text in enumerate(chunk))
         pool.shutdown(wait=False)  # the queued chunks still run; nothing waits here
 
     def analyze(self, text, entities, nlp_artifacts=None):
