@@ -90,3 +90,13 @@ def test_the_group_column_works_from_the_command_line_and_a_missing_one_stops_at
     bad = subprocess.run([*command, "--group-column", "nobody"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
     assert "nobody" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_presidio_loads_without_torch_and_transformers_which_still_import_afterwards():
+    probe = ("import sys, synthguard.scrub, presidio_analyzer\n"
+             "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+             "import torch, transformers\n"
+             "print(torch.tensor([1]).item(), hasattr(transformers, 'AutoModel'))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "1 True"]
