@@ -21,6 +21,9 @@ class UsPhoneRecognizer(LabelledPatternRecognizer):
         ("slashed", r"(?<![\d/.])(?P<value>(?:\(\d{3}\)|\d{3})/\d{3}/\d{4})(?![\d/])", 0.9),
         ("dashed", r"(?<![\d/.-])(?P<value>\d{3}-[ \t]?\d{3}-[ \t]?\d{4})(?![\d/])", 0.85),
         ("pager", r"\b(?:PAGER|PAGE|PG|BEEPER|BEEP|BPR)\s*(?:NO\.?|NUMBER)?\s*[#:]?\s*(?P<value>\d{4,7})\b", 0.85),
+        # "page dr smith #34567", "call the resident at # 4-1234": a number after # a few words after the cue.
+        ("pager after #", r"\b(?:PAGE[DR]?|PAGING|BEEP(?:ED|ER)?|CALL(?:ED)?|CONTACT(?:ED)?|REACH(?:ED)?)\b"
+                          r"[^.\n#]{0,30}#\s*(?P<value>\d{4,7}|\d-\d{4})\b", 0.85),
     ]
 
 

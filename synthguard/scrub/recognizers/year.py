@@ -24,6 +24,15 @@ UNIT_AFTER = re.compile(r"^\s*(?:MG|MCG|G|GM|KG|ML|CC|L|UNITS?|U|KCAL|CAL|CALORI
                         r"AM|PM|PTS|CELLS|PLT|[A-Z]?/)", re.IGNORECASE)
 
 
+# Two-digit years in a past history: "S/P CABG 92", "PTCA 95, 97", "MI IN 03". Not a valve size, a count or an
+# age: "AVR 21MM", "CVA 10 YRS AGO", "MI X2".
+PROCEDURE_YEAR = re.compile(
+    r"\b(?:CABG(?:X\d)?|PTCA|PCI|STENTS?|AVR|MVR|AICD|ICD|PPM|PACER|MI|AMI|NSTEMI|STEMI|CVA|TIA|CHOLE|APPY|TAH|"
+    r"THR|TKR|AAA|CEA|LAMI|CATH|DX'?D|DX)\s+(?:X\d\s+)?(?:IN\s+)?'?(?P<value>[3-9]\d|0\d)\b"
+    r"(?!\s*(?:%|MM|CM|MG|YRS?|YEARS?|YO|Y/O|DAYS?|HRS?|HOURS?|MIN|MONTHS?|WKS?|WEEKS?|AGO|X\b)|[/.:-]\d)",
+    re.IGNORECASE)
+LISTED_YEAR = re.compile(r"^\s*(?:,|AND|&)\s*'?(?P<value>[3-9]\d|0\d)\b(?![/.:-]?\d)(?!\s*(?:%|MM|YRS?|YEARS?))",
+                         re.IGNORECASE)
 TRAILING_APOSTROPHE = re.compile(r"(?<![\w'.])(?P<value>\d{2})'(?=[\s.,;)]|$)")  # CABG X5 99'. SMOKING 62'.
 
 
@@ -45,4 +54,11 @@ class YearRecognizer(LabelledPatternRecognizer):
             elif not clock and not TIME_CUE.search(before):
                 results.append(self.result(match.start(), match.end(), 0.74, "year"))
         results += [self.result(*m.span("value"), 0.74, "'yy") for m in TRAILING_APOSTROPHE.finditer(text)]
+        for match in PROCEDURE_YEAR.finditer(text):
+            end = match.end()
+            results.append(self.result(match.start("value"), end, 0.74, "two-digit year after a procedure"))
+            while listed := LISTED_YEAR.match(text[end:]):  # CABG 92, 95 AND 97
+                results.append(self.result(end + listed.start("value"), end + listed.end("value"), 0.74,
+                                           "two-digit year in a list"))
+                end += listed.end()
         return results
