@@ -162,6 +162,14 @@ def _impossible_date(span: str, after: str) -> bool:
     return separator == "-" and c is None and CLOCK_AFTER.match(after) is not None
 
 
+AGE_AFTER = re.compile(r"^\s*-?\s*(?:years?|yrs?|y)[\s-]*(?:old|o\b|/o)|^\s*(?:yo|y/o|y\.o\.)\b", re.IGNORECASE)
+
+
+def _age_under_90(span: str, after: str) -> bool:
+    value = span.strip()
+    return value.isdigit() and int(value) < 90 and AGE_AFTER.match(after) is not None
+
+
 def _tagger_word_unlikely(span: str) -> bool:
     """A word the trained tagger calls a name or place with no rule behind it: everyday words (SPOKE, informed,
     Manual) and their one-letter typos (PRESNT, PATINET) are dropped unless a name list or a city list has
@@ -187,6 +195,8 @@ def keep(result: RecognizerResult, text: str, caps: bool) -> bool:
         return False
     if recognizer in TRAINED and entity in NAME_LIKE and _tagger_word_unlikely(span):
         return False
+    if recognizer in TRAINED and _age_under_90(span, text[result.end:result.end + 14]):
+        return False  # 59-year-old, 67 yo: an age under 90 is not PHI, whatever the model calls it
     if recognizer in TRAINED and entity == "DATE_TIME" and CLOCK_TIME.match(span.strip()):
         return False  # BY 2000: year.py tells years from 24-hour times by their context; the tagger cannot
     if recognizer == "SpacyRecognizer" and _ner_unsupported(result, span):

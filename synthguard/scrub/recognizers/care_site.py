@@ -15,6 +15,7 @@ import re
 
 from synthguard.lexicons import (
     bare,
+    in_name_lists,
     is_common_word,
     is_frequent_word,
     is_misspelt_word,
@@ -30,11 +31,11 @@ from synthguard.scrub.recognizers.address import STATES
 MOVE = (r"(?:trans?f?e?r+e?d?|tranfer+ed|transfered|xfer(?:r?ed)?|tx(?:'?d)?|admit(?:ted)?|presented|present|sent|"
         r"went|go|going|goes|brought|taken|returned|return(?:ing)?|discharged|d/?c'?d|back|re?cie?ve?d|rec'?d|"
         r"arrived|arrive|came|come|coming|called\s+out|flew|fly|flown|seen|treated|followed|f/u|care)")
-CUE = re.compile(rf"\b(?:{MOVE}(?:\s+back)?\s+(?:to|from|at)|at|from|to|w/|on|enroute\s+to)(?:\s+the)?"
+CUE = re.compile(rf"\b(?:{MOVE}(?:\s+back)?\s+(?:to|from|at|into)|at|from|to|w/|on|enroute\s+to)(?:\s+the)?"
                  r"(?:\s+(?:er|ed|ew))?\s+$",
                  re.IGNORECASE)
 WEAKEST_CUE = re.compile(r"\b(?:w/|on)(?:\s+the)?\s+$", re.IGNORECASE)  # only before a campus word or ward number
-STRONG_CUE = re.compile(rf"\b{MOVE}(?:\s+back)?\s+(?:to|from|at)(?:\s+the)?(?:\s+(?:er|ed|ew))?\s+$",
+STRONG_CUE = re.compile(rf"\b{MOVE}(?:\s+back)?\s+(?:to|from|at|into)(?:\s+the)?(?:\s+(?:er|ed|ew))?\s+$",
                         re.IGNORECASE)
 # Places inside any hospital: never a name of one.
 UNITS = frozenset("""
@@ -53,6 +54,17 @@ CAMPUS = re.compile(r"^[ \t]*(?:campus|hospital|hosp|medical center|med center|m
                     re.IGNORECASE)
 # Heart rhythms a patient converts "back to": not places.
 RHYTHMS = frozenset("nsr nsb sb sr af afib aflutter svt vt vf pea nsvt psvt mat junctional paced".split())
+# "seen by the Hebrew Rehab nurse", "screened by Spaulding liaison": a place's own staff, named by the place.
+STAFF_OF_PLACE = re.compile(r"\b(?:seen|screened|evaluated|assessed|visited|followed)\s+by\s+(?:the\s+)?"
+                            r"(?P<value>[A-Za-z][A-Za-z'&.-]+(?:\s+[A-Za-z][A-Za-z'&.-]+)??)\s+(?:rehab\s+)?"
+                            r"(?:nurse|nursing|liaison|screener|admissions|intake)\b", re.IGNORECASE)
+# Services of this hospital that see patients: "seen by ortho nurse" names no other place.
+SERVICES = frozenset("""
+ortho orthopedics renal nephro nephrology cards cardiology neuro neurology neurosurg psych psychiatry gi surgery
+surgical medicine med palliative pain wound ostomy iv social case hospice pt ot slp speech nutrition dietary
+respiratory pulm pulmonary id ent uro urology onc oncology heme transplant liver vascular thoracic trauma burn
+plastics derm diabetes infection resource charge floor night day evening clinical staff home visiting
+""".split())
 GOOD_SAM = re.compile(r"\bgood\s+sam(?:aritan)?\b", re.IGNORECASE)
 
 
@@ -79,8 +91,9 @@ def _place_word(token: str, mixed: bool, strong: bool) -> bool:
         return word in HOSPITAL_WORDS
     if is_common_word(word) or len(word) < 2 or word in RHYTHMS or word.endswith(("icu", "ccu")):
         return False  # converts back to NSB, to the NISICU
-    if is_misspelt_word(word) or (word.endswith(("ing", "ed", "ly")) and zipf(word) >= 2.0):
-        return False  # transfered to commonde, RETURN TO DOZING: a typo or a verb, not a place
+    if not (mixed and title_case(token)) and not in_name_lists(word) and (
+            is_misspelt_word(word) or (word.endswith(("ing", "ed", "ly")) and zipf(word) >= 2.0)):
+        return False  # transfered to commonde, RETURN TO DOZING: a typo or a verb; not Spaulding, Redding
     if token.isupper() and len(token) <= 5 and not mixed:
         # In an all-capitals note only the shape of a hospital's initials tells: GH, MGH; not SENT FROM THE BILE.
         return HOSPITAL_ABBREVIATION.match(token) is not None and not is_frequent_word(word, 3.5)
@@ -105,6 +118,11 @@ class CareSiteRecognizer(LabelledPatternRecognizer):
         words = list(WORD.finditer(text))
         results = [self.result(*m.span(), 0.85, "university of") for m in UNIVERSITY.finditer(text)]
         results += [self.result(*m.span(), 0.85, "good samaritan") for m in GOOD_SAM.finditer(text)]
+        for match in STAFF_OF_PLACE.finditer(text):
+            heads = [bare(w) for w in match.group("value").split()]
+            if not any(h in SERVICES or h in UNITS for h in heads) and all(
+                    _place_word(w, mixed, True) for w in match.group("value").split()):
+                results.append(self.result(*match.span("value"), 0.8, "place before its staff"))
         i = 0
         while i < len(words):
             word = words[i]
