@@ -31,11 +31,11 @@ from synthguard.scrub.recognizers.address import STATES
 MOVE = (r"(?:trans?f?e?r+e?d?|tranfer+ed|transfered|xfer(?:r?ed)?|tx(?:'?d)?|admit(?:ted)?|presented|present|sent|"
         r"went|go|going|goes|brought|taken|returned|return(?:ing)?|discharged|d/?c'?d|back|re?cie?ve?d|rec'?d|"
         r"arrived|arrive|came|come|coming|called\s+out|flew|fly|flown|seen|treated|followed|f/u|care)")
-CUE = re.compile(rf"\b(?:{MOVE}(?:\s+back)?\s+(?:to|from|at|into)|at|from|to|w/|on|enroute\s+to)(?:\s+the)?"
+CUE = re.compile(rf"\b(?:{MOVE}(?:\s+back)?\s+(?:to|from|at)|at|from|to|w/|on|enroute\s+to)(?:\s+the)?"
                  r"(?:\s+(?:er|ed|ew))?\s+$",
                  re.IGNORECASE)
 WEAKEST_CUE = re.compile(r"\b(?:w/|on)(?:\s+the)?\s+$", re.IGNORECASE)  # only before a campus word or ward number
-STRONG_CUE = re.compile(rf"\b{MOVE}(?:\s+back)?\s+(?:to|from|at|into)(?:\s+the)?(?:\s+(?:er|ed|ew))?\s+$",
+STRONG_CUE = re.compile(rf"\b{MOVE}(?:\s+back)?\s+(?:to|from|at)(?:\s+the)?(?:\s+(?:er|ed|ew))?\s+$",
                         re.IGNORECASE)
 # Places inside any hospital: never a name of one.
 UNITS = frozenset("""
