@@ -88,6 +88,26 @@ def _nlp_engine(model: str, language: str, ner: bool = True):
     return engine
 
 
+def registered(language: str, switched_off: frozenset[str] = frozenset()) -> list[type]:
+    """The registered recognizer classes of ``language`` whose ``SWITCH`` setting is not off."""
+    from synthguard.scrub.recognizers import RECOGNIZERS
+
+    return [cls for cls in RECOGNIZERS.values()
+            if getattr(cls, "LANGUAGE", "en") == language and getattr(cls, "SWITCH", None) not in switched_off]
+
+
+def one_thread_each() -> None:
+    """A worker process or actor of a pool sized one a core: BLAS/OpenMP threads inside it only fight over the
+    same cores (measured: 2 workers ran slower than 1 until this was set), and ONNX Runtime keeps its own pool,
+    which threadpoolctl does not reach."""
+    from threadpoolctl import threadpool_limits
+
+    from synthguard.scrub import encoder
+
+    threadpool_limits(1)
+    encoder.THREADS = 1
+
+
 def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US", "GB"),
                     switched_off: frozenset[str] = frozenset()) -> list:
     """Every recognizer synthguard runs for ``language``: Presidio's generic ones (and, in English, the US
@@ -107,10 +127,8 @@ def recognizer_list(language: str = "en", phone_regions: tuple[str, ...] = ("US"
         UsSsnRecognizer,
     )
 
-    from synthguard.scrub.recognizers import RECOGNIZERS
-
-    ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls() for cls in RECOGNIZERS.values()
-            if getattr(cls, "LANGUAGE", "en") == language and getattr(cls, "SWITCH", None) not in switched_off]
+    ours = [cls(phone_regions) if getattr(cls, "TAKES_REGIONS", False) else cls()
+            for cls in registered(language, switched_off)]
     if language != "en":
         # Presidio's e-mail and URL patterns treat kanji as word characters and swallow the label
         # before an address (連絡先yamada@…); the Japanese pack has its own ASCII-bounded ones.

@@ -32,12 +32,9 @@ class ScrubActor:
     """Holds one Presidio engine; ``__call__`` scrubs a pandas batch tagged with ``ROW``."""
 
     def __init__(self, policy_json: str, key: bytes, plan, columns: list[str], real: frozenset[str] | None = None):
-        from threadpoolctl import threadpool_limits
+        from synthguard.scrub.engine import one_thread_each
 
-        from synthguard.scrub import encoder
-
-        threadpool_limits(1)  # one actor per CPU already
-        encoder.THREADS = 1  # ONNX Runtime keeps its own pool, which threadpoolctl does not reach
+        one_thread_each()  # one actor per CPU already
         self.policy = Policy.model_validate_json(policy_json)
         self.plan, self.columns, self.real = plan, columns, real
         scrub = self.policy.scrub

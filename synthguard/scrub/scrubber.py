@@ -109,12 +109,10 @@ def analyze_texts(texts: list[str], settings, threshold: float | None = None,
 def _prepare(texts: list[str], language: str, switched_off: frozenset[str], entities: list[str]) -> None:
     """Hands the batch to every recognizer class with a ``prepare`` (the encoder) before the analyzer is even
     built, so that its model starts while spaCy and the word lists load."""
-    from synthguard.scrub.engine import declared_entities
-    from synthguard.scrub.recognizers import RECOGNIZERS
+    from synthguard.scrub.engine import declared_entities, registered
 
-    for cls in RECOGNIZERS.values():
-        if (hasattr(cls, "prepare") and getattr(cls, "LANGUAGE", "en") == language
-                and getattr(cls, "SWITCH", None) not in switched_off and set(declared_entities(cls)) & set(entities)):
+    for cls in registered(language, switched_off):
+        if hasattr(cls, "prepare") and set(declared_entities(cls)) & set(entities):
             cls.prepare(texts)
 
 

@@ -36,14 +36,9 @@ _worker_batcher = None
 
 def _init_worker(policy_json: str, key: bytes) -> None:
     global _worker_batcher
-    from threadpoolctl import threadpool_limits
+    from synthguard.scrub.engine import one_thread_each
 
-    from synthguard.scrub import encoder
-
-    # One process per core already: BLAS/OpenMP threads inside each worker only fight
-    # over the same cores (measured: 2 workers ran slower than 1 until this was set).
-    threadpool_limits(1)
-    encoder.THREADS = 1  # ONNX Runtime keeps its own pool, which threadpoolctl does not reach
+    one_thread_each()  # one process per core already
     _worker_batcher = local_batcher(Policy.model_validate_json(policy_json), key)
     _worker_batcher([], [])  # build the engine now, not inside the first timed batch
 

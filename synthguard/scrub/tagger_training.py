@@ -100,6 +100,11 @@ def train(notes: Iterable[Note], out: str | Path, seed: int = 0, params: dict | 
     return Path(out)
 
 
+def deid_notes(path: str, folds: frozenset[int]) -> list[Note]:
+    """The deid notes of ``folds`` with their spans in the tagger's labels (the CRF's and the encoder's)."""
+    return [(text, [(s.start, s.end, LABEL[s.label]) for s in spans]) for text, spans, _ in load_deid(path, folds)]
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -111,8 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     folds = frozenset(int(f) for f in args.folds.split(","))
-    notes = [(text, [(s.start, s.end, LABEL[s.label]) for s in spans])
-             for text, spans, _ in load_deid(args.deid, folds)]
+    notes = deid_notes(args.deid, folds)
     print(f"training on {len(notes)} notes of folds {sorted(folds)}")
     print(f"wrote {train(notes, args.out, args.seed)}")
 
@@ -121,4 +125,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["OUTSIDE", "Note", "altered", "sequences", "train"]
+__all__ = ["OUTSIDE", "Note", "altered", "deid_notes", "sequences", "train"]

@@ -8,19 +8,20 @@ settings, scores out of ten) judge what it finds. The scrubber hands it a whole 
 
 from __future__ import annotations
 
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer
 
 from synthguard.errors import ScrubSetupError
 from synthguard.scrub import encoder
 from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._learnt import learnt_results
+from synthguard.scrub.tagger import ENTITY
 
 # Probability of PHI for a word: the lowest at which the encoder alone found PHI at precision >= 0.75 on fold 4,
 # trained on folds 0-2 (0.1: 0.86 recall at 0.62 precision; 0.3: 0.82 at 0.78; 0.5: 0.78 at 0.85).
 THRESHOLD = 0.3
 SCORE = 0.6
 CHUNK = 32  # notes a call to the network: one batch of windows, sorted by length inside it
-ENTITY = {"NAME": "PERSON", "LOCATION": "LOCATION", "DATE": "DATE_TIME", "PHONE": "PHONE_NUMBER", "AGE": "AGE"}
-# OTHER (the corpus's catch-all ids) is learnt but left to the rules, as the CRF does
+# The CRF's labels and entities (tagger.ENTITY): OTHER, the corpus's catch-all ids, is learnt but left to the rules.
 
 
 @register
@@ -67,14 +68,4 @@ class EncoderPhiRecognizer(LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         pending = self._prepared.get(text)
         spans = pending[0].result()[pending[1]] if pending else self._model().spans([text])[0]
-        out = []
-        for start, end, label, probability in spans:
-            entity = ENTITY.get(label)
-            if entity not in entities:
-                continue
-            explanation = AnalysisExplanation(recognizer=self.name, original_score=SCORE,
-                                              pattern_name=f"encoder {label.lower()} p={probability:.2f}")
-            out.append(RecognizerResult(entity, start, end, SCORE, analysis_explanation=explanation,
-                                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                                              RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
-        return out
+        return learnt_results(self, spans, entities, SCORE, "encoder")

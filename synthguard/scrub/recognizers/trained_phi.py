@@ -7,10 +7,11 @@ scores out of ten) still judge what it finds.
 
 from __future__ import annotations
 
-from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer
 
 from synthguard.scrub import tagger
 from synthguard.scrub.recognizers import register
+from synthguard.scrub.recognizers._learnt import learnt_results
 
 THRESHOLD = 0.1  # per-token probability of PHI; chosen on patient folds of the tuned notes (README)
 SCORE = 0.6
@@ -30,14 +31,4 @@ class TrainedPhiRecognizer(LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         if self._tagger is None:  # loaded on first use: listing entities needs no model
             self._tagger = tagger.PhiTagger(tagger.MODEL, THRESHOLD)
-        out = []
-        for start, end, label, probability in self._tagger.spans(text):
-            entity = tagger.ENTITY.get(label)
-            if entity not in entities:
-                continue
-            explanation = AnalysisExplanation(recognizer=self.name, original_score=SCORE,
-                                              pattern_name=f"tagger {label.lower()} p={probability:.2f}")
-            out.append(RecognizerResult(entity, start, end, SCORE, analysis_explanation=explanation,
-                                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                                              RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
-        return out
+        return learnt_results(self, self._tagger.spans(text), entities, SCORE, "tagger")
