@@ -29,7 +29,8 @@ from synthguard.scrub.tagger_training import _Surrogates, altered, deid_notes
 
 # Three layers of six, for speed. Int8 on 2 cores, three layers tag 116 notes/s and all six 51. All six are more
 # accurate: trained on folds 0-2 and scored alone on fold 4 at 0.3, six gave 0.860 recall at 0.860 precision and
-# three 0.818 at 0.780. With six, the scrub command would miss the goal of twice plain Presidio's speed. The
+# three 0.818 at 0.780. In the whole pipeline on fold 3 six found no more (recall 0.912 both), and the scrub
+# command ran at 1.44x plain Presidio's speed instead of 2.20x (README). The
 # rest are common fine-tuning settings, not searched: 3 epochs at 1e-4 with 10% warm-up, two altered copies.
 # The copies use the CRF's surrogates. Made-up hospital names and other date styles in the copies were tried
 # (trained on folds 0-2, scored alone on fold 4 at 0.3): recall 0.825 at precision 0.737, against 0.818 at
