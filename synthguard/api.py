@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthguard.errors import DataError
-from synthguard.policy import ColumnSpec, Policy, default_policy, load_policy
+from synthguard.policy import Policy, default_policy, load_policy
 from synthguard.progress import Progress
 from synthguard.report import Report
 from synthguard.validation import validate_tables
@@ -79,15 +79,13 @@ def validate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
     for name, frame in (("real", real), ("synthetic", synthetic), ("holdout", holdout)):
         if frame is not None and not isinstance(frame, pd.DataFrame):
             raise DataError(f"validate: {name} must be a pandas DataFrame, got {type(frame).__name__}")
-    chosen = _policy(policy).model_copy(deep=True)
     named = {"protected": protected, "quasi_identifier": quasi_identifiers, "sensitive": sensitive,
              "identifier": identifiers, "text": text}
+    roles: dict[str, list[str]] = {}
     for role, columns in named.items():
-        if isinstance(columns, str):
-            columns = [columns]
-        for column in columns:
+        for column in [columns] if isinstance(columns, str) else columns:
             if column not in real.columns:
                 raise DataError(f"validate: {role} column {column!r} is not in the real table")
-            spec = chosen.data.columns.get(column)
-            chosen.data.columns[column] = ColumnSpec(roles=sorted({*(spec.roles if spec else []), role}))
-    return validate_tables(real, synthetic, holdout, chosen, target=target, progress=progress, scan=scan)
+            roles.setdefault(column, []).append(role)
+    return validate_tables(real, synthetic, holdout, _policy(policy).overridden(roles=roles), target=target,
+                           progress=progress, scan=scan)

@@ -58,16 +58,7 @@ def synth(policy_path: str, input_path: str | None, output_dir: str | None, seed
     from synthguard.progress import for_terminal
     from synthguard.release import check_output
 
-    policy = load_policy(policy_path)
-    if seed is not None:
-        policy.generate.table.seed = seed
-    if engine is not None:
-        policy.engine = engine
-    if llm_model is not None:
-        from synthguard.sections.text import TextSettings
-
-        policy.generate.text = policy.generate.text or TextSettings()
-        policy.generate.text.llm.model = llm_model
+    policy = load_policy(policy_path).overridden(seed=seed, engine=engine, llm_model=llm_model)
     output = Path(output_dir) if output_dir else policy.release.output
     if output is None:
         _fail("no output folder: give --output or release.output in the policy")
@@ -106,7 +97,7 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
     if report_dir:
         from synthguard.release import Release
 
-        Release(data=None, report=report).write(report_dir)
+        Release(report).write(report_dir)  # the report alone: no data
     click.echo(json.dumps([c.to_dict() for c in report.checks], indent=1))
     click.echo(report.summary(), err=True)
     sys.exit(EXIT_OK if report.passed else EXIT_GATE)

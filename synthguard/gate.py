@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -55,8 +57,9 @@ def rejected_rows(suites: list[tuple[Suite, str]], ctx: ValidationContext) -> np
 
 def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
                 synthetic: pd.DataFrame, sdtypes: dict[str, str], released: pd.DataFrame | None = None,
-                real: pd.DataFrame | None = None, plan=None, generated_text=None) -> ValidationContext:
+                real: pd.DataFrame | None = None, plan=None, generated_text=None, **counted) -> ValidationContext:
     """What the suites read; ``released``, ``real`` and ``plan`` (a ColumnPlan) feed the residual-PII scan.
+    ``counted``: more ValidationContext fields (copies an engine counted on every row, holdout patients).
 
     With ``plan``, every table is read through its column types: a synthetic value that does not read as its
     column's type (a ``_RARE_`` in a date column) is counted for the types suite and missing from then on."""
@@ -78,4 +81,11 @@ def context_for(policy: Policy, train: pd.DataFrame, holdout: pd.DataFrame,
         protected=[c for c in policy.data.with_role("protected") if c in sdtypes],
         quasi_identifiers=[c for c in policy.data.with_role("quasi_identifier") if c in sdtypes],
         sensitive=[c for c in policy.data.with_role("sensitive") if c in sdtypes],
-        constraints=list(policy.generate.table.constraints), seed=policy.generate.table.seed)
+        constraints=list(policy.generate.table.constraints), seed=policy.generate.table.seed, **counted)
+
+
+def with_synthetic(evidence: ValidationContext, synthetic: pd.DataFrame) -> ValidationContext:
+    """``evidence`` (a ``context_for`` built once, its synthetic rows empty) reading ``synthetic`` instead: what
+    a filter suite judges each draw with, with no policy and no input table at hand (engines.SampleJob)."""
+    rows, unreadable = parse_masks(synthetic[list(evidence.sdtypes)], evidence.types)
+    return replace(evidence, synthetic=rows, unreadable=unreadable)

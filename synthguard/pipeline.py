@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from synthguard.column_types import parse_frame
 from synthguard.data import read_input
-from synthguard.engines import SampleJob, engine
+from synthguard.engines import RealRows, SampleJob, engine
 from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import NOT_COMPARED_KINDS, build_suites, context_for, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
@@ -19,25 +18,17 @@ from synthguard.pipeline_instructions import synthesize_instructions
 from synthguard.policy import AUTO, MAX_SYNTHETIC_ROWS, Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.relational.flow import synthesize_tables
-from synthguard.release import Release
-from synthguard.report import Report
+from synthguard.release import Outcome, PartitionsPayload, Release, TablePayload, release_of
 from synthguard.report.figures import build_figures
-from synthguard.scrub.columns import plan_columns, settle_sdtypes
+from synthguard.scrub.surrogate_plan import SurrogatePlan, birth_date_columns
 from synthguard.scrub.surrogates import comparable
 from synthguard.selection import choose, prepared
 from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_filtered: importable from here too
     MIN_HOLDOUT_ROWS,
     MIN_TRAIN_ROWS,
-    check_birth_dates,
-    check_codes,
-    check_constraints,
-    check_dirty,
-    check_suite_columns,
-    check_surrogates,
-    check_target,
-    check_text_template,
     derived_seeds,
     sample_filtered,
+    settle_table,
     split_holdout,
 )
 
@@ -60,105 +51,10 @@ def release_settings(policy: Policy, generator, generated: dict, rows: int, sele
     }
 
 
-def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Path,
-               progress: Progress | None = None) -> Release:
-    """Run the policy on a table (path, DataFrame, or the policy's own source)."""
-    policy = policy if isinstance(policy, Policy) else load_policy(policy)
-    progress = progress or Progress()
-    table = policy.generate.table
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    split_seed, fit_seed, surrogate_seed, *sample_seeds = derived_seeds(
-        table.seed, 3 + policy.validation.max_filter_rounds + 1)
-
-    if policy.relational is not None:
-        if data is not None:
-            raise DataError("a relational policy reads its tables from relational.tables; give no input")
-
-        return synthesize_tables(policy, progress)
-    frame = read_input(data, policy)
-    if policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data:
-
-        return synthesize_instructions(frame, policy, progress)
-    with progress.step("scanning columns for identifiers"):
-        plan = plan_columns(frame, policy)
-        if not plan.model:
-            raise DataError("no column left to model once identifiers and free text are set aside")
-        kept = [i.column for i in plan.identifiers if i.action == "keep"]
-        if kept:
-            raise DataError(f"identifier action 'keep' is for scrub only; synth never releases real "
-                            f"identifiers ({', '.join(kept)}): use surrogate or drop")
-        sdtypes = settle_sdtypes(frame, plan, policy)
-    dirty_notes = check_dirty(policy, plan)
-    for ident in plan.judged_by_values():  # a measurement taken for an identifier must not pass unseen
-        progress.notice(f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); it "
-                        f"is released as {ident.kind} surrogates" if ident.action == "surrogate" else
-                        f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); "
-                        "it is dropped")
-    # Every table from here on holds each modelled column as its type: dates as dates, numbers as numbers.
-    typed, _ = parse_frame(frame[plan.model], plan.types)
-    check_target(typed, policy.data.target)
-    check_suite_columns(policy, typed, sdtypes)
-    check_constraints(typed, policy, sdtypes)
-    check_codes(policy, sdtypes)
-    check_birth_dates(policy, sdtypes)
-    check_text_template(policy, plan)
-    train, holdout = split_holdout(typed, policy.validation.holdout, split_seed,
-                                   policy.data.target if policy.data.target in plan.model else None)
-    timings["prepare"] = time.perf_counter() - started
-
-    generaliser = RareCategoryGeneraliser(table.min_category_count, table.rare_category_label, table.top_codes,
-                                          table.bottom_codes)
-    generaliser.fit(train, sdtypes)
-    # The gate judges the release at the granularity it is released at: real rows with their rare categories
-    # merged and their top codes applied, as the generator learns them. Against the unmerged values, a column
-    # of 76 rare diagnoses merged into one label failed its shape check on a perfect generator (MIMIC).
-    train, holdout = generaliser.transform(train), generaliser.transform(holdout)
-    rows = table.num_rows(len(frame))
-    if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
-        raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
-                        f"{MAX_SYNTHETIC_ROWS:,}")
-    check_surrogates(plan, frame, policy, rows, surrogate_seed)
-    runner = engine(policy.engine)
-    runner.start()  # fail on a missing extra before the fit, not after
-    selection = None
-    if table.synthesizer == AUTO:  # a candidate that cannot do what the policy asks is skipped before any fit
-        selection = choose(generaliser.transform(train), sdtypes, policy, plan, fit_seed, table.auto_budget_s,
-                           progress, generaliser.transform)
-        timings.update({f"auto:{candidate}": seconds for candidate, seconds in selection.seconds.items()})
-    name = selection.chosen if selection else table.synthesizer
-    generator, draw = prepared(name, policy, sdtypes, train)
-    tick = time.perf_counter()
-    with (progress.step(f"fitting {name} on {len(train)} rows"),
-          opaque_errors(f"fitting {name}", GenerationError)):
-        generator.fit(generaliser.transform(train), seed=fit_seed)
-    timings["fit"] = time.perf_counter() - tick
-
-    suites = build_suites(policy.validation)
-    tick = time.perf_counter()
-    with opaque_errors(f"sampling {name}", GenerationError):
-        sampled = runner.sample(SampleJob(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes,
-                                          plan, frame, policy, surrogate_seed, progress))
-    synthetic, released = sampled.synthetic, sampled.released
-    timings["sample"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in NOT_COMPARED_KINDS
-                      for v in frame[i.column].dropna() if len(str(v)) >= 4)
-    modelled = released[[c for c in plan.model if c in released.columns]]
-    generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known,
-                                      modelled, pd.concat([train, holdout], ignore_index=True))
-    timings["text"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated)
-    context.population_rows, context.copies = sampled.population_rows, sampled.copies
-    context.unique_copies = sampled.unique_copies
-    checks = run_suites(suites, context, progress)
-    timings["validate"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    figures = build_figures(context, checks, table.min_category_count)
-    timings["figures"] = time.perf_counter() - tick
-    timings["total"] = time.perf_counter() - started
-
+def table_notes(plan, dirty_notes: list[str], generated: dict, guarantee: dict | None, selection, name: str,
+                stratified, sampled, validated: int, engine_name: str) -> list[str]:
+    """The report's notes on how a table was released: columns judged from their values, text, privacy
+    guarantee, the synthesizer chosen, filtering and sampling."""
     notes = [f"column {i.column!r} was judged an identifier from its values ({i.reason}) and "
              f"{'released as ' + i.kind + ' surrogates' if i.action == 'surrogate' else 'dropped'}; name it in "
              "data.columns if it is a measurement" for i in plan.judged_by_values()]
@@ -177,7 +73,6 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
               + (f"; {r.drafts} are the policy's template filled from the row, where every rewrite failed"
                  if r.drafts and r.model != TEMPLATE_WRITER else "")
               for c, r in generated.items()]
-    guarantee = generator.guarantee() if hasattr(generator, "guarantee") else None
     if guarantee:
         notes.append(f"differential privacy: {guarantee['mechanism']}, epsilon {guarantee['epsilon']:g}, delta "
                      f"{guarantee['delta']:g}, on the modelled columns of the training rows (identifiers are "
@@ -188,29 +83,117 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
         notes.append(f"synthesizer auto chose {name}: {selection.reason}; candidates: " + "; ".join(
             f"{c['generator']} " + (c["skipped"] if "skipped" in c else f"{len(c['failed'])} failed checks, "
                                     f"detection AUC {c['detection_auc']}") for c in selection.candidates))
-    if generator.stratified():
-        notes.append(f"{name} learnt each class of {generator.stratified()!r} apart (one model per "
+    if stratified:
+        notes.append(f"{name} learnt each class of {stratified!r} apart (one model per "
                      "class), so that every predictor's link to the target is kept")
     if sampled.dropped:
         notes.append(f"action filter dropped {sampled.dropped} synthetic rows and sampled again")
-    if len(synthetic) < sampled.rows:
-        notes.append(f"engine {runner.name}: the suites read a seeded sample of {len(synthetic)} of {sampled.rows} "
+    if validated < sampled.rows:
+        notes.append(f"engine {engine_name}: the suites read a seeded sample of {validated} of {sampled.rows} "
                      "synthetic rows (validate.max_rows); exact copies were counted on every row")
-    report = Report(
-        policy_name=policy.name, policy_sha256=policy.digest(), seed=table.seed, checks=checks,
+    return notes
+
+
+def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Path,
+               progress: Progress | None = None) -> Release:
+    """Run the policy on a table (path, DataFrame, or the policy's own source), linked tables (a relational
+    policy) or an instruction dataset (an instruction text mode)."""
+    policy = policy if isinstance(policy, Policy) else load_policy(policy)
+    progress = progress or Progress()
+    started = time.perf_counter()
+    if policy.relational is not None:
+        if data is not None:
+            raise DataError("a relational policy reads its tables from relational.tables; give no input")
+
+        return synthesize_tables(policy, progress)
+    frame = read_input(data, policy)
+    if policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data:
+
+        return synthesize_instructions(frame, policy, progress)
+    return release_of(synthesize_table(frame, policy, progress, started), policy)
+
+
+def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, started: float) -> Outcome:
+    """scrub → generate → validate for one table; ``release_of`` makes the Release."""
+    table = policy.generate.table
+    timings: dict[str, float] = {}
+    split_seed, fit_seed, surrogate_seed, *sample_seeds = derived_seeds(
+        table.seed, 3 + policy.validation.max_filter_rounds + 1)
+    schema, typed = settle_table(frame, policy, progress)
+    plan, sdtypes = schema.plan, schema.sdtypes
+    train, holdout = split_holdout(typed, policy.validation.holdout, split_seed,
+                                   policy.data.target if policy.data.target in plan.model else None)
+    timings["prepare"] = time.perf_counter() - started
+
+    generaliser = RareCategoryGeneraliser(table.min_category_count, table.rare_category_label, table.top_codes,
+                                          table.bottom_codes)
+    generaliser.fit(train, sdtypes)
+    # The gate judges the release at the granularity it is released at: real rows with their rare categories
+    # merged and their top codes applied, as the generator learns them. Against the unmerged values, a column
+    # of 76 rare diagnoses merged into one label failed its shape check on a perfect generator (MIMIC).
+    train, holdout = generaliser.transform(train), generaliser.transform(holdout)
+    rows = table.num_rows(len(frame))
+    if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
+        raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
+                        f"{MAX_SYNTHETIC_ROWS:,}")
+    surrogates = SurrogatePlan.learn(plan, frame, policy.data.primary_key, policy.scrub.locale,
+                                     birth_date_columns(policy.data.columns))
+    surrogates.check(rows, surrogate_seed)
+    runner = engine(policy.engine, policy.ray, policy.validation.max_rows)
+    runner.start()  # fail on a missing extra before the fit, not after
+    selection = None
+    if table.synthesizer == AUTO:  # a candidate that cannot do what the policy asks is skipped before any fit
+        selection = choose(generaliser.transform(train), sdtypes, policy, plan, fit_seed, table.auto_budget_s,
+                           progress, generaliser.transform)
+        timings.update({f"auto:{candidate}": seconds for candidate, seconds in selection.seconds.items()})
+    name = selection.chosen if selection else table.synthesizer
+    generator, draw = prepared(name, policy, sdtypes, train)
+    tick = time.perf_counter()
+    with (progress.step(f"fitting {name} on {len(train)} rows"),
+          opaque_errors(f"fitting {name}", GenerationError)):
+        generator.fit(generaliser.transform(train), seed=fit_seed)
+    timings["fit"] = time.perf_counter() - tick
+
+    suites = build_suites(policy.validation)
+    tick = time.perf_counter()
+    with opaque_errors(f"sampling {name}", GenerationError):
+        filtering = any(action == "filter" for _, action in suites)
+        evidence = context_for(policy, train, holdout, train.iloc[:0], sdtypes, plan=plan) if filtering else None
+        sampled = runner.sample(SampleJob(draw, generaliser, rows, tuple(sample_seeds), tuple(suites), evidence,
+                                          surrogates, surrogate_seed), RealRows(train, holdout, sdtypes), progress)
+    synthetic, released = sampled.synthetic, sampled.released
+    timings["sample"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in NOT_COMPARED_KINDS
+                      for v in frame[i.column].dropna() if len(str(v)) >= 4)
+    modelled = released[[c for c in plan.model if c in released.columns]]
+    generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known,
+                                      modelled, pd.concat([train, holdout], ignore_index=True))
+    timings["text"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated,
+                          population_rows=sampled.population_rows, copies=sampled.copies,
+                          unique_copies=sampled.unique_copies)
+    checks = run_suites(suites, context, progress)
+    timings["validate"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    figures = build_figures(context, checks, table.min_category_count)
+    timings["figures"] = time.perf_counter() - tick
+    timings["total"] = time.perf_counter() - started
+
+    guarantee = generator.guarantee() if hasattr(generator, "guarantee") else None
+    notes = table_notes(plan, list(schema.notes), generated, guarantee, selection, name, generator.stratified(),
+                        sampled, len(synthetic), runner.name)
+    texts = pd.DataFrame([{"column": c, "text": t, **({"row": r.rows[k]} if r.rows is not None else {})}
+                          for c, r in generated.items() for k, t in enumerate(r.texts)]) if generated else None
+    return Outcome(
+        checks=checks,
         generator=name if not guarantee else f"{name} (epsilon {guarantee['epsilon']:g}, delta {guarantee['delta']:g})",
         rows={"input": len(frame), "train": len(train), "holdout": len(holdout),
               "synthetic": sampled.rows, **({"validated_sample": len(synthetic)} if sampled.population_rows is not None
                                             else {})},
         columns={**plan.to_dict(), "order": plan.order, "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings, figures=figures,
-        settings=release_settings(policy, generator, generated, sampled.rows, selection))
-    texts = pd.DataFrame([{"column": c, "text": t, **({"row": r.rows[k]} if r.rows is not None else {})}
-                          for c, r in generated.items() for k, t in enumerate(r.texts)]) if generated else None
-    passed = report.passed
-    return Release(data=released if passed and sampled.parts is None else None, texts=texts if passed else None,
-                   parts=sampled.parts if passed else None,
-                   partition_cpus=policy.ray.cpus_per_actor, license=policy.release.license,
-                   description=policy.description, report=report, formats=tuple(policy.release.formats))
-
-
+        settings=release_settings(policy, generator, generated, sampled.rows, selection),
+        payload=PartitionsPayload(sampled.parts, texts) if sampled.parts is not None else
+        TablePayload(released, texts))

@@ -19,8 +19,7 @@ from synthguard.generators.instructions import ModeContext, Record
 from synthguard.generators.text import judge_for, load_chat_model, load_nli
 from synthguard.policy import Policy
 from synthguard.progress import Progress
-from synthguard.release import Release
-from synthguard.report import Report
+from synthguard.release import Outcome, Release, TablePayload, release_of
 from synthguard.report.card import PROVENANCE_NOTE
 from synthguard.report.figures import build_figures
 from synthguard.validators import ValidationContext
@@ -104,10 +103,8 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
     fields = settings.fields
     data = pd.DataFrame([{fields.instruction: r.instruction, fields.input: r.input, fields.output: r.output}
                          for r in result.records], columns=[fields.instruction, fields.input, fields.output])
-    report = Report(policy_name=policy.name, policy_sha256=policy.digest(), seed=seed, checks=checks,
-                    generator=f"{settings.mode} ({model.identity()})",
-                    rows={"input": source_rows, "source": len(records), "synthetic": len(data)},
-                    columns={"instruction_fields": fields.model_dump()}, notes=notes, timings=timings,
-                    figures=build_figures(context, checks))
-    return Release(data=data if report.passed else None, report=report, formats=tuple(policy.release.formats),
-                   license=policy.release.license, description=policy.description)
+    return release_of(Outcome(
+        checks=checks, generator=f"{settings.mode} ({model.identity()})",
+        rows={"input": source_rows, "source": len(records), "synthetic": len(data)},
+        columns={"instruction_fields": fields.model_dump()}, notes=notes, timings=timings,
+        figures=build_figures(context, checks), payload=TablePayload(data)), policy)

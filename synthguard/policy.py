@@ -271,6 +271,29 @@ class Policy(StrictModel):
             raise ValueError("generate.table.target_distribution needs a column with role 'target'")
         return self
 
+    def overridden(self, *, seed: int | None = None, engine: str | None = None, llm_model: str | None = None,
+                   roles: dict[str, list[str]] | None = None, target: str | None = None,
+                   detect_unlisted: bool | None = None) -> Policy:
+        """A new policy with the command line's or the API's overrides (``--seed``, ``--engine``, ``--llm-model``,
+        roles added to columns, a target column); this one is left as it is. The one way a caller changes a
+        loaded policy."""
+        new = self.model_copy(deep=True)
+        if seed is not None:
+            new.generate.table.seed = seed
+        if engine is not None:
+            new.engine = engine
+        if llm_model is not None:
+            new.generate.text = new.generate.text or TextSettings()
+            new.generate.text.llm.model = llm_model
+        if target is not None:
+            new.data.columns[target] = ColumnSpec(roles=["target"])
+        for column, added in (roles or {}).items():
+            spec = new.data.columns.get(column)
+            new.data.columns[column] = ColumnSpec(roles=sorted({*(spec.roles if spec else []), *added}))
+        if detect_unlisted is not None:
+            new.scrub.detect_unlisted = detect_unlisted
+        return new
+
     def digest(self) -> str:
         """SHA-256 of the rules, without the paths, so moving a file keeps the hash."""
         body = self.model_dump(mode="json", by_alias=True)

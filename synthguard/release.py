@@ -11,7 +11,7 @@ import hashlib
 import json
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from synthguard.cluster.ray_engine import start_ray
 from synthguard.cluster.ray_table import to_dataset, write_partitions
 from synthguard.data import write_table
 from synthguard.errors import OutputError
+from synthguard.policy import Policy
 from synthguard.report import Report
 from synthguard.report.card import dataset_card
 from synthguard.report.html import render_html
@@ -70,26 +71,120 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass
-class Release:
-    """What ``synthesize`` returns. ``data`` is None when the gate failed (fail-closed)."""
+@dataclass(frozen=True)
+class TablePayload:
+    """One synthetic table, and the free text generated beside it."""
 
-    data: pd.DataFrame | None
+    data: pd.DataFrame
+    texts: pd.DataFrame | None = None  # one row per released record (column, text[, row])
+
+    def write(self, staging: Path, formats: tuple[str, ...], cpus: float) -> tuple[list[str], dict[str, dict]]:
+        files = []
+        for fmt in formats:
+            write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
+            files.append(f"{DATA_STEM}.{fmt}")
+        _write_texts(self.texts, staging)
+        return files, {}
+
+
+@dataclass(frozen=True)
+class PartitionsPayload:
+    """Engine ray: the table stays on the cluster as partitions (cluster.ray_table.Partitions), written by one
+    task each as synthetic/<format>/part-NNNNN.<format>; the generated text is written here."""
+
+    parts: Any
+    texts: pd.DataFrame | None = None
+
+    def write(self, staging: Path, formats: tuple[str, ...], cpus: float) -> tuple[list[str], dict[str, dict]]:
+        written = write_partitions(self.parts, staging, DATA_STEM, formats, cpus)
+        _write_texts(self.texts, staging)
+        return [f"{DATA_STEM}/{fmt}/*.{fmt}" for fmt in formats], written
+
+
+@dataclass(frozen=True)
+class LinkedTablesPayload:
+    """A relational policy: every table by name, written as synthetic/<name>.<format>."""
+
+    tables: dict[str, pd.DataFrame]
+
+    def write(self, staging: Path, formats: tuple[str, ...], cpus: float) -> tuple[list[str], dict[str, dict]]:
+        (staging / DATA_STEM).mkdir()
+        files = []
+        for name, frame in self.tables.items():
+            for fmt in formats:
+                write_table(frame, staging / DATA_STEM / f"{name}.{fmt}", fmt)
+                files.append(f"{DATA_STEM}/{name}.{fmt}")
+        return files, {}
+
+
+Payload = TablePayload | PartitionsPayload | LinkedTablesPayload
+
+
+def _write_texts(texts: pd.DataFrame | None, staging: Path) -> None:
+    if texts is not None:
+        write_table(texts, staging / f"{DATA_STEM}_text.jsonl", "jsonl")
+
+
+@dataclass
+class Outcome:
+    """What a flow found and would release: everything the report states, and the payload. ``release_of`` turns
+    it into the Report and the Release, the one place either is built."""
+
+    checks: list
+    generator: str
+    rows: dict[str, int]
+    columns: dict[str, Any]
+    notes: list[str]
+    timings: dict[str, float]
+    figures: dict[str, Any]
+    settings: dict[str, Any] = field(default_factory=dict)
+    payload: Payload | None = None
+
+
+def report_of(outcome: Outcome, policy: Policy) -> Report:
+    return Report(policy_name=policy.name, policy_sha256=policy.digest(), seed=policy.generate.table.seed,
+                  checks=outcome.checks, generator=outcome.generator, rows=outcome.rows, columns=outcome.columns,
+                  notes=outcome.notes, timings=outcome.timings, figures=outcome.figures, settings=outcome.settings)
+
+
+def release_of(outcome: Outcome, policy: Policy) -> Release:
+    """The Report, and the Release that holds the payload only when the gate passed (fail-closed)."""
+    report = report_of(outcome, policy)
+    return Release(report, outcome.payload if report.passed else None, tuple(policy.release.formats),
+                   policy.release.license, policy.description, policy.ray.cpus_per_actor)
+
+
+@dataclass(frozen=True)
+class Release:
+    """What ``synthesize`` returns: the report, and the payload, None when the gate failed."""
+
     report: Report
+    payload: Payload | None = None
     formats: tuple[str, ...] = ("parquet", "csv")
-    texts: pd.DataFrame | None = None  # generated free text: one row per released record (column, text)
     license: str = "other"  # for the dataset card (policy release.license)
     description: str = ""  # for the dataset card (policy description)
-    # engine ray: the table stays on the cluster as partitions (engines.ray_table.Partitions), written by
-    # one task each as synthetic/<format>/part-NNNNN.<format>; ``data`` is then None (see ``to_ray``).
-    parts: Any = None
-    partition_cpus: float = 1.0
-    # a relational policy: every table by name, written as synthetic/<name>.<format>; None when the gate failed
-    tables: dict[str, pd.DataFrame] | None = None
+    partition_cpus: float = 1.0  # engine ray: CPUs for each task that writes a partition
 
     @property
     def passed(self) -> bool:
         return self.report.passed
+
+    @property
+    def data(self) -> pd.DataFrame | None:
+        """The released table (None when the gate failed, on engine ray and for linked tables)."""
+        return self.payload.data if isinstance(self.payload, TablePayload) else None
+
+    @property
+    def texts(self) -> pd.DataFrame | None:
+        return self.payload.texts if isinstance(self.payload, TablePayload | PartitionsPayload) else None
+
+    @property
+    def parts(self):
+        return self.payload.parts if isinstance(self.payload, PartitionsPayload) else None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame] | None:
+        return self.payload.tables if isinstance(self.payload, LinkedTablesPayload) else None
 
     def to_ray(self):
         """The released table as a ``ray.data.Dataset`` (engine ray; None when the gate failed)."""
@@ -117,22 +212,8 @@ class Release:
 
     def _write_files(self, staging: Path) -> None:
         data_files, written = [], {}
-        if self.passed and self.parts is not None:
-
-            written = write_partitions(self.parts, staging, DATA_STEM, self.formats, self.partition_cpus)
-            data_files = [f"{DATA_STEM}/{fmt}/*.{fmt}" for fmt in self.formats]
-        elif self.passed and self.data is not None:
-            for fmt in self.formats:
-                write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
-                data_files.append(f"{DATA_STEM}.{fmt}")
-            if self.texts is not None:
-                write_table(self.texts, staging / f"{DATA_STEM}_text.jsonl", "jsonl")
-        elif self.passed and self.tables is not None:
-            (staging / DATA_STEM).mkdir()
-            for name, frame in self.tables.items():
-                for fmt in self.formats:
-                    write_table(frame, staging / DATA_STEM / f"{name}.{fmt}", fmt)
-                    data_files.append(f"{DATA_STEM}/{name}.{fmt}")
+        if self.passed and self.payload is not None:
+            data_files, written = self.payload.write(staging, self.formats, self.partition_cpus)
         body = json.loads(json.dumps(self.report.to_dict()))  # as report.json reads back: re-renders match
         (staging / "report.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         (staging / "report.html").write_text(render_html(body), encoding="utf-8")

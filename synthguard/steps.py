@@ -1,26 +1,67 @@
-"""The table flow's steps, each small and testable alone: split, check, sample with filtering, assemble.
+"""The table flow's steps, each small and testable alone: split, check, sample with filtering.
 
-``pipeline.synthesize`` runs them in order; the engines (synthguard/engines) run the sampling and assembly
-steps in one process or per partition on Ray; the relational flow and ``validate_tables`` reuse the split.
+``pipeline.synthesize`` runs them in order; the engines (synthguard/engines) run the sampling step in one
+process or per partition on Ray, and assemble identifiers with ``scrub.surrogate_plan.SurrogatePlan``; the
+relational flow and ``validate_tables`` reuse the split.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from synthguard.column_types import restore_frame
+from synthguard.column_types import parse_frame
 from synthguard.data import class_counts  # noqa: F401 - used by drawer, kept importable here
 from synthguard.errors import DataError
-from synthguard.gate import rejected_rows
+from synthguard.gate import rejected_rows, with_synthetic
 from synthguard.generators.base import TableGenerator
 from synthguard.policy import Policy
-from synthguard.scrub.columns import ColumnPlan
-from synthguard.scrub.surrogates import birth_dates, comparable, like, surrogate_column
+from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
 from synthguard.validators.base import category_strings
 
 MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table's columns settled once, at the boundary, before anything is fitted: what each column is (the
+    column plan: identifiers, free text, modelled columns and their types) and each modelled column's sdtype.
+    Every input check has passed by the time one exists."""
+
+    plan: ColumnPlan
+    sdtypes: dict[str, str]
+    notes: tuple[str, ...]  # dirty cells read as missing (data.dirty_values: missing)
+
+
+def settle_table(frame: pd.DataFrame, policy: Policy, progress) -> tuple[TableSchema, pd.DataFrame]:
+    """The column scan and every input check that needs no fit; returns the schema and the modelled columns
+    read as their types (dates as dates, numbers as numbers)."""
+    with progress.step("scanning columns for identifiers"):
+        plan = plan_columns(frame, policy)
+        if not plan.model:
+            raise DataError("no column left to model once identifiers and free text are set aside")
+        kept = [i.column for i in plan.identifiers if i.action == "keep"]
+        if kept:
+            raise DataError(f"identifier action 'keep' is for scrub only; synth never releases real "
+                            f"identifiers ({', '.join(kept)}): use surrogate or drop")
+        sdtypes = settle_sdtypes(frame, plan, policy)
+    notes = check_dirty(policy, plan)
+    for ident in plan.judged_by_values():  # a measurement taken for an identifier must not pass unseen
+        progress.notice(f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); it "
+                        f"is released as {ident.kind} surrogates" if ident.action == "surrogate" else
+                        f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); "
+                        "it is dropped")
+    typed, _ = parse_frame(frame[plan.model], plan.types)
+    check_target(typed, policy.data.target)
+    check_suite_columns(policy, typed, sdtypes)
+    check_constraints(typed, policy, sdtypes)
+    check_codes(policy, sdtypes)
+    check_birth_dates(policy, sdtypes)
+    check_text_template(policy, plan)
+    return TableSchema(plan, sdtypes, tuple(notes)), typed
 
 
 def derived_seeds(seed: int, count: int) -> list[int]:
@@ -92,11 +133,6 @@ def check_target(frame: pd.DataFrame, target: str | None) -> None:
         raise DataError(f"target column {target!r} has a single class; nothing to balance or learn")
 
 
-def real_identifier_values(plan: ColumnPlan, frame: pd.DataFrame) -> frozenset[str]:
-    return frozenset(comparable(v) for i in plan.identifiers if i.kind != "row_number"
-                     for v in frame[i.column].dropna())
-
-
 def check_dirty(policy: Policy, plan: ColumnPlan) -> list[str]:
     """Cells of number and date columns that do not read as one: refused, or counted as missing (the notes)."""
     dirty = {c: t for c, t in plan.types.items() if t.dirty}
@@ -108,60 +144,6 @@ def check_dirty(policy: Policy, plan: ColumnPlan) -> list[str]:
     return [f"column {c!r} holds {'numbers' if t.storage == 'number' else 'dates'}: {t.dirty} cell"
             f"{'s' * (t.dirty > 1)} that do not read as such were read as missing (data.dirty_values)"
             for c, t in dirty.items()]
-
-
-def unique_identifiers(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy):
-    """(position, identifier) of the surrogate columns that must hold distinct values."""
-    return [(i, ident) for i, ident in enumerate(plan.identifiers) if ident.action == "surrogate"
-            and (ident.column == policy.data.primary_key or frame[ident.column].is_unique)]
-
-
-def check_surrogates(plan: ColumnPlan, frame: pd.DataFrame, policy: Policy, rows: int, seed: int) -> None:
-    """Every column that must hold distinct surrogates gets them, drawn as the release will draw them (same
-    seeds), right after the column scan: a shape too narrow is an input error in seconds, not after the fit."""
-    real_values = real_identifier_values(plan, frame)
-    for i, ident in unique_identifiers(plan, frame, policy):
-        try:
-            surrogate_column(ident.kind, frame[ident.column], rows, seed + i, policy.scrub.locale, unique=True,
-                             avoid=real_values)
-        except DataError as error:
-            raise DataError(f"identifier column {ident.column!r}: {error}") from None
-
-
-def assemble_release(synthetic: pd.DataFrame, plan: ColumnPlan, frame: pd.DataFrame, policy: Policy,
-              seed: int, fixed: dict[str, pd.Series] | None = None) -> pd.DataFrame:
-    """Synthetic modelled columns plus fresh identifier surrogates, in the input's order.
-
-    ``fixed`` holds surrogate columns drawn elsewhere (the ray engine's release-wide unique ones).
-    """
-    out = synthetic.reset_index(drop=True).copy()
-    fixed = fixed or {}
-    unique = {ident.column for _, ident in unique_identifiers(plan, frame, policy)}
-    real_values = real_identifier_values(plan, frame)
-    for i, ident in enumerate(plan.identifiers):
-        if ident.column in fixed:
-            out[ident.column] = fixed[ident.column].to_numpy()
-        elif ident.action == "surrogate":
-            values = surrogate_column(ident.kind, frame[ident.column], len(out), seed + i,
-                                      policy.scrub.locale, unique=ident.column in unique, avoid=real_values)
-            out[ident.column] = with_missing_like(values, frame[ident.column], seed + i)
-    for i, ident in enumerate(plan.identifiers):
-        spec = policy.data.columns.get(ident.column)
-        if ident.action == "surrogate" and ident.column not in fixed and spec is not None and spec.age is not None:
-            out[ident.column] = like(birth_dates(out[spec.age], out[spec.age_on], seed + i, frozenset(
-                comparable(v) for v in frame[ident.column].dropna())), frame[ident.column])
-    out = restore_frame(out, plan.types)  # dates in the input's format, whole numbers as integers
-    return out[[c for c in plan.order if c in out.columns]]
-
-
-def with_missing_like(values: pd.Series, real: pd.Series, seed: int) -> pd.Series:
-    """Surrogates blank in about the share of rows the real column is blank in (seeded): a death time known for
-    one patient in ten must not be released for every row."""
-    share = float(real.isna().mean())
-    if share == 0:
-        return values
-    blank = np.random.default_rng(seed % 2**32).random(len(values)) < share
-    return like(values.astype(object).where(~blank, None), real)
 
 
 def check_birth_dates(policy: Policy, sdtypes: dict[str, str]) -> None:
@@ -216,16 +198,20 @@ def drawer(generator, table, target: str | None, train: pd.DataFrame):
     return draw
 
 
-def sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progress):
-    """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times."""
-    filtering = any(action == "filter" for _, action in suites)
+def sample_filtered(draw, generaliser, rows, seeds, suites, evidence, progress):
+    """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times.
+
+    ``evidence``: what the filter suites compare a draw with (``gate.with_synthetic``); None when none filters."""
+    filtering = evidence is not None and any(action == "filter" for _, action in suites)
     label = f"sampling {rows} rows" + (f", up to {len(seeds)} rounds of filtering" if filtering else "")
     with progress.step(label, total=len(seeds) if filtering else None) as advance:
         synthetic = generaliser.transform(draw(rows, seeds[0]))
         advance()
         dropped = 0
+        if not filtering:
+            return synthetic.reset_index(drop=True), dropped
         for seed in seeds[1:]:
-            mask = rejected_rows(suites, make_context(synthetic))
+            mask = rejected_rows(suites, with_synthetic(evidence, synthetic))
             if not mask.any():
                 break
             dropped += int(mask.sum())
@@ -234,7 +220,7 @@ def sample_filtered(draw, generaliser, rows, seeds, suites, make_context, progre
             synthetic = pd.concat([kept, refill], ignore_index=True)
             advance()
         else:
-            mask = rejected_rows(suites, make_context(synthetic))
+            mask = rejected_rows(suites, with_synthetic(evidence, synthetic))
             dropped += int(mask.sum())
             synthetic = synthetic[~mask].reset_index(drop=True)
     return synthetic.reset_index(drop=True), dropped

@@ -138,7 +138,7 @@ def test_a_check_not_run_is_shown_as_not_run_and_can_be_required(dated, tmp_path
         assert attacks.state == "not_run" and attacks.outcome == "not run"
     dcr = by_name["dcr_closer_to_train_share"]  # 40 holdout rows: the allowance reaches past 1
     assert dcr.state == "underpowered" and dcr.outcome == "not enough rows to check" and dcr.severity == "info"
-    Release(data=None, report=report).write(tmp_path / "r")
+    Release(report).write(tmp_path / "r")
     html = (tmp_path / "r" / "report.html").read_text()
     card = (tmp_path / "r" / "README.md").read_text()
     assert "not enough rows to check" in html and "dcr_closer_to_train_share was not checked" in card

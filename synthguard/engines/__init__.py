@@ -6,17 +6,18 @@ cluster), behind one protocol so that ``pipeline.synthesize`` has no engine bran
 
 from __future__ import annotations
 
-from synthguard.engines.base import Engine, Sampled, SampleJob
+from synthguard.engines.base import Engine, RealRows, Sampled, SampleJob
 
 
-def engine(name: str) -> Engine:
+def engine(name: str, ray_settings=None, validate_rows: int = 0) -> Engine:
+    """``ray_settings`` (policy.RaySection) and ``validate_rows`` (validate.max_rows): the ray engine's."""
     if name == "ray":
         from synthguard.engines.ray_release import RayEngine
 
-        return RayEngine()
+        return RayEngine(ray_settings, validate_rows)
     from synthguard.engines.local import LocalEngine
 
     return LocalEngine()
 
 
-__all__ = ["Engine", "SampleJob", "Sampled", "engine"]
+__all__ = ["Engine", "RealRows", "SampleJob", "Sampled", "engine"]

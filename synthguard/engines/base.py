@@ -1,4 +1,11 @@
-"""The engine protocol: what an engine is given (SampleJob) and gives back (Sampled)."""
+"""The engine protocol: what an engine is given (SampleJob) and gives back (Sampled).
+
+A ``SampleJob`` is what travels to where the sampling runs (a Ray worker, with engine ray): the fitted drawer,
+the identifier ``SurrogatePlan`` and, only when a suite filters rows, the evidence the filter compares a draw
+with. It holds neither the input table (identifiers, notes, unmodelled columns) nor the policy: both stay on the
+driver (tests/test_sample_job.py). The fitted generator is shipped as it is: a CART model's leaves hold the
+training rows' modelled values, which is how CART draws.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +14,31 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from synthguard.scrub.surrogate_plan import SurrogatePlan
 
-@dataclass
+
+@dataclass(frozen=True)
 class SampleJob:
-    """What an engine needs: the fitted drawer, the rows to make, and what the release is assembled from."""
+    """The fitted drawer, the rows to make, the filters and how identifiers are released."""
 
     draw: Any  # draw(rows, seed) -> modelled columns (steps.drawer)
     generaliser: Any  # generalize.RareCategoryGeneraliser fitted on the training rows
     rows: int
-    seeds: list[int]  # the first draw's seed, then one per filtering round
-    suites: list  # (suite, action) from gate.build_suites
+    seeds: tuple[int, ...]  # the first draw's seed, then one per filtering round
+    suites: tuple  # (suite, action) from gate.build_suites: a ``filter`` suite rejects rows between rounds
+    filter_evidence: Any  # validators.ValidationContext without synthetic rows, or None when nothing filters
+    surrogates: SurrogatePlan
+    surrogate_seed: int
+
+
+@dataclass(frozen=True)
+class RealRows:
+    """The training and holdout rows, kept on the driver: an engine that samples elsewhere counts exact copies
+    against them there (engine ray), without shipping them."""
+
     train: pd.DataFrame
     holdout: pd.DataFrame
     sdtypes: dict[str, str]
-    plan: Any  # scrub.columns.ColumnPlan
-    frame: pd.DataFrame  # the input table (identifier values that no surrogate may equal)
-    policy: Any  # policy.Policy
-    surrogate_seed: int
-    progress: Any  # progress.Progress
 
 
 @dataclass
@@ -49,4 +63,4 @@ class Engine(Protocol):
     def start(self) -> None:
         """Fail now, before the fit, on a missing extra or an unreachable cluster."""
 
-    def sample(self, job: SampleJob) -> Sampled: ...
+    def sample(self, job: SampleJob, real: RealRows, progress) -> Sampled: ...

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from synthguard.engines.base import Sampled, SampleJob
-from synthguard.gate import context_for
-from synthguard.steps import assemble_release, sample_filtered
+from synthguard.engines.base import RealRows, Sampled, SampleJob
+from synthguard.steps import sample_filtered
 
 
 class LocalEngine:
@@ -13,12 +12,9 @@ class LocalEngine:
     def start(self) -> None:
         pass
 
-    def sample(self, job: SampleJob) -> Sampled:
-        policy = job.policy
-        synthetic, dropped = sample_filtered(
-            job.draw, job.generaliser, job.rows, job.seeds, job.suites,
-            lambda rows: context_for(policy, job.train, job.holdout, rows, job.sdtypes, plan=job.plan), job.progress)
+    def sample(self, job: SampleJob, real: RealRows, progress) -> Sampled:
+        synthetic, dropped = sample_filtered(job.draw, job.generaliser, job.rows, job.seeds, job.suites,
+                                             job.filter_evidence, progress)
         # Assembled before the gate so that the privacy suite scans what would be released.
-        released = assemble_release(job.generaliser.restore_dtypes(synthetic), job.plan, job.frame, policy,
-                                    job.surrogate_seed)
+        released = job.surrogates.assemble(job.generaliser.restore_dtypes(synthetic), job.surrogate_seed)
         return Sampled(synthetic, released, dropped, len(synthetic))

@@ -20,17 +20,10 @@ from synthguard.cluster import ray_table
 from synthguard.cluster.partitions import partition_seeds
 from synthguard.cluster.ray_engine import start_ray
 from synthguard.cluster.ray_table import Partitions
-from synthguard.engines.base import Sampled, SampleJob
-from synthguard.gate import context_for
+from synthguard.engines.base import RealRows, Sampled, SampleJob
+from synthguard.policy import RaySection
 from synthguard.progress import Progress
-from synthguard.scrub.surrogates import surrogate_column
-from synthguard.steps import (
-    assemble_release,
-    derived_seeds,
-    real_identifier_values,
-    sample_filtered,
-    unique_identifiers,
-)
+from synthguard.steps import derived_seeds, sample_filtered
 from synthguard.validators._distance import RecordEncoder, row_keys
 
 
@@ -44,18 +37,15 @@ class ClusterSample:
     unique_copies: int = 0  # rows equal to a real record (training or holdout) no other real record equals
 
 
-def _partition_job(draw, generaliser, suites, make_context, rounds, rows, seed):
+def _partition_job(job: SampleJob, rows: int, seed: int):
     # The local engine's own loop, its rounds seeded from the partition's seed as the pipeline seeds its own.
-    return sample_filtered(draw, generaliser, rows, derived_seeds(seed, rounds), suites, make_context, Progress())
+    return sample_filtered(job.draw, job.generaliser, rows, derived_seeds(seed, len(job.seeds)), job.suites,
+                           job.filter_evidence, Progress())
 
 
-def _assemble_one(frame, index, generaliser, plan, real, policy, seeds, fixed):
-    return assemble_release(generaliser.restore_dtypes(frame), plan, real, policy, seeds[index],
-                            {column: parts[index] for column, parts in fixed.items()})
-
-
-def _filter_context(policy, train, holdout, sdtypes, plan, synthetic):
-    return context_for(policy, train, holdout, synthetic, sdtypes, plan=plan)
+def _assemble_one(frame, index, generaliser, surrogates, seeds, fixed):
+    return surrogates.assemble(generaliser.restore_dtypes(frame), seeds[index],
+                               {column: parts[index] for column, parts in fixed.items()})
 
 
 def _split(values: pd.Series, sizes: list[int]) -> list[pd.Series]:
@@ -63,24 +53,24 @@ def _split(values: pd.Series, sizes: list[int]) -> list[pd.Series]:
     return [values.iloc[a:b].reset_index(drop=True) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, holdout, sdtypes, plan, frame, policy,
-                       surrogate_seed, progress) -> ClusterSample:
-    """The ray engine's sample → filter → assemble, with the local engine's own steps run per partition."""
-    settings, cpus, seed = policy.ray, policy.ray.cpus_per_actor, sample_seeds[0]
-    with progress.step(f"sampling {rows} rows in {settings.partitions} partitions on Ray"):
-        job = partial(_partition_job, draw, generaliser, suites, partial(_filter_context, policy, train, holdout,
-                                                                          sdtypes, plan), len(sample_seeds))
-        synthetic, dropped = ray_table.sample_partitions(job, rows, seed, settings.partitions, cpus)
+def sample_for_release(job: SampleJob, real: RealRows, settings: RaySection, validate_rows: int,
+                       progress) -> ClusterSample:
+    """The ray engine's sample → filter → assemble, with the local engine's own steps run per partition. Only
+    ``job`` travels to the workers; the training and holdout rows stay here (exact copies are counted against
+    their keys)."""
+    cpus, seed = settings.cpus_per_actor, job.seeds[0]
+    with progress.step(f"sampling {job.rows} rows in {settings.partitions} partitions on Ray"):
+        synthetic, dropped = ray_table.sample_partitions(partial(_partition_job, job), job.rows, seed,
+                                                         settings.partitions, cpus)
     with progress.step("adding identifier surrogates on Ray"):
-        avoid = real_identifier_values(plan, frame)
-        fixed = {ident.column: _split(surrogate_column(ident.kind, frame[ident.column], synthetic.rows,
-                                                       surrogate_seed + i, policy.scrub.locale, unique=True,
-                                                       avoid=avoid), synthetic.sizes)
-                 for i, ident in unique_identifiers(plan, frame, policy)}
-        seeds = partition_seeds(surrogate_seed, len(synthetic.sizes))
-        released = ray_table.map_partitions(_assemble_one, synthetic, cpus, generaliser, plan, frame, policy, seeds,
+        surrogates = job.surrogates
+        fixed = {column.column: _split(surrogates.draw(column, synthetic.rows, job.surrogate_seed, unique=True),
+                                       synthetic.sizes)
+                 for column in surrogates.unique}
+        seeds = partition_seeds(job.surrogate_seed, len(synthetic.sizes))
+        released = ray_table.map_partitions(_assemble_one, synthetic, cpus, job.generaliser, surrogates, seeds,
                                             fixed)
-    validate_rows = policy.validation.max_rows
+    train, holdout, sdtypes = real.train, real.holdout, real.sdtypes
     with progress.step(f"counting exact copies on all {synthetic.rows} rows, drawing a {validate_rows}-row "
                        "validation sample"):
         encoder = RecordEncoder().fit(train, sdtypes)
@@ -99,13 +89,14 @@ def sample_for_release(draw, generaliser, rows, sample_seeds, suites, train, hol
 class RayEngine:
     name = "ray"
 
+    def __init__(self, settings: RaySection, validate_rows: int):
+        self.settings, self.validate_rows = settings, validate_rows
+
     def start(self) -> None:
         start_ray()
 
-    def sample(self, job: SampleJob) -> Sampled:
-        cluster = sample_for_release(job.draw, job.generaliser, job.rows, job.seeds, job.suites, job.train,
-                                     job.holdout, job.sdtypes, job.plan, job.frame, job.policy, job.surrogate_seed,
-                                     job.progress)
+    def sample(self, job: SampleJob, real: RealRows, progress) -> Sampled:
+        cluster = sample_for_release(job, real, self.settings, self.validate_rows, progress)
         rows = cluster.released.rows
         return Sampled(cluster.synthetic_sample, cluster.released_sample, cluster.dropped, rows,
                        parts=cluster.released, population_rows=rows, copies=cluster.copies,

@@ -20,8 +20,7 @@ from synthguard.relational.keys import check_tables, derive_reference, fresh_key
 from synthguard.relational.mend import REDRAW_ROUNDS, Mender, prune, unique_rows
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
 from synthguard.relational.validate import Fitted, judge
-from synthguard.release import Release
-from synthguard.report import Report
+from synthguard.release import LinkedTablesPayload, Outcome, Release, release_of
 from synthguard.scrub.columns import plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import surrogate_column
 from synthguard.sections.relational import RelationalSection, TableSpec
@@ -264,18 +263,14 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     if pruned:
         notes.append(f"{pruned} synthetic {section.root()} rows were dropped with all their rows: they still broke "
                      f"such a rule after {REDRAW_ROUNDS} draws")
-    report = Report(
-        policy_name=policy.name, policy_sha256=policy.digest(), seed=policy.generate.table.seed, checks=checks,
-        generator=f"{GENERATOR} (two-table sequential per parent and child)",
+    return release_of(Outcome(
+        checks=checks, generator=f"{GENERATOR} (two-table sequential per parent and child)",
         rows={f"{name}.{part}": len(frames[name]) for name in section.tables
               for part, frames in (("input", real), ("train", train), ("holdout", holdout), ("synthetic", released))},
         columns={name: {"model": plans[name].model, "sdtypes": plans[name].sdtypes,
                         "identifiers": [i.__dict__ for i in plans[name].identifiers],
                         "generalised": coarseners[name].generalised_} for name in section.tables},
-        notes=notes, timings=timings, figures=figures)
-    return Release(data=None, tables=released if report.passed else None, report=report,
-                   formats=tuple(policy.release.formats), license=policy.release.license,
-                   description=policy.description)
+        notes=notes, timings=timings, figures=figures, payload=LinkedTablesPayload(released)), policy)
 
 
 def _notes(section: RelationalSection, plans: dict[str, TablePlan], agreement: dict[str, float]) -> list[str]:

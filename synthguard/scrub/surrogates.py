@@ -7,12 +7,15 @@ is drawn again.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from faker import Faker
 
@@ -83,32 +86,119 @@ def widened(template: str, needed: int, leading_zero: bool = True) -> str:
     return template
 
 
-def _maker(kind: str, real: pd.Series, fake: Faker, rng: random.Random, needed: int = 0) -> Callable[[], str]:
+def _maker(shape: IdentifierShape, fake: Faker, rng: random.Random, needed: int = 0) -> Callable[[], str]:
     faker_kinds: dict[str, Callable[[], str]] = {
         "name": fake.name, "first_name": fake.first_name, "last_name": fake.last_name,
         "email": fake.email, "address": lambda: fake.address().replace("\n", ", "),
         "street": fake.street_address, "city": fake.city, "url": fake.url, "ip": fake.ipv4,
     }
-    strings = real.dropna().astype(str)
-    if kind == "name" and len(strings) and not strings.str.contains(r"\s").any():
+    kind = shape.kind
+    if kind == "name" and shape.unspaced:
         return lambda: "".join(fake.name().split())  # 山田太郎, written without a space as the column does
     if kind in faker_kinds:
         return faker_kinds[kind]
     if kind in ("date_of_birth", "date"):
-        start, end = _year_bounds(real)
+        start, end = shape.years
         return lambda: _date_between(rng, start, end)
-    default = {"ssn": "###-##-####", "phone": "(###) ###-####", "zip": "#####"}.get(kind, "ID-######")
-    template = column_template(real) or default
-    if kind == "phone" and len(strings) and strings.str.startswith("0").all():
-        template = "0" + template[1:]  # trunk prefix (Japan, UK): a phone without it is no phone there
-    leading_zero = not len(strings) or bool(strings.str.startswith("0").any())
-    template = widened(template, needed, leading_zero)
-    return lambda: _fill(template, rng, leading_zero)
+    template = widened(shape.template, needed, shape.leading_zero)
+    return lambda: _fill(template, rng, shape.leading_zero)
 
 
-def birth_dates(ages: pd.Series, on: pd.Series, seed: int, avoid: frozenset[str] = frozenset()) -> pd.Series:
+def fingerprint(value) -> bytes:
+    """A released value's ``comparable`` form, hashed: the sets of real values that no surrogate may equal are
+    held as these, so that no real identifier rides along with a sampling job (to Ray workers, into pickles).
+    Unkeyed on purpose (every partition must compute the same): whoever holds a job can still test a guess."""
+    return hashlib.blake2b(comparable(value).encode(), digest_size=16).digest()
+
+
+def fingerprints(values: Iterable) -> frozenset[bytes]:
+    return frozenset(fingerprint(v) for v in values)
+
+
+@dataclass(frozen=True)
+class IdentifierShape:
+    """What drawing surrogates needs to know of a real identifier column, and nothing more: no real value.
+
+    Learnt once from the column (``learn``); the sampling job carries this instead of the column."""
+
+    kind: str
+    taken: frozenset[bytes]  # fingerprints of the column's real values
+    distinct: int  # real distinct values: room is made for ten times the needed values beside them
+    template: str  # '#' digit, '?' letter (column_template), for code kinds
+    leading_zero: bool  # some real value starts with 0
+    unspaced: bool  # names written without a space (Japanese)
+    years: tuple[date, date]  # date kinds: the real years' span, never a real day
+    first_number: int  # row_number: where the real numbering starts
+    missing_share: float  # share of blank real cells
+    storage: str  # how the real column holds values: integer, datetime or object
+
+    @classmethod
+    def learn(cls, kind: str, real: pd.Series) -> IdentifierShape:
+        strings = real.dropna().astype(str)
+        default = {"ssn": "###-##-####", "phone": "(###) ###-####", "zip": "#####"}.get(kind, "ID-######")
+        template = column_template(real) or default
+        if kind == "phone" and len(strings) and strings.str.startswith("0").all():
+            template = "0" + template[1:]  # trunk prefix (Japan, UK): a phone without it is no phone there
+        numbers = pd.to_numeric(real, errors="coerce").dropna() if kind == "row_number" else pd.Series([])
+        return cls(
+            kind=kind, taken=fingerprints(real.dropna()), distinct=int(real.nunique()), template=template,
+            leading_zero=not len(strings) or bool(strings.str.startswith("0").any()),
+            unspaced=kind == "name" and bool(len(strings)) and not strings.str.contains(r"\s").any(),
+            years=_year_bounds(real) if kind in ("date_of_birth", "date") else (date(1930, 1, 1), date(2005, 12, 31)),
+            first_number=int(numbers.min()) if len(numbers) else 1, missing_share=float(real.isna().mean()),
+            storage="integer" if pd.api.types.is_integer_dtype(real) else
+            "datetime" if pd.api.types.is_datetime64_any_dtype(real) else "object")
+
+    def draw(self, rows: int, seed: int, locale: str = "en_US", unique: bool = False,
+             avoid: frozenset[bytes] = frozenset()) -> pd.Series:
+        """``rows`` new values of this kind and shape, none equal to a real value.
+
+        ``avoid`` holds fingerprints of real values of the other identifier columns: a referrer's surrogate
+        must not be a patient's real name either."""
+        if self.kind == "row_number":  # new rows, numbered from where the real numbering starts
+            return pd.Series(range(self.first_number, self.first_number + rows), dtype="int64")
+        fake = Faker(locale)
+        fake.seed_instance(seed)
+        rng = random.Random(seed)
+        taken = self.taken | avoid
+        # Room for ten times the values needed beside the real ones, so that redraws stay rare.
+        make = _maker(self, fake, rng, needed=10 * (rows + self.distinct))
+        out: list[str] = []
+        seen: set[str] = set()
+        for _ in range(rows):
+            for _attempt in range(MAX_REDRAWS):
+                value = make()
+                if fingerprint(value) not in taken and not (unique and value in seen):
+                    break
+            else:
+                raise DataError(f"cannot draw {rows} distinct {self.kind} surrogates of this column's shape; "
+                                "set the column's kind or action: drop in the policy")
+            out.append(value)
+            seen.add(value)
+        return self.hold(pd.Series(out, dtype="object"))
+
+    def hold(self, values: pd.Series) -> pd.Series:
+        """Surrogates held as the real column holds its values: an ID held as a number stays a number, dates
+        held as datetimes stay datetimes (a Parquet input), text stays text."""
+        if self.storage == "integer" and values.dropna().map(lambda v: str(v).isdigit()).all():
+            return values.map(lambda v: None if v is None else int(v)).astype(
+                "Int64" if values.isna().any() else "int64")
+        if self.storage == "datetime":
+            return pd.to_datetime(values, errors="coerce")
+        return values
+
+    def with_missing(self, values: pd.Series, seed: int) -> pd.Series:
+        """Surrogates blank in about the share of rows the real column is blank in (seeded): a death time known
+        for one patient in ten must not be released for every row."""
+        if self.missing_share == 0:
+            return values
+        blank = np.random.default_rng(seed % 2**32).random(len(values)) < self.missing_share
+        return self.hold(values.astype(object).where(~blank, None))
+
+
+def birth_dates(ages: pd.Series, on: pd.Series, seed: int, avoid: frozenset[bytes] = frozenset()) -> pd.Series:
     """A birth date for each row that makes it ``ages`` whole years old on the date ``on``; the day within the
-    year is drawn (seeded) and never gives a date in ``avoid`` (the real birth dates, as ``comparable`` forms)."""
+    year is drawn (seeded) and never gives a date in ``avoid`` (the real birth dates' ``fingerprints``)."""
     rng = random.Random(seed)
     dates = pd.to_datetime(on, errors="coerce", format="mixed")
     out: list[str | None] = []
@@ -121,7 +211,7 @@ def birth_dates(ages: pd.Series, on: pd.Series, seed: int, avoid: frozenset[str]
         for _attempt in range(MAX_REDRAWS):
             # Born between a year and a day before ``latest`` and ``latest`` itself: exactly ``age`` on ``day``.
             value = (latest - timedelta(days=rng.randrange(365))).isoformat()
-            if comparable(value) not in avoid:
+            if fingerprint(value) not in avoid:
                 break
         out.append(value)
     return pd.Series(out, dtype="object")
@@ -133,42 +223,6 @@ def comparable(value) -> str:
 
 
 def surrogate_column(kind: str, real: pd.Series, rows: int, seed: int, locale: str = "en_US",
-                     unique: bool = False, avoid: frozenset[str] = frozenset()) -> pd.Series:
-    """``rows`` new values of ``kind`` shaped like ``real``, none equal to a real value.
-
-    ``avoid`` holds real values of the other identifier columns (as ``comparable`` forms):
-    a referrer's surrogate must not be a patient's real name either.
-    """
-    if kind == "row_number":  # new rows, numbered from where the real numbering starts
-        numbers = pd.to_numeric(real, errors="coerce").dropna()
-        first = int(numbers.min()) if len(numbers) else 1
-        return pd.Series(range(first, first + rows), dtype="int64")
-    fake = Faker(locale)
-    fake.seed_instance(seed)
-    rng = random.Random(seed)
-    taken = {comparable(v) for v in real.dropna()} | avoid
-    # Room for ten times the values needed beside the real ones, so that redraws stay rare.
-    make = _maker(kind, real, fake, rng, needed=10 * (rows + real.nunique()))
-    out: list[str] = []
-    seen: set[str] = set()
-    for _ in range(rows):
-        for _attempt in range(MAX_REDRAWS):
-            value = make()
-            if comparable(value) not in taken and not (unique and value in seen):
-                break
-        else:
-            raise DataError(f"cannot draw {rows} distinct {kind} surrogates of this column's shape; "
-                            "set the column's kind or action: drop in the policy")
-        out.append(value)
-        seen.add(value)
-    return like(pd.Series(out, dtype="object"), real)
-
-
-def like(values: pd.Series, real: pd.Series) -> pd.Series:
-    """Surrogates held as the real column holds its values: an ID held as a number stays a number, dates held
-    as datetimes stay datetimes (a Parquet input), text stays text."""
-    if pd.api.types.is_integer_dtype(real) and values.dropna().map(lambda v: str(v).isdigit()).all():
-        return values.map(lambda v: None if v is None else int(v)).astype("Int64" if values.isna().any() else "int64")
-    if pd.api.types.is_datetime64_any_dtype(real):
-        return pd.to_datetime(values, errors="coerce")
-    return values
+                     unique: bool = False, avoid: frozenset[bytes] = frozenset()) -> pd.Series:
+    """``rows`` new values of ``kind`` shaped like ``real``, none equal to a real value (``IdentifierShape``)."""
+    return IdentifierShape.learn(kind, real).draw(rows, seed, locale, unique, avoid)

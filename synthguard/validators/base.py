@@ -118,9 +118,10 @@ def sampled(ctx, share: float) -> dict[str, Any]:
             "ci95": wilson(share, len(ctx.synthetic))}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ValidationContext:
-    """What every suite may read. Tables hold only the modelled columns, same order."""
+    """What every suite may read, settled before any suite runs (frozen): no suite changes what the next one
+    reads. Tables hold only the modelled columns, same order."""
 
     train: pd.DataFrame
     holdout: pd.DataFrame
