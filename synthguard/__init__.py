@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name == "scrub":
-        # The subpackage is callable (synthguard.scrub(data, policy), DESIGN.md's contract) and stays a package,
-        # so ``import synthguard.scrub.recognizers as r`` works too.
+        # The subpackage is callable (synthguard.scrub(data, policy), as the README's Python API shows) and stays
+        # a package, so ``import synthguard.scrub.recognizers as r`` works too.
         return importlib.import_module("synthguard.scrub")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
