@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from synthguard.text_metrics import _drugs, faithfulness
-from synthguard.validators._embeddings import embed
+from synthguard.measures.embeddings import embed
+from synthguard.measures.text_metrics import _drugs, faithfulness
 
 NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 AUXILIARY = re.compile(r"\b(is|was|were|are|did|does|do|may|can|could|should|would|will|has|have|had)\b")

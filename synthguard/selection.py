@@ -21,7 +21,7 @@ import pandas as pd
 from synthguard.errors import DataError, opaque_errors
 from synthguard.gate import build_suites, context_for, run_suites
 from synthguard.generators import TABLE_GENERATORS
-from synthguard.generators._date_gaps import WithDateGaps
+from synthguard.generators.date_gaps import WithDateGaps
 from synthguard.policy import Policy
 from synthguard.progress import Progress
 from synthguard.steps import drawer, split_holdout

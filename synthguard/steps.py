@@ -17,9 +17,9 @@ from synthguard.data import class_counts  # noqa: F401 - used by drawer, kept im
 from synthguard.errors import DataError
 from synthguard.gate import rejected_rows, with_synthetic
 from synthguard.generators.base import TableGenerator
+from synthguard.measures.categories import category_strings
 from synthguard.policy import Policy
 from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
-from synthguard.validators.base import category_strings
 
 MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5

@@ -126,7 +126,7 @@ def test_validate_command_exit_codes(split, copula_sample, tmp_path):
 
 
 def test_copies_are_found_exactly_and_near_rows_are_not_copies(split):
-    from synthguard.validators._distance import RecordEncoder, copies_of, nearest
+    from synthguard.measures.distance import RecordEncoder, copies_of, nearest
 
     train, _ = split
     sdtypes = {c: "categorical" if c == "thal" else "numerical" for c in CLINICAL}
@@ -185,7 +185,7 @@ def test_model_that_ignores_a_group_fails_parity(split):
 
 def test_copies_are_found_when_integer_codes_came_back_as_floats(split):
     """Generalising a rare code turns ints into floats; a copied row must still be a copy."""
-    from synthguard.validators._distance import RecordEncoder, copies_of
+    from synthguard.measures.distance import RecordEncoder, copies_of
 
     train, _ = split
     sdtypes = {c: "categorical" if c in ("cp", "thal", "target", "sex") else "numerical" for c in CLINICAL}

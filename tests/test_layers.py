@@ -68,3 +68,18 @@ def test_the_scrub_package_is_callable_and_its_submodules_import_by_path():
             "assert callable(synthguard.scrub) and synthguard.scrub.recognizers is r\n"
             "assert 'MedicalRecordNumberRecognizer' in r.RECOGNIZERS")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+
+
+def test_an_underscore_module_is_imported_only_inside_its_own_package():
+    """An underscore means private to the package (shared measures live in ``synthguard.measures``)."""
+    graph = grimp.build_graph("synthguard", exclude_type_checking_imports=True)
+    crossing = []
+    for module in graph.modules:
+        parts = module.split(".")
+        private = next((i for i, part in enumerate(parts) if part.startswith("_") and part != "__init__"), None)
+        if private is None:
+            continue
+        owner = ".".join(parts[:private])
+        crossing += [f"{importer} -> {module}" for importer in graph.find_modules_that_directly_import(module)
+                     if importer != owner and not importer.startswith(owner + ".")]
+    assert crossing == []

@@ -189,7 +189,7 @@ def test_on_ray_the_suites_read_a_stated_sample_and_copies_are_counted_on_every_
 
 def test_exact_copies_are_counted_by_a_hash_join_over_every_partition(patients):
     from synthguard.cluster import ray_table
-    from synthguard.validators._distance import RecordEncoder, row_keys
+    from synthguard.measures.distance import RecordEncoder, row_keys
 
     columns = ["age", "sex", "chol"]
     sdtypes = {"age": "numerical", "sex": "categorical", "chol": "numerical"}

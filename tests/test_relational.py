@@ -243,7 +243,7 @@ def test_no_planted_name_reaches_any_file_of_the_release(released):
 def test_a_child_tables_dcr_baseline_looks_past_the_patients_own_rows():
     """A patient's repeated orders are each other's nearest rows; no synthetic row can be that close to the
     holdout, so the baseline counts only other patients' rows."""
-    from synthguard.validators._distance import nearest
+    from synthguard.measures.distance import nearest
     from synthguard.validators.privacy import _other_groups
 
     holdout = np.array([[0.0], [0.0], [5.0], [5.0], [9.0]])

@@ -32,7 +32,7 @@ def _nli_model(folder, winner: str | None, labels=("contradiction", "entailment"
 
 
 def test_tier1_entailment_scores_a_faithful_rewrite_and_tier0_still_catches_a_dose(tmp_path):
-    from synthguard.validators._nli import NLIJudge
+    from synthguard.measures.nli import NLIJudge
 
     judge = NLIJudge(_nli_model(tmp_path / "entails", "entailment"))
     faithful, changed = faithfulness([SOURCE, SOURCE], [FAITHFUL, FAITHFUL.replace("50", "500")], nli=judge)
@@ -41,7 +41,7 @@ def test_tier1_entailment_scores_a_faithful_rewrite_and_tier0_still_catches_a_do
 
 
 def test_tier1_contradiction_rejects_what_tier0_lets_through(tmp_path):
-    from synthguard.validators._nli import NLIJudge
+    from synthguard.measures.nli import NLIJudge
 
     judge = NLIJudge(_nli_model(tmp_path / "contradicts", "contradiction", ("entailment", "neutral",
                                                                            "contradiction")))
@@ -50,7 +50,7 @@ def test_tier1_contradiction_rejects_what_tier0_lets_through(tmp_path):
 
 
 def test_an_nli_model_without_entailment_labels_is_refused(tmp_path):
-    from synthguard.validators._nli import NLIJudge
+    from synthguard.measures.nli import NLIJudge
 
     with pytest.raises(ModelError, match="no entailment/contradiction labels"):
         NLIJudge(_nli_model(tmp_path / "sentiment", None, ("negative", "neutral", "positive")))
@@ -64,7 +64,7 @@ LONG = ("The patient was admitted through the emergency department after two day
 
 
 def test_memorization_finds_a_copied_run_and_a_near_duplicate_but_not_a_paraphrase():
-    from synthguard.validators._memorization import MemorizationIndex
+    from synthguard.measures.memorization import MemorizationIndex
 
     index = MemorizationIndex([LONG, "Unrelated note about a sprained ankle."], run=30, jaccard=0.8)
     words = LONG.split()
@@ -79,12 +79,12 @@ def test_memorization_finds_a_copied_run_and_a_near_duplicate_but_not_a_paraphra
 
 
 def test_embedding_similarity_separates_related_from_unrelated_text():
-    from synthguard.validators import _embeddings
+    from synthguard.measures import embeddings
 
     notes = ["Chest pain radiating to the left arm, troponin pending.", "Shortness of breath, started on oxygen."]
     rewrites = ["Pain in the chest spreading to the left arm; awaiting troponin.", "Breathless; oxygen begun."]
     recipes = ["Whisk two eggs with sugar and bake for twenty minutes.", "Slice the onions and fry until golden."]
-    related, unrelated = _embeddings.similarity(notes, rewrites), _embeddings.similarity(notes, recipes)
+    related, unrelated = embeddings.similarity(notes, rewrites), embeddings.similarity(notes, recipes)
     assert related["centroid"] > 0.8 > unrelated["centroid"] + 0.3
     assert related["coverage"] > unrelated["coverage"]
 
@@ -92,7 +92,7 @@ def test_embedding_similarity_separates_related_from_unrelated_text():
 def test_a_note_singles_out_a_real_row_only_when_its_numbers_fit_that_row_alone():
     import pandas as pd
 
-    from synthguard.validators._note_reid import reidentifying
+    from synthguard.measures.note_reid import reidentifying
 
     real = pd.DataFrame({"age": [63, 63, 41, 58], "bp": [145, 145, 120, 130], "chol": [233, 233, 199, 250],
                          "hr": [150, 171, 160, 144], "oldpeak": [2.3, 1.0, 0.0, 0.4]})

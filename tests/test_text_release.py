@@ -177,7 +177,7 @@ def test_a_template_draft_is_reworded_and_invented_identifiers_and_prompt_leftov
 
 def test_the_shipped_medical_notes_are_written_from_synthetic_rows_and_single_out_no_real_patient(
         patients, tmp_path):
-    from synthguard.validators._note_reid import reidentifying
+    from synthguard.measures.note_reid import reidentifying
 
     raw = yaml.safe_load((ROOT / "policies" / "medical.yaml").read_text())
     raw["data"]["source"] = str(ROOT / "examples" / "data" / "heart_patients.csv")

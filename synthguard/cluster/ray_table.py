@@ -112,7 +112,7 @@ def _sample_one(frame: pd.DataFrame, index: int, wanted: list[int], seeds: list[
 def count_copies(parts: Partitions, encoder, columns: list[str], reference_keys: np.ndarray, cpus: float,
                  keys_of) -> int:
     """Synthetic rows equal to a reference row, over every partition: a broadcast hash join. ``keys_of`` turns
-    encoded rows into the keys ``reference_keys`` holds (the privacy suite's own, validators._distance.row_keys)."""
+    encoded rows into the keys ``reference_keys`` holds (the privacy suite's own, measures.distance.row_keys)."""
     return int(sum(gather(_copies_one, parts, cpus, encoder, columns, reference_keys, keys_of)))
 
 

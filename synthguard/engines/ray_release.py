@@ -21,10 +21,10 @@ from synthguard.cluster.partitions import partition_seeds
 from synthguard.cluster.ray_engine import start_ray
 from synthguard.cluster.ray_table import Partitions
 from synthguard.engines.base import RealRows, Sampled, SampleJob
+from synthguard.measures.distance import RecordEncoder, row_keys
 from synthguard.policy import RaySection
 from synthguard.progress import Progress
 from synthguard.steps import derived_seeds, sample_filtered
-from synthguard.validators._distance import RecordEncoder, row_keys
 
 
 @dataclass

@@ -4,14 +4,14 @@
    every value detected in the real sources;
 2. rejected when a real detected value appears in it as whole words (PII replay);
 3. rejected when it copies a source record (memorization: a long shared token run or a
-   MinHash near-duplicate, see validators/_memorization.py).
+   MinHash near-duplicate, see measures/memorization.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from synthguard.validators._memorization import MemorizationIndex
+from synthguard.measures.memorization import MemorizationIndex
 
 WORD = re.compile(r"\w+")
 MAX_VALUE_WORDS = 8

@@ -63,7 +63,7 @@ def _reference_similarity(references: list[str], answers: list[str], settings) -
     minimum = settings.min_answer_similarity
     if minimum is None or not answers:
         return [None] * len(answers)
-    from synthguard.validators._embeddings import embed
+    from synthguard.measures.embeddings import embed
 
     a, b = embed(references), embed(answers)
     return ["unlike_reference" if float(x @ y) < minimum else None for x, y in zip(a, b, strict=True)]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synthguard.lexicons import stop_words
-from synthguard.text_metrics import rouge_l, tokens
+from synthguard.measures.text_metrics import rouge_l, tokens
 
 REFUSAL_MAX_WORDS = 80
 NO_GAIN_OVERLAP = 0.9

@@ -10,7 +10,7 @@ generated text. Each note is released with the index of the synthetic row it des
 With a ``template`` the row is first written as a draft note ("63-year-old man, BP 145, chol 233")
 that the model rewrites: a small model rephrases a sentence far better than it composes one from
 "column: value" pairs. A synthetic row can still coincide with one real patient on a few columns;
-a row whose draft already singles out a real row (see validators/_note_reid.py) is passed over
+a row whose draft already singles out a real row (see measures/note_reid.py) is passed over
 for the next synthetic row, and every note is checked again once written.
 """
 
@@ -24,7 +24,7 @@ import pandas as pd
 
 from synthguard.generators import register_text_mode
 from synthguard.generators._quality import QualityJudge
-from synthguard.validators._note_reid import MIN_MATCHED_FACTS, reidentifying
+from synthguard.measures.note_reid import MIN_MATCHED_FACTS, reidentifying
 
 FROM_ROW_PROMPT = ("Write a short clinical note (two or three sentences) about the patient described by the facts "
                    "below. Use only these facts: add no other number, date, name, place or drug. Reply with the "

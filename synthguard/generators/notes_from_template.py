@@ -17,7 +17,7 @@ import pandas as pd
 
 from synthguard.generators import register_text_mode
 from synthguard.generators.notes_from_rows import _rows_to_write, judge_drafts
-from synthguard.validators._note_reid import MIN_MATCHED_FACTS
+from synthguard.measures.note_reid import MIN_MATCHED_FACTS
 
 
 @register_text_mode("row_template", instruction_data=False, uses_model=False)

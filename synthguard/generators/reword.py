@@ -79,7 +79,7 @@ def sentences(instruction: str) -> list[str]:
 
 def _meaning(options: RewordOptions, original: str, rewording: str, answer: str) -> str | None:
     """Why the rewording does not ask what the instruction asks, or None."""
-    from synthguard.validators._embeddings import embed
+    from synthguard.measures.embeddings import embed
 
     parts = sentences(original)
     vectors = embed([rewording, original, answer or original, *parts])

@@ -81,7 +81,7 @@ class _SDVGenerator(TableGenerator):
             # SDV clamps samples to the training minimum and maximum (enforce_min_max_values), which can
             # release a column's real extreme; turning it off overflowed its datetime sampling on the shipped
             # example, so the policy's top/bottom codes bound quasi-identifiers before fitting instead. Date
-            # inequalities arrive as gaps in days (_date_gaps.WithDateGaps, around every generator).
+            # inequalities arrive as gaps in days (date_gaps.WithDateGaps, around every generator).
             synthesizer = self._fit_sdv(data, self.parameters)
             degenerate = _degenerate_betas(synthesizer, data)
             if degenerate:

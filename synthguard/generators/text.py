@@ -26,9 +26,9 @@ from synthguard.generators import LLM_BACKENDS, TEXT_MODES, chat_model, register
 from synthguard.generators._judge import TextJudge
 from synthguard.generators._resume import ResumableChat
 from synthguard.generators.llm import ChatModel
+from synthguard.measures.nli import NLIJudge
+from synthguard.measures.text_metrics import faithfulness, rouge_l, tokens
 from synthguard.sections.text import InstructionFields, LLMSettings, TextSettings  # noqa: F401 (re-exported)
-from synthguard.text_metrics import faithfulness, rouge_l, tokens
-from synthguard.validators._nli import NLIJudge
 
 TEMPLATE_WRITER = "the policy's template"  # TextResult.model when no language model wrote the texts
 PARAPHRASE_PROMPT = ("Rewrite the following clinical text in different words. Keep every fact, number, drug, "

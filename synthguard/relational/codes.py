@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from synthguard.generalize import RareCategoryGeneraliser
+from synthguard.measures.categories import category_strings
 from synthguard.sections.relational import TableSpec
-from synthguard.validators.base import category_strings
 
 
 class TableCoarsener:

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthguard.text_metrics import faithfulness
-from synthguard.validators._distance import numeric_values
-from synthguard.validators._pairs import PairAssociations
-from synthguard.validators.base import category_strings
+from synthguard.measures.categories import category_strings
+from synthguard.measures.distance import numeric_values
+from synthguard.measures.pairs import PairAssociations
+from synthguard.measures.text_metrics import faithfulness
 
 BINS = 20
 TOP_CATEGORIES = 20

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synthguard.validators._distance import nearest, row_keys
+from synthguard.measures.distance import nearest, row_keys
 
 TINY = 1e-12
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthguard.validators._distance import numeric_values
+from synthguard.measures.distance import numeric_values
 
 # anonymeter's default, 10 million query attempts, spins for minutes when few columns
 # allow few distinct singling-out queries (two quasi-identifiers: age and sex).

@@ -14,7 +14,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from synthguard.validators.base import ValidationContext, category_strings
+from synthguard.measures.categories import category_strings
+from synthguard.validators.base import ValidationContext
 from synthguard.validators.bias import group_labels
 
 MIN_GROUP_ROWS = 20

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from synthguard.measures.categories import category_strings
 from synthguard.validators import register
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings, sampled
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, sampled
 
 
 class BalanceConfig(SuiteConfig):

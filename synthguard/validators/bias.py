@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from synthguard.measures.categories import category_strings
+from synthguard.measures.distance import RecordEncoder
 from synthguard.validators import register
-from synthguard.validators._distance import RecordEncoder
 from synthguard.validators.balance import share_noise
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
 MAX_GROUPS = 10
 QUANTILES = 4

@@ -1,6 +1,6 @@
 """The factuality suite: every released generated text re-checked against its (scrubbed) source.
 
-The measures (tier-0 facts, ROUGE-L, ``faithfulness``) live in synthguard/text_metrics.py, which the text
+The measures (tier-0 facts, ROUGE-L, ``faithfulness``) live in synthguard/measures/text_metrics.py, which the text
 generators filter with too; they are re-exported here for the callers that import them from this module.
 """
 
@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from synthguard.text_metrics import Facts, conflicts, extract, faithfulness, rouge_l, tokens
-from synthguard.validators import _embeddings, register
-from synthguard.validators._memorization import MemorizationIndex
-from synthguard.validators._note_reid import MIN_MATCHED_FACTS, numeric_columns, reidentifying
+from synthguard.measures import embeddings
+from synthguard.measures.memorization import MemorizationIndex
+from synthguard.measures.note_reid import MIN_MATCHED_FACTS, numeric_columns, reidentifying
+from synthguard.measures.text_metrics import Facts, conflicts, extract, faithfulness, rouge_l, tokens
+from synthguard.validators import register
 from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
 __all__ = ["Factuality", "FactualityConfig", "Facts", "conflicts", "extract", "faithfulness", "rouge_l", "tokens"]
@@ -119,11 +120,11 @@ class Factuality(Suite):
         name = f"embedding_similarity:{column}"
         if not self.config.embeddings:
             return self.not_checked(name, "turned off (validate.suites.factuality.embeddings)")
-        if not _embeddings.available():
-            return self.not_checked(name, f"{_embeddings.PACKAGE} and sentence-transformers are not installed")
+        if not embeddings.available():
+            return self.not_checked(name, f"{embeddings.PACKAGE} and sentence-transformers are not installed")
         if not result.judged or not result.pool:
             return self.not_checked(name, "no generated text to compare")
-        measured = _embeddings.similarity(result.pool, result.judged)
+        measured = embeddings.similarity(result.pool, result.judged)
         return self.check(name, measured["centroid"], self.config.min_embedding_similarity, ">=",
                           {**measured, "model": "all-MiniLM-L6-v2", "sources": len(result.pool),
                            "texts": len(result.judged)})

@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from synthguard.measures.categories import category_strings
+from synthguard.measures.distance import RecordEncoder
+from synthguard.measures.pairs import PairAssociations
 from synthguard.validators import register
-from synthguard.validators._distance import RecordEncoder
-from synthguard.validators._pairs import PairAssociations
 from synthguard.validators._subgroups import MIN_GROUP_ROWS, subgroup_scores
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
 WORST_SHOWN = 5
 # Standard errors of a target link's change allowed on top of the policy's delta: 99% two-sided. At 1.96 real

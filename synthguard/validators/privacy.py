@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from synthguard.measures.categories import category_strings
+from synthguard.measures.distance import RecordEncoder, copies_of, nearest
 from synthguard.validators import _membership, _reidentification, _residual, register
-from synthguard.validators._distance import RecordEncoder, copies_of, nearest
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings, wilson
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, wilson
 
 NNDR_QUANTILE = 0.05
 # Chance coincidences an honest release of this size is expected to hold (from the columns' coincidence rate)

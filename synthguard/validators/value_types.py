@@ -12,8 +12,9 @@ import pandas as pd
 from pydantic import Field
 from scipy.stats import norm
 
+from synthguard.measures.categories import category_strings
 from synthguard.validators import register
-from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext, category_strings
+from synthguard.validators.base import Check, Suite, SuiteConfig, ValidationContext
 
 STORAGE_WORDS = {"number": "numbers", "date": "dates", "text": "text", "bool": "true/false values"}
 

@@ -16,8 +16,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from synthguard.validators._distance import numeric_values
-from synthguard.validators.base import category_strings
+from synthguard.measures.categories import category_strings
+from synthguard.measures.distance import numeric_values
 
 NUMERIC = ("numerical", "datetime")
 BINS = 10

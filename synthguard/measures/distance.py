@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synthguard.validators.base import category_strings
+from synthguard.measures.categories import category_strings
 
 CATEGORY_WEIGHT = 1 / np.sqrt(2)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synthguard.text_metrics import tokens
+from synthguard.measures.text_metrics import tokens
 
 SHINGLE = 3
 PERMUTATIONS = 128
