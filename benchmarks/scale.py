@@ -35,9 +35,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SYNTHGUARD_KEY", "benchmark-key")
 
-    from synthguard.cluster.partitions import unfiltered
-    from synthguard.cluster.ray_engine import start_ray
-    from synthguard.cluster.ray_table import sample_partitions
+    from synthguard.engines.ray.partitions import unfiltered
+    from synthguard.engines.ray.cluster import start_ray
+    from synthguard.engines.ray.table import sample_partitions
     from synthguard.generators import TABLE_GENERATORS
     from synthguard.policy import parse_policy
     from synthguard.scrub.stream import scrub_file

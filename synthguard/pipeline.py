@@ -18,7 +18,7 @@ from synthguard.pipeline_instructions import synthesize_instructions
 from synthguard.policy import AUTO, MAX_SYNTHETIC_ROWS, Policy, load_policy
 from synthguard.progress import Progress
 from synthguard.relational.flow import synthesize_tables
-from synthguard.release import Outcome, PartitionsPayload, Release, TablePayload, release_of
+from synthguard.release import Outcome, Release, release_of
 from synthguard.report.figures import build_figures
 from synthguard.scrub.surrogate_plan import SurrogatePlan, birth_date_columns
 from synthguard.scrub.surrogates import comparable
@@ -195,5 +195,4 @@ def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, st
         columns={**plan.to_dict(), "order": plan.order, "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings, figures=figures,
         settings=release_settings(policy, generator, generated, sampled.rows, selection),
-        payload=PartitionsPayload(sampled.parts, texts) if sampled.parts is not None else
-        TablePayload(released, texts))
+        payload=runner.payload(sampled, texts))

@@ -28,6 +28,7 @@ GROUPS = {
     "table generator": "synthguard.generators",
     "text mode": "synthguard.text_modes",
     "LLM backend": "synthguard.llm_backends",
+    "engine": "synthguard.engines",
 }
 
 
@@ -129,9 +130,12 @@ def _origin(plugin: object) -> str:
 
 # Every registry here, so that the policy's sections resolve names without importing any plugin package:
 # the home packages are imported by name on first use. Helper modules of a home package hold no plugins.
-_GENERATOR_HELPERS = ("base", "llm", "instructions", "ray_chat")
+_GENERATOR_HELPERS = ("base", "llm", "instructions")
 TABLE_GENERATORS: Registry = Registry("table generator", "synthguard.generators", _GENERATOR_HELPERS)
 LLM_BACKENDS: Registry = Registry("LLM backend", "synthguard.generators", _GENERATOR_HELPERS)
 TEXT_MODES: Registry = Registry("text mode", "synthguard.generators", _GENERATOR_HELPERS)
 SUITES: Registry = Registry("validation suite", "synthguard.validators", ("base",))
 RECOGNIZERS: Registry = Registry("recognizer", "synthguard.scrub.recognizers", name_of=lambda cls: cls.__name__)
+# Where work runs (sampling, scrubbing chunks, chat models, writing partitions): every layer asks this registry
+# by the policy's ``engine`` name, so no layer below the engines imports one.
+ENGINES: Registry = Registry("engine", "synthguard.engines", ("base",))

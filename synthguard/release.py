@@ -14,15 +14,14 @@ import uuid
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
-from synthguard.cluster.ray_engine import start_ray
-from synthguard.cluster.ray_table import to_dataset, write_partitions
 from synthguard.data import write_table
 from synthguard.errors import OutputError
 from synthguard.policy import Policy
+from synthguard.registry import ENGINES
 from synthguard.report import Report
 from synthguard.report.card import dataset_card
 from synthguard.report.html import render_html
@@ -78,27 +77,13 @@ class TablePayload:
     data: pd.DataFrame
     texts: pd.DataFrame | None = None  # one row per released record (column, text[, row])
 
-    def write(self, staging: Path, formats: tuple[str, ...], cpus: float) -> tuple[list[str], dict[str, dict]]:
+    def write(self, staging: Path, formats: tuple[str, ...]) -> tuple[list[str], dict[str, dict]]:
         files = []
         for fmt in formats:
             write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
             files.append(f"{DATA_STEM}.{fmt}")
-        _write_texts(self.texts, staging)
+        write_texts(self.texts, staging)
         return files, {}
-
-
-@dataclass(frozen=True)
-class PartitionsPayload:
-    """Engine ray: the table stays on the cluster as partitions (cluster.ray_table.Partitions), written by one
-    task each as synthetic/<format>/part-NNNNN.<format>; the generated text is written here."""
-
-    parts: Any
-    texts: pd.DataFrame | None = None
-
-    def write(self, staging: Path, formats: tuple[str, ...], cpus: float) -> tuple[list[str], dict[str, dict]]:
-        written = write_partitions(self.parts, staging, DATA_STEM, formats, cpus)
-        _write_texts(self.texts, staging)
-        return [f"{DATA_STEM}/{fmt}/*.{fmt}" for fmt in formats], written
 
 
 @dataclass(frozen=True)
@@ -107,7 +92,7 @@ class LinkedTablesPayload:
 
     tables: dict[str, pd.DataFrame]
 
-    def write(self, staging: Path, formats: tuple[str, ...], cpus: float) -> tuple[list[str], dict[str, dict]]:
+    def write(self, staging: Path, formats: tuple[str, ...]) -> tuple[list[str], dict[str, dict]]:
         (staging / DATA_STEM).mkdir()
         files = []
         for name, frame in self.tables.items():
@@ -117,10 +102,16 @@ class LinkedTablesPayload:
         return files, {}
 
 
-Payload = TablePayload | PartitionsPayload | LinkedTablesPayload
+class Payload(Protocol):
+    """What a release holds when the gate passed: ``TablePayload``, ``LinkedTablesPayload``, or an engine's own
+    (engine ray: partitions on the cluster, engines/ray/payload.py). It writes itself into the staging folder and
+    returns the data files the card lists and any manifest entries it computed ({path: {sha256, bytes}})."""
+
+    def write(self, staging: Path, formats: tuple[str, ...]) -> tuple[list[str], dict[str, dict]]: ...
 
 
-def _write_texts(texts: pd.DataFrame | None, staging: Path) -> None:
+def write_texts(texts: pd.DataFrame | None, staging: Path) -> None:
+    """Generated free text beside the table: one JSON line per released record."""
     if texts is not None:
         write_table(texts, staging / f"{DATA_STEM}_text.jsonl", "jsonl")
 
@@ -151,7 +142,7 @@ def release_of(outcome: Outcome, policy: Policy) -> Release:
     """The Report, and the Release that holds the payload only when the gate passed (fail-closed)."""
     report = report_of(outcome, policy)
     return Release(report, outcome.payload if report.passed else None, tuple(policy.release.formats),
-                   policy.release.license, policy.description, policy.ray.cpus_per_actor)
+                   policy.release.license, policy.description)
 
 
 @dataclass(frozen=True)
@@ -163,7 +154,6 @@ class Release:
     formats: tuple[str, ...] = ("parquet", "csv")
     license: str = "other"  # for the dataset card (policy release.license)
     description: str = ""  # for the dataset card (policy description)
-    partition_cpus: float = 1.0  # engine ray: CPUs for each task that writes a partition
 
     @property
     def passed(self) -> bool:
@@ -176,24 +166,23 @@ class Release:
 
     @property
     def texts(self) -> pd.DataFrame | None:
-        return self.payload.texts if isinstance(self.payload, TablePayload | PartitionsPayload) else None
+        return getattr(self.payload, "texts", None)
 
     @property
     def parts(self):
-        return self.payload.parts if isinstance(self.payload, PartitionsPayload) else None
+        """Engine ray: the table as partitions on the cluster."""
+        return getattr(self.payload, "parts", None)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame] | None:
         return self.payload.tables if isinstance(self.payload, LinkedTablesPayload) else None
 
     def to_ray(self):
-        """The released table as a ``ray.data.Dataset`` (engine ray; None when the gate failed)."""
-        if self.parts is not None:
-
-            return to_dataset(self.parts)
+        """The released table as a ``ray.data.Dataset`` (None when the gate failed or for linked tables)."""
+        if hasattr(self.payload, "to_ray"):
+            return self.payload.to_ray()
         if self.data is not None:
-
-            return start_ray().data.from_pandas(self.data)
+            return ENGINES["ray"]().dataset_of(self.data)
         return None
 
     def write(self, folder: str | Path) -> Path:
@@ -213,7 +202,7 @@ class Release:
     def _write_files(self, staging: Path) -> None:
         data_files, written = [], {}
         if self.passed and self.payload is not None:
-            data_files, written = self.payload.write(staging, self.formats, self.partition_cpus)
+            data_files, written = self.payload.write(staging, self.formats)
         body = json.loads(json.dumps(self.report.to_dict()))  # as report.json reads back: re-renders match
         (staging / "report.json").write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
         (staging / "report.html").write_text(render_html(body), encoding="utf-8")

@@ -91,7 +91,7 @@ class _DiesOnce:
 def test_an_actor_killed_mid_run_is_retried_without_losing_or_duplicating_rows(notes_csv, tmp_path, monkeypatch):
     from ray import cloudpickle
 
-    from synthguard.scrub.ray_scrub import ScrubActor
+    from synthguard.engines.ray.scrub import ScrubActor
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # Ray's workers cannot import this test module
     dying = type("DyingScrubActor", (_DiesOnce, ScrubActor), {"marker": str(tmp_path / "died")})
@@ -104,8 +104,8 @@ def test_an_actor_killed_mid_run_is_retried_without_losing_or_duplicating_rows(n
 
 
 def test_partitions_draw_different_rows_and_the_same_count_reproduces(patients):
-    from synthguard.cluster.partitions import partition_seeds, unfiltered
-    from synthguard.cluster.ray_table import collect, sample_partitions
+    from synthguard.engines.ray.partitions import partition_seeds, unfiltered
+    from synthguard.engines.ray.table import collect, sample_partitions
     from synthguard.generators import TABLE_GENERATORS
 
     sdtypes = {c: "numerical" for c in ("age", "chol", "trestbps", "thalach")}
@@ -188,7 +188,7 @@ def test_on_ray_the_suites_read_a_stated_sample_and_copies_are_counted_on_every_
 
 
 def test_exact_copies_are_counted_by_a_hash_join_over_every_partition(patients):
-    from synthguard.cluster import ray_table
+    from synthguard.engines.ray import table as ray_table
     from synthguard.measures.distance import RecordEncoder, row_keys
 
     columns = ["age", "sex", "chol"]
@@ -234,7 +234,7 @@ def test_text_generation_on_ray_actors_gives_the_local_engines_replies(tiny_llam
     from ray import cloudpickle
 
     from synthguard.generators import chat_model
-    from synthguard.generators.ray_chat import ChatActor, RayChat
+    from synthguard.engines.ray.chat import ChatActor, RayChat
     from synthguard.policy import RaySection
 
     conversations = [c for _ in range(5) for c in CONVERSATIONS]  # 10: five batches over two actors
@@ -256,7 +256,7 @@ def test_text_generation_on_ray_actors_gives_the_local_engines_replies(tiny_llam
 
 def test_the_ray_engine_loads_an_in_process_model_on_actors_and_names_a_missing_one(tiny_llama, tmp_path):
     from synthguard.errors import GenerationError, ModelError
-    from synthguard.generators.ray_chat import RayChat
+    from synthguard.engines.ray.chat import RayChat
     from synthguard.generators.text import TextSettings, load_chat_model
     from synthguard.progress import Progress
 
@@ -275,3 +275,25 @@ def test_the_local_engine_never_imports_ray(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_no_input_row_identifier_or_note_reaches_a_ray_worker(patients, medical_raw, monkeypatch):
+    """Everything the ray engine puts into the object store for its tasks (the sampling job, the surrogate plan,
+    the copy-count keys), pickled as Ray pickles it, holds none of the identifiers or notes planted here."""
+    import ray.cloudpickle
+
+    from synthguard.pipeline import synthesize
+
+    planted = patients.copy()
+    planted.loc[7, ["name", "mrn"]] = ["Quillbrook Zanthera", "MRN-50719386"]
+    planted.loc[11, "notes"] = "Quillbrook family visited at Vexhollow Hospice"
+    shipped, put = [], ray.put
+    monkeypatch.setattr(ray, "put", lambda value, *a, **k: (shipped.append(ray.cloudpickle.dumps(value)),
+                                                             put(value, *a, **k))[1])
+    raw = {**medical_raw, "engine": "ray", "ray": {"partitions": 2}}
+    raw["generate"]["table"].update({"synthesizer": "cart", "parameters": {}})
+    release = synthesize(planted, parse_policy(raw))
+    assert release.report.rows["synthetic"] == len(planted) and len(shipped) >= 3
+    for blob in shipped:
+        for canary in (b"Quillbrook", b"Zanthera", b"50719386", b"Vexhollow"):
+            assert canary not in blob

@@ -58,9 +58,23 @@ class Sampled:
 
 
 class Engine(Protocol):
+    """Where work runs. Built as ``ENGINES[name](ray_settings, validate_rows)``."""
+
     name: str
 
     def start(self) -> None:
         """Fail now, before the fit, on a missing extra or an unreachable cluster."""
 
     def sample(self, job: SampleJob, real: RealRows, progress) -> Sampled: ...
+
+    def payload(self, sampled: Sampled, texts):
+        """The release's payload (release.TablePayload, or partitions that write themselves)."""
+
+    def loads_on_actors(self, llm) -> bool:
+        """Whether ``chat_model`` loads the model away from this process."""
+
+    def chat_model(self, llm):
+        """A ``ChatModel`` for the policy's ``generate.text.llm`` settings."""
+
+    # An engine other than local also offers ``scrub_chunks(chunks, policy, plan, columns, key, real, actor)``
+    # (scrub/stream.py hands it the file's chunks) and ``scrub_dataset`` / ``dataset_of`` for its own datasets.

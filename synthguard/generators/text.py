@@ -22,12 +22,13 @@ import pandas as pd
 
 from synthguard.cache import cache_dir
 from synthguard.errors import GenerationError, opaque_errors
-from synthguard.generators import LLM_BACKENDS, TEXT_MODES, chat_model, register_text_mode
+from synthguard.generators import TEXT_MODES, register_text_mode
 from synthguard.generators._judge import TextJudge
 from synthguard.generators._resume import ResumableChat
 from synthguard.generators.llm import ChatModel
 from synthguard.measures.nli import NLIJudge
 from synthguard.measures.text_metrics import faithfulness, rouge_l, tokens
+from synthguard.registry import ENGINES
 from synthguard.sections.text import InstructionFields, LLMSettings, TextSettings  # noqa: F401 (re-exported)
 
 TEMPLATE_WRITER = "the policy's template"  # TextResult.model when no language model wrote the texts
@@ -119,18 +120,14 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
 def load_chat_model(settings: TextSettings, step: str, progress, policy=None):
     """The policy's chat model, resumable when a fixed release key makes prompts repeatable.
 
-    With engine ray, a model that runs in-process is loaded once per Ray actor instead."""
+    The policy's engine loads it (engine ray: a model that runs in-process is loaded once per Ray actor)."""
     from synthguard.scrub.operators import KEY_ENV
 
-    on_ray = policy is not None and policy.engine == "ray" and LLM_BACKENDS[settings.llm.backend].loads_weights
-    with progress.step(f"loading language model ({settings.llm.backend}{' on Ray actors' * on_ray})"), \
+    runner = ENGINES[policy.engine](policy.ray) if policy is not None else ENGINES["local"]()
+    on_actors = runner.loads_on_actors(settings.llm)
+    with progress.step(f"loading language model ({settings.llm.backend}{f' on {runner.name} actors' * on_actors})"), \
             opaque_errors("loading the language model", GenerationError):
-        if on_ray:
-            from synthguard.generators.ray_chat import RayChat
-
-            model = RayChat(settings.llm, policy.ray)
-        else:
-            model = chat_model(settings.llm)
+        model = runner.chat_model(settings.llm)
     if settings.resume and os.environ.get(KEY_ENV):
 
         name = hashlib.sha256(f"{model.name}:{settings.llm.model or model.identity()}".encode()).hexdigest()[:16]

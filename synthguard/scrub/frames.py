@@ -1,5 +1,5 @@
 """Scrubbing one frame (or chunk) of a table: identifier columns by the policy's action, free-text columns
-span by span. Shared by the in-memory, streaming and Ray paths (table.py, stream.py, ray_scrub.py).
+span by span. Shared by the in-memory, streaming and Ray paths (table.py, stream.py, engines/ray/scrub.py).
 
 The same original always gets the same surrogate within a release (keyed HMAC), in a
 cell or inside a note, so a name in the ``name`` column and in the note agree.

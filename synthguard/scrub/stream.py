@@ -21,6 +21,7 @@ from synthguard.data import FORMATS, detect_format, table_files
 from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
+from synthguard.registry import ENGINES
 from synthguard.scrub.columns import plan_columns
 from synthguard.scrub.frames import local_batcher, real_identifiers, scrub_frame, text_columns_of
 from synthguard.scrub.operators import UNCOVERED, Operators, release_key
@@ -155,7 +156,7 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
                group_column: str | None = None) -> dict:
     """Scrub ``source`` into ``output`` (CSV, Parquet or JSONL by suffix). Returns counts.
 
-    ``engine``: ``local`` (processes on this machine) or ``ray`` (scrub/ray_scrub.py);
+    ``engine``: ``local`` (processes on this machine) or another registered engine (``ray``: engines/ray);
     default: the policy's. Both give the same output for the same input and key.
     """
     policy = policy or default_policy()
@@ -200,12 +201,11 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             real = frozenset().union(*(real_identifiers(chunk, plan)
                                        for chunk in _read_parts(files, in_fmt, chunk_rows)))
             chunks = _read_parts(files, in_fmt, chunk_rows)
-            if engine == "ray":
-                from synthguard.scrub.ray_scrub import ScrubActor, scrub_chunks_on_ray
-
-                done_chunks = scrub_chunks_on_ray(chunks, policy, plan, columns, key, ray_actor or ScrubActor, real)
-            else:
+            if engine == "local":  # this process and its worker pool
                 done_chunks = _local_chunks(chunks, policy, plan, columns, operators, batcher, real)
+            else:  # another engine, by name (engines/): Ray's actor pool
+                done_chunks = ENGINES[engine](policy.ray).scrub_chunks(chunks, policy, plan, columns, key, real,
+                                                                       ray_actor)
             with opaque_errors(f"scrubbing ({engine} engine)"):
                 for data, found in done_chunks:
                     writer.write(data)

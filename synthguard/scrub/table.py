@@ -10,6 +10,7 @@ from typing import Any
 
 from synthguard.data import is_ray_dataset, read_input
 from synthguard.policy import Policy, default_policy
+from synthguard.registry import ENGINES
 from synthguard.scrub.columns import plan_columns
 from synthguard.scrub.frames import (  # noqa: F401 - the frame-level helpers, importable from here as before
     KIND_ENTITY,
@@ -33,10 +34,9 @@ def scrub(data, policy: Policy | None = None, text_columns: tuple[str, ...] = ()
     policy = policy or default_policy()
     key = key or release_key()
     if is_ray_dataset(data):
-        from synthguard.scrub.ray_scrub import scrub_dataset
         from synthguard.scrub.stream import CHUNK_ROWS
 
-        return scrub_dataset(data, policy, text_columns, key, CHUNK_ROWS)
+        return ENGINES["ray"](policy.ray).scrub_dataset(data, policy, text_columns, key, CHUNK_ROWS)
     frame = read_input(data, policy)
     plan = plan_columns(frame, policy)
     columns = text_columns_of(plan, text_columns, frame)

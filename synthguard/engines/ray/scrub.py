@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
-from synthguard.cluster.ray_engine import actor_pool, start_ray
+from synthguard.engines.ray.cluster import actor_pool, start_ray
 from synthguard.errors import DataError
 from synthguard.policy import Policy
 from synthguard.scrub.columns import plan_columns

@@ -16,14 +16,16 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from synthguard.cluster import ray_table
-from synthguard.cluster.partitions import partition_seeds
-from synthguard.cluster.ray_engine import start_ray
-from synthguard.cluster.ray_table import Partitions
 from synthguard.engines.base import RealRows, Sampled, SampleJob
+from synthguard.engines.ray import table as ray_table
+from synthguard.engines.ray.cluster import start_ray
+from synthguard.engines.ray.partitions import partition_seeds
+from synthguard.engines.ray.payload import PartitionsPayload
+from synthguard.engines.ray.table import Partitions
 from synthguard.measures.distance import RecordEncoder, row_keys
 from synthguard.policy import RaySection
 from synthguard.progress import Progress
+from synthguard.registry import ENGINES, LLM_BACKENDS
 from synthguard.steps import derived_seeds, sample_filtered
 
 
@@ -86,11 +88,12 @@ def sample_for_release(job: SampleJob, real: RealRows, settings: RaySection, val
     return ClusterSample(released, synthetic_sample, released_sample, dropped, copies, unique_copies)
 
 
+@ENGINES.register
 class RayEngine:
     name = "ray"
 
-    def __init__(self, settings: RaySection, validate_rows: int):
-        self.settings, self.validate_rows = settings, validate_rows
+    def __init__(self, settings: RaySection | None = None, validate_rows: int = 0):
+        self.settings, self.validate_rows = settings or RaySection(), validate_rows
 
     def start(self) -> None:
         start_ray()
@@ -101,3 +104,33 @@ class RayEngine:
         return Sampled(cluster.synthetic_sample, cluster.released_sample, cluster.dropped, rows,
                        parts=cluster.released, population_rows=rows, copies=cluster.copies,
                        unique_copies=cluster.unique_copies)
+
+    def payload(self, sampled: Sampled, texts) -> PartitionsPayload:
+        return PartitionsPayload(sampled.parts, texts, self.settings.cpus_per_actor)
+
+    def loads_on_actors(self, llm) -> bool:
+        """A model that runs in-process is loaded once per Ray actor; a served one is called from here."""
+        return LLM_BACKENDS[llm.backend].loads_weights
+
+    def chat_model(self, llm):
+        if self.loads_on_actors(llm):
+            from synthguard.engines.ray.chat import RayChat
+
+            return RayChat(llm, self.settings)
+        from synthguard.generators import chat_model
+
+        return chat_model(llm)
+
+    def scrub_chunks(self, chunks, policy, plan, columns, key, real, actor=None):
+        """(scrubbed chunk, its findings) in input order, scrubbed on an actor pool."""
+        from synthguard.engines.ray.scrub import ScrubActor, scrub_chunks_on_ray
+
+        return scrub_chunks_on_ray(chunks, policy, plan, columns, key, actor or ScrubActor, real)
+
+    def scrub_dataset(self, dataset, policy, text_columns, key, plan_rows: int):
+        from synthguard.engines.ray.scrub import scrub_dataset
+
+        return scrub_dataset(dataset, policy, text_columns, key, plan_rows)
+
+    def dataset_of(self, frame: pd.DataFrame):
+        return start_ray().data.from_pandas(frame)

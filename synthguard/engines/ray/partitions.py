@@ -4,7 +4,7 @@
 the release is the same for a fixed partition count on any cluster. Each partition
 reseeds the fitted synthesizer explicitly (``draw(rows, seed)``): in SDV 2.0 every
 unpickled copy of a fitted synthesizer otherwise samples the same rows. The partitions
-themselves run in ``engines.ray_table``.
+themselves run in ``engines.ray.table``.
 """
 
 from __future__ import annotations

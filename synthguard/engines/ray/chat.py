@@ -11,7 +11,7 @@ are placed by batch position, so nothing is lost or answered twice.
 
 from __future__ import annotations
 
-from synthguard.cluster.ray_engine import pool_size, start_ray
+from synthguard.engines.ray.cluster import pool_size, start_ray
 from synthguard.errors import SynthguardError
 from synthguard.generators import chat_model
 from synthguard.generators.llm import ChatModel, LLMSettings, Message

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthguard.cluster.partitions import partition_seeds, partition_sizes
-from synthguard.cluster.ray_engine import start_ray
 from synthguard.data import write_table
+from synthguard.engines.ray.cluster import start_ray
+from synthguard.engines.ray.partitions import partition_seeds, partition_sizes
 
 
 @dataclass
