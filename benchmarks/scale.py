@@ -35,8 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SYNTHGUARD_KEY", "benchmark-key")
 
-    from synthguard.engines.ray.partitions import unfiltered
     from synthguard.engines.ray.cluster import start_ray
+    from synthguard.engines.ray.partitions import unfiltered
     from synthguard.engines.ray.table import sample_partitions
     from synthguard.generators import TABLE_GENERATORS
     from synthguard.policy import parse_policy

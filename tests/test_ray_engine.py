@@ -233,8 +233,8 @@ class _ChatDiesOnce:
 def test_text_generation_on_ray_actors_gives_the_local_engines_replies(tiny_llama, tmp_path):
     from ray import cloudpickle
 
-    from synthguard.generators import chat_model
     from synthguard.engines.ray.chat import ChatActor, RayChat
+    from synthguard.generators import chat_model
     from synthguard.policy import RaySection
 
     conversations = [c for _ in range(5) for c in CONVERSATIONS]  # 10: five batches over two actors
@@ -255,8 +255,8 @@ def test_text_generation_on_ray_actors_gives_the_local_engines_replies(tiny_llam
 
 
 def test_the_ray_engine_loads_an_in_process_model_on_actors_and_names_a_missing_one(tiny_llama, tmp_path):
-    from synthguard.errors import GenerationError, ModelError
     from synthguard.engines.ray.chat import RayChat
+    from synthguard.errors import GenerationError, ModelError
     from synthguard.generators.text import TextSettings, load_chat_model
     from synthguard.progress import Progress
 
