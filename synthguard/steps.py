@@ -19,7 +19,7 @@ from synthguard.gate import rejected_rows, with_synthetic
 from synthguard.generators.base import TableGenerator
 from synthguard.measures.categories import category_strings
 from synthguard.policy import Policy
-from synthguard.scrub.columns import ColumnPlan, plan_columns, settle_sdtypes
+from synthguard.scrub.columns import ColumnPlan, ColumnRules, plan_columns, settle_sdtypes
 
 MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5
@@ -40,14 +40,14 @@ def settle_table(frame: pd.DataFrame, policy: Policy, progress) -> tuple[TableSc
     """The column scan and every input check that needs no fit; returns the schema and the modelled columns
     read as their types (dates as dates, numbers as numbers)."""
     with progress.step("scanning columns for identifiers"):
-        plan = plan_columns(frame, policy)
+        plan = plan_columns(frame, ColumnRules.of(policy))
         if not plan.model:
             raise DataError("no column left to model once identifiers and free text are set aside")
         kept = [i.column for i in plan.identifiers if i.action == "keep"]
         if kept:
             raise DataError(f"identifier action 'keep' is for scrub only; synth never releases real "
                             f"identifiers ({', '.join(kept)}): use surrogate or drop")
-        sdtypes = settle_sdtypes(frame, plan, policy)
+        sdtypes = settle_sdtypes(frame, plan, ColumnRules.of(policy))
     notes = check_dirty(policy, plan)
     for ident in plan.judged_by_values():  # a measurement taken for an identifier must not pass unseen
         progress.notice(f"column {ident.column!r} was judged an identifier from its values ({ident.reason}); it "

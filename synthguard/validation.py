@@ -16,7 +16,7 @@ from synthguard.progress import Progress
 from synthguard.release import Outcome, report_of
 from synthguard.report import Report
 from synthguard.report.figures import build_figures
-from synthguard.scrub.columns import MAX_CLASS_CODES, column_types, plan_columns, settle_sdtypes
+from synthguard.scrub.columns import MAX_CLASS_CODES, ColumnRules, column_types, plan_columns, settle_sdtypes
 from synthguard.steps import MIN_HOLDOUT_ROWS, check_suite_columns, split_holdout
 
 MIN_SYNTHETIC_ROWS = 5  # fewer, and a distribution test or a nearest-neighbour ratio has nothing to read
@@ -28,7 +28,7 @@ def type_sdtypes(frame: pd.DataFrame, plan, policy: Policy) -> dict[str, str]:
     weight column an id). A label column (target, protected) with few codes is categorical, as
     ``settle_sdtypes`` decides."""
     labels = {*policy.data.with_role("target"), *policy.data.with_role("protected")}
-    plan.types = column_types(frame, plan.model, policy)
+    plan.types = column_types(frame, plan.model, ColumnRules.of(policy))
     typed, _ = parse_frame(frame[plan.model], plan.types)
     storage = {"bool": "boolean", "date": "datetime", "text": "categorical"}
     sdtypes = {}
@@ -90,10 +90,10 @@ def validate_tables(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.Dat
                                detect_unlisted=None if scan else False)
     missing = [c for c in real.columns if c not in synthetic.columns]
     if scan:
-        plan = plan_columns(real, policy)
-        sdtypes = settle_sdtypes(real, plan, policy)
+        plan = plan_columns(real, ColumnRules.of(policy))
+        sdtypes = settle_sdtypes(real, plan, ColumnRules.of(policy))
     else:
-        plan = plan_columns(real, policy)
+        plan = plan_columns(real, ColumnRules.of(policy))
         sdtypes = type_sdtypes(real, plan, policy)
     # Every table is read through the real table's column types: the same verdict whether a reader parsed the
     # dates or not, and codes read as numbers in one table and text in another compare as the same codes.

@@ -7,7 +7,7 @@ import pytest
 import synthguard
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.policy import parse_policy
-from synthguard.scrub.columns import kind_from_name, plan_columns, settle_sdtypes
+from synthguard.scrub.columns import ColumnRules, kind_from_name, plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import column_template, surrogate_column
 
 
@@ -43,7 +43,7 @@ def test_clinical_names_are_not_identifiers(column):
 
 
 def test_undeclared_identifiers_are_found_by_their_values(disguised, bare_policy):
-    plan = plan_columns(disguised, bare_policy)
+    plan = plan_columns(disguised, ColumnRules.of(bare_policy))
     found = {i.column: (i.kind, i.reason) for i in plan.identifiers}
     assert found["col_a"][0] == "name" and "PERSON" in found["col_a"][1]
     assert found["col_b"][0] == "phone"
@@ -64,8 +64,8 @@ def test_sdv_never_sees_undeclared_identifiers(disguised, bare_policy, tmp_path)
 
 
 def test_ordinal_and_label_columns_stay_modelled(patients, bare_policy):
-    plan = plan_columns(patients, bare_policy)
-    sdtypes = settle_sdtypes(patients, plan, bare_policy)
+    plan = plan_columns(patients, ColumnRules.of(bare_policy))
+    sdtypes = settle_sdtypes(patients, plan, ColumnRules.of(bare_policy))
     assert sdtypes["target"] == "categorical"
     assert {"cp", "ca", "slope"} <= set(plan.model)
 
@@ -113,7 +113,7 @@ def test_countries_are_categories_not_identifiers(bare_policy):
     countries = ["United-States", "Mexico", "Germany", "Canada", "India", "Philippines"] * 20
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"origin": countries, "target": rng.integers(0, 2, len(countries))})
-    plan = plan_columns(frame, bare_policy)
+    plan = plan_columns(frame, ColumnRules.of(bare_policy))
     assert "origin" in plan.model and "origin" not in [i.column for i in plan.identifiers]
 
 

@@ -21,7 +21,7 @@ from synthguard.relational.mend import REDRAW_ROUNDS, Mender, prune, unique_rows
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
 from synthguard.relational.validate import Fitted, judge
 from synthguard.release import LinkedTablesPayload, Outcome, Release, release_of
-from synthguard.scrub.columns import plan_columns, settle_sdtypes
+from synthguard.scrub.columns import ColumnRules, plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import surrogate_column
 from synthguard.sections.relational import RelationalSection, TableSpec
 from synthguard.steps import MIN_HOLDOUT_ROWS, MIN_TRAIN_ROWS, derived_seeds
@@ -42,25 +42,27 @@ class TablePlan:
     descriptions: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def table_policy(policy: Policy, name: str, spec: TableSpec) -> Policy:
-    """The policy one table is scanned, generalised and judged by: the run's scrub, thresholds and seed,
-    its own column roles; keys are the flow's (never modelled), dates are modelled as offsets."""
+def table_columns(spec: TableSpec) -> DataSection:
+    """One table's column roles: its own, with keys the flow's (never modelled) and dates modelled as offsets."""
     columns: dict = {c: {"roles": ["quasi_identifier"]} for c in spec.dates()}
     columns.update({c: {"roles": ["sensitive"]} for c in spec.codes})  # digits the phone scan would claim
     columns.update(spec.columns)
     columns.update({c: {"roles": ["identifier"], "action": "drop"} for c in spec.key_columns()})
-    sub = policy.model_copy(deep=True)
-    sub.name, sub.relational = f"{policy.name}/{name}", None
-    sub.data = DataSection.model_validate({"columns": columns})
-    return sub
+    return DataSection.model_validate({"columns": columns})
+
+
+def table_policy(policy: Policy, name: str, data: DataSection) -> Policy:
+    """The policy one table is generalised and judged by: the run's scrub, thresholds and seed, its own columns."""
+    return policy.model_copy(update={"name": f"{policy.name}/{name}", "relational": None, "data": data}, deep=True)
 
 
 def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame, real: pd.DataFrame
                ) -> TablePlan:
-    sub = table_policy(policy, name, spec)
+    data = table_columns(spec)
+    rules = ColumnRules(data, policy.scrub, policy.generate.table.seed)  # the scan reads no policy
     encoded = encoded.drop(columns=[c for columns in spec.describes.values() for c in columns])
-    plan = plan_columns(encoded, sub)
-    sdtypes = settle_sdtypes(encoded, plan, sub)
+    plan = plan_columns(encoded, rules)
+    sdtypes = settle_sdtypes(encoded, plan, rules)
     if not sdtypes:
         raise DataError(f"{name}: no column left to model once keys and identifiers are set aside")
     identifiers = [i for i in plan.identifiers if i.column not in spec.key_columns()]
@@ -72,7 +74,8 @@ def plan_table(policy: Policy, name: str, spec: TableSpec, encoded: pd.DataFrame
         raise DataError(f"{name}: column{'s' * (len(empty) > 1)} {', '.join(empty)} ha{'ve' if len(empty) > 1 else 's'}"
                         " no values; drop it or give it role identifier with action drop")
     units = {c: unit_of(seconds(real[c])) for c in spec.dates()}
-    return TablePlan(sub, list(sdtypes), sdtypes, identifiers, units, text=list(plan.text))
+    return TablePlan(table_policy(policy, name, data), list(sdtypes), sdtypes, identifiers, units,
+                     text=list(plan.text))
 
 
 def _window(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame | None:

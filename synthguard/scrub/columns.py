@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synthguard.column_types import ColumnType, infer, parse_frame
-from synthguard.policy import Policy
+from synthguard.policy import DataSection, Policy, ScrubSection
 from synthguard.sections.languages import JAPANESE_TEXT
 from synthguard.sections.scrub import ENTITY_KINDS
 
@@ -160,16 +160,30 @@ def is_row_number(series: pd.Series) -> bool:
     return bool(numbers.min() in (0, 1) and numbers.max() - numbers.min() + 1 == len(numbers))
 
 
-def scan_values(values: list[str], policy: Policy) -> tuple[str, float] | None:
+@dataclass(frozen=True)
+class ColumnRules:
+    """What the column scan reads of a policy, and nothing more: the declared columns and key, the scrub
+    settings, and the seed its value samples are drawn with. The relational flow builds one per table."""
+
+    data: DataSection
+    scrub: ScrubSection
+    seed: int = 0
+
+    @classmethod
+    def of(cls, policy: Policy) -> ColumnRules:
+        return cls(policy.data, policy.scrub, policy.generate.table.seed)
+
+
+def scan_values(values: list[str], settings: ScrubSection) -> tuple[str, float] | None:
     """The PII entity that covers most of the sampled values, with its share, if any."""
     from synthguard.scrub.scrubber import analyze_texts
 
-    entities = [e for e in policy.scrub.entities if e not in NOT_COLUMN_ENTITIES]
+    entities = [e for e in settings.entities if e not in NOT_COLUMN_ENTITIES]
     if not values or not entities:
         return None
     # The learnt models read running notes: a cell alone gives them no context, and the encoder called ward
     # codes such as 007 phone numbers. Values are judged by the rules, as before the models.
-    scrub = policy.scrub.model_copy(update={"encoder": False, "trained_tagger": False})
+    scrub = settings.model_copy(update={"encoder": False, "trained_tagger": False})
     counts: Counter[str] = Counter()
     results = analyze_texts(values, scrub, threshold=scrub.column_min_score, entities=entities)
     for value, found in zip(values, results, strict=True):
@@ -189,13 +203,13 @@ def _sample(series: pd.Series, size: int, seed: int) -> list[str]:
     return values.tolist()
 
 
-def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
+def plan_columns(frame: pd.DataFrame, rules: ColumnRules) -> ColumnPlan:
     """Decide, column by column, what is modelled, surrogated, dropped or held as text."""
-    scrub, declared = policy.scrub, policy.data.columns
+    scrub, declared = rules.scrub, rules.data.columns
     plan = ColumnPlan(order=list(frame.columns))
     for column in frame.columns:
         spec = declared.get(column)
-        if column == policy.data.primary_key or (spec and "identifier" in spec.roles):
+        if column == rules.data.primary_key or (spec and "identifier" in spec.roles):
             kind = (spec.kind if spec else None) or kind_of(frame[column], column) or "id"
             action = (spec.action if spec else None) or scrub.identifier_action
             plan.identifiers.append(IdentifierColumn(column, kind, action, "policy"))
@@ -204,7 +218,7 @@ def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
         elif spec or not scrub.detect_unlisted:
             plan.model.append(column)
         else:
-            fate, kind, reason = _detect(frame[column], column, policy)
+            fate, kind, reason = _detect(frame[column], column, rules)
             if fate == "identifier":
                 plan.identifiers.append(IdentifierColumn(column, kind, scrub.identifier_action, reason))
             else:
@@ -214,7 +228,7 @@ def plan_columns(frame: pd.DataFrame, policy: Policy) -> ColumnPlan:
     return plan
 
 
-def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, str]:
+def _detect(series: pd.Series, column: str, rules: ColumnRules) -> tuple[str, str, str]:
     """(fate, kind, reason): fate is identifier, text or model; the reason never quotes a value."""
     kind = kind_of(series, column)
     # Named like an id, or (unnamed) long enough that a measurement cannot run 1..n by chance.
@@ -239,9 +253,9 @@ def _detect(series: pd.Series, column: str, policy: Policy) -> tuple[str, str, s
         return "text", "", "values: free text"
     if _looks_like_dates(strings):
         return "identifier", "date", "values: dates"
-    sample = _sample(series, policy.scrub.sample_size, policy.generate.table.seed)
-    scanned = scan_values(sample, policy)
-    if scanned and scanned[1] >= policy.scrub.min_share:
+    sample = _sample(series, rules.scrub.sample_size, rules.seed)
+    scanned = scan_values(sample, rules.scrub)
+    if scanned and scanned[1] >= rules.scrub.min_share:
         entity, share = scanned
         reason = f"values: {entity} in {share:.0%} of {len(sample)} sampled"
         # Single words a scan takes for names ("ENGL", "SPAN" in a language column of 129 admissions with five
@@ -263,27 +277,27 @@ BASIC_SDTYPES = {"numerical", "categorical", "datetime", "boolean"}
 MAX_CLASS_CODES = 20
 
 
-def column_types(frame: pd.DataFrame, columns: list[str], policy: Policy) -> dict[str, ColumnType]:
+def column_types(frame: pd.DataFrame, columns: list[str], rules: ColumnRules) -> dict[str, ColumnType]:
     """Each column's type from its values (and the policy's ``type`` where it gives one)."""
-    declared = policy.data.columns
+    declared = rules.data.columns
     return {c: infer(frame[c], declared[c].type if c in declared else None) for c in columns}
 
 
-def settle_sdtypes(frame: pd.DataFrame, plan: ColumnPlan, policy: Policy) -> dict[str, str]:
+def settle_sdtypes(frame: pd.DataFrame, plan: ColumnPlan, rules: ColumnRules) -> dict[str, str]:
     """SDV's sdtype for each modelled column, read on the values as their types settle them (``plan.types``);
     a column SDV calls an id or PII joins the identifiers."""
     import warnings
 
     from sdv.metadata import Metadata
 
-    types = column_types(frame, plan.model, policy)
+    types = column_types(frame, plan.model, rules)
     typed, _ = parse_frame(frame[plan.model], types)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         metadata = Metadata.detect_from_dataframes({"data": typed})
     columns = metadata.tables["data"].columns
     sdtypes = {}
-    labels = set(policy.data.with_role("target")) | set(policy.data.with_role("protected"))
+    labels = set(rules.data.with_role("target")) | set(rules.data.with_role("protected"))
     for column in list(plan.model):
         sdtype = {"ordinal": "categorical"}.get(columns[column]["sdtype"], columns[column]["sdtype"])
         if types[column].storage == "date" or (sdtype == "datetime" and types[column].storage == "text"):
@@ -295,13 +309,13 @@ def settle_sdtypes(frame: pd.DataFrame, plan: ColumnPlan, policy: Policy) -> dic
             sdtypes[column] = "categorical"
         elif sdtype in BASIC_SDTYPES:
             sdtypes[column] = sdtype
-        elif column in policy.data.columns:  # declared non-identifier: the policy decides
+        elif column in rules.data.columns:  # declared non-identifier: the policy decides
             sdtypes[column] = "numerical" if types[column].storage == "number" else "categorical"
         else:
             plan.model.remove(column)
             kind = sdtype if sdtype in {"email", "phone_number", "ssn"} else "id"
             kind = {"phone_number": "phone"}.get(kind, kind)
             plan.identifiers.append(IdentifierColumn(
-                column, kind, policy.scrub.identifier_action, f"sdv detected {sdtype}"))
+                column, kind, rules.scrub.identifier_action, f"sdv detected {sdtype}"))
     plan.types = {c: types[c] for c in plan.model}
     return sdtypes

@@ -22,7 +22,7 @@ from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
 from synthguard.registry import ENGINES
-from synthguard.scrub.columns import plan_columns
+from synthguard.scrub.columns import ColumnRules, plan_columns
 from synthguard.scrub.frames import local_batcher, real_identifiers, scrub_frame, text_columns_of
 from synthguard.scrub.operators import UNCOVERED, Operators, release_key
 
@@ -192,7 +192,7 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             if policy.scrub.group_column and policy.scrub.group_column not in first.columns:
                 raise DataError(f"{source}: no column {policy.scrub.group_column!r} to group texts by; columns: "
                                 f"{', '.join(map(str, first.columns))}")
-            plan = plan_columns(first, policy)
+            plan = plan_columns(first, ColumnRules.of(policy))
             columns = text_columns_of(plan, text_columns, first)
             counts["text_columns"] = columns
             counts["identifier_columns"] = [i.__dict__ for i in plan.identifiers]

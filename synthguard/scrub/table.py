@@ -11,7 +11,7 @@ from typing import Any
 from synthguard.data import is_ray_dataset, read_input
 from synthguard.policy import Policy, default_policy
 from synthguard.registry import ENGINES
-from synthguard.scrub.columns import plan_columns
+from synthguard.scrub.columns import ColumnRules, plan_columns
 from synthguard.scrub.frames import (  # noqa: F401 - the frame-level helpers, importable from here as before
     KIND_ENTITY,
     Scrubbed,
@@ -38,7 +38,7 @@ def scrub(data, policy: Policy | None = None, text_columns: tuple[str, ...] = ()
 
         return ENGINES["ray"](policy.ray).scrub_dataset(data, policy, text_columns, key, CHUNK_ROWS)
     frame = read_input(data, policy)
-    plan = plan_columns(frame, policy)
+    plan = plan_columns(frame, ColumnRules.of(policy))
     columns = text_columns_of(plan, text_columns, frame)
     operators = Operators(key, policy.scrub.locale, dict(policy.scrub.operators),
                           policy.scrub.default_operator, policy.scrub.date_shift_days)

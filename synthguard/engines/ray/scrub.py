@@ -20,7 +20,7 @@ import pandas as pd
 from synthguard.engines.ray.cluster import actor_pool, start_ray
 from synthguard.errors import DataError
 from synthguard.policy import Policy
-from synthguard.scrub.columns import plan_columns
+from synthguard.scrub.columns import ColumnRules, plan_columns
 from synthguard.scrub.frames import local_batcher, real_identifiers, scrub_frame, text_columns_of
 from synthguard.scrub.operators import Operators
 
@@ -77,7 +77,7 @@ def scrub_dataset(dataset, policy: Policy, text_columns: tuple[str, ...], key: b
     first = dataset.limit(plan_rows).to_pandas()
     if first.empty:
         raise DataError("input ray Dataset: no rows")
-    plan = plan_columns(first, policy)
+    plan = plan_columns(first, ColumnRules.of(policy))
     columns = text_columns_of(plan, text_columns, first)
     real = real_identifiers(first, plan)
     return dataset.map_batches(actor, **_pool_kwargs(policy, plan, columns, key, real, upstream_tasks=True))
