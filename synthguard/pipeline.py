@@ -104,13 +104,13 @@ def synthesize(data: str | Path | pd.DataFrame | None, policy: Policy | str | Pa
     if policy.relational is not None:
         if data is not None:
             raise DataError("a relational policy reads its tables from relational.tables; give no input")
-
-        return synthesize_tables(policy, progress)
-    frame = read_input(data, policy)
-    if policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data:
-
-        return synthesize_instructions(frame, policy, progress)
-    return release_of(synthesize_table(frame, policy, progress, started), policy)
+        outcome = synthesize_tables(policy, progress)
+    else:
+        frame = read_input(data, policy)
+        instructions = policy.generate.text is not None and TEXT_MODES[policy.generate.text.mode].instruction_data
+        outcome = (synthesize_instructions(frame, policy, progress) if instructions else
+                   synthesize_table(frame, policy, progress, started))
+    return release_of(outcome, policy)
 
 
 def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, started: float) -> Outcome:

@@ -19,7 +19,7 @@ from synthguard.generators.instructions import ModeContext, Record
 from synthguard.generators.text import judge_for, load_chat_model, load_nli
 from synthguard.policy import Policy
 from synthguard.progress import Progress
-from synthguard.release import Outcome, Release, TablePayload, release_of
+from synthguard.release import Outcome, TablePayload
 from synthguard.report.card import PROVENANCE_NOTE
 from synthguard.report.figures import build_figures
 from synthguard.validators import ValidationContext
@@ -46,7 +46,7 @@ def instruction_records(frame: pd.DataFrame, fields) -> list[Record]:
     return records
 
 
-def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progress) -> Release:
+def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progress) -> Outcome:
     from synthguard.data import frame_digest
     from synthguard.scrub.operators import release_key
     from synthguard.scrub.scrubber import TextScrubber, uncovered
@@ -103,8 +103,8 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
     fields = settings.fields
     data = pd.DataFrame([{fields.instruction: r.instruction, fields.input: r.input, fields.output: r.output}
                          for r in result.records], columns=[fields.instruction, fields.input, fields.output])
-    return release_of(Outcome(
+    return Outcome(
         checks=checks, generator=f"{settings.mode} ({model.identity()})",
         rows={"input": source_rows, "source": len(records), "synthetic": len(data)},
         columns={"instruction_fields": fields.model_dump()}, notes=notes, timings=timings,
-        figures=build_figures(context, checks), payload=TablePayload(data)), policy)
+        figures=build_figures(context, checks), payload=TablePayload(data))

@@ -56,7 +56,7 @@ def settle_table(frame: pd.DataFrame, policy: Policy, progress) -> tuple[TableSc
                         "it is dropped")
     typed, _ = parse_frame(frame[plan.model], plan.types)
     check_target(typed, policy.data.target)
-    check_suite_columns(policy, typed, sdtypes)
+    check_suite_columns(policy, typed, sdtypes, list(frame.columns))
     check_constraints(typed, policy, sdtypes)
     check_codes(policy, sdtypes)
     check_birth_dates(policy, sdtypes)
@@ -91,7 +91,8 @@ def check_codes(policy: Policy, sdtypes: dict[str, str]) -> None:
 
 
 def check_constraints(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, str]) -> None:
-    """Constraints must name modelled columns of a fitting kind and hold on the real rows.
+    """Constraints must name modelled columns of a fitting kind and hold on the real rows (a column the data
+    lacks is refused earlier, by ``data.read_input``).
 
     Checked here because SDV's own error for a broken constraint prints the offending rows.
     """
@@ -110,16 +111,19 @@ def check_constraints(frame: pd.DataFrame, policy: Policy, sdtypes: dict[str, st
             raise DataError(f"{label}: {broken} input rows break it; fix the data or drop the rule")
 
 
-def check_suite_columns(policy: Policy, frame: pd.DataFrame, sdtypes: dict[str, str]) -> None:
+def check_suite_columns(policy: Policy, frame: pd.DataFrame, sdtypes: dict[str, str],
+                        columns: list[str] | None = None) -> None:
     """Suites see modelled columns only: a rule on an identifier would fail after the whole fit. A modelled
-    column with no value at all has nothing to learn or compare, and fails deep inside a synthesizer."""
+    column with no value at all has nothing to learn or compare, and fails deep inside a synthesizer.
+    ``columns``: every column of the input, when ``frame`` holds only the modelled ones."""
+    present = set(frame.columns if columns is None else columns)
     empty = [c for c in sdtypes if c in frame.columns and frame[c].isna().all()]
     if empty:
         raise DataError(f"column{'s' * (len(empty) > 1)} {', '.join(empty)} {'have' if len(empty) > 1 else 'has'} "
                         "no values; drop it from the input")
     for suite, columns in policy.validation.suite_columns().items():
         named = list(dict.fromkeys(columns))
-        absent = [c for c in named if c not in frame.columns]
+        absent = [c for c in named if c not in present]
         if absent:
             raise DataError(f"validate.suites.{suite} names {', '.join(absent)}, not in the data")
         outside = [c for c in named if c not in sdtypes]

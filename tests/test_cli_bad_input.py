@@ -1,5 +1,7 @@
 """Every bad input: one line naming the problem, exit code 2, no traceback, nothing written."""
 
+import time
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -159,6 +161,21 @@ def test_constraint_on_an_identifier_column(medical_raw, write_policy, tmp_path)
         {"type": "inequality", "low": "date_of_birth", "high": "admission_date"}]
     result = run_synth(write_policy(medical_raw), tmp_path / "out")
     assert_bad_input(result, tmp_path / "out", "date_of_birth is an identifier")
+
+
+def test_constraint_on_a_missing_column_is_refused_before_any_fit(medical_raw, write_policy, tmp_path):
+    medical_raw["generate"]["table"]["constraints"] = [
+        {"type": "inequality", "low": "admission_date", "high": "discharged_on"}]
+    started = time.perf_counter()
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "the policy names column discharged_on that the data does not have")
+    assert time.perf_counter() - started < 30  # the column scan only, no candidate or final fit
+
+
+def test_a_suite_naming_an_identifier_column_says_so(medical_raw, write_policy, tmp_path):
+    medical_raw["validate"]["suites"]["fidelity"]["critical_pairs"] = [["name", "age"]]
+    result = run_synth(write_policy(medical_raw), tmp_path / "out")
+    assert_bad_input(result, tmp_path / "out", "validate.suites.fidelity names name: identifier and text columns")
 
 
 def test_version_option():

@@ -20,7 +20,7 @@ from synthguard.relational.keys import check_tables, derive_reference, fresh_key
 from synthguard.relational.mend import REDRAW_ROUNDS, Mender, prune, unique_rows
 from synthguard.relational.times import UNITS, decode, encode, seconds, unit_of
 from synthguard.relational.validate import Fitted, judge
-from synthguard.release import LinkedTablesPayload, Outcome, Release, release_of
+from synthguard.release import LinkedTablesPayload, Outcome
 from synthguard.scrub.columns import ColumnRules, plan_columns, settle_sdtypes
 from synthguard.scrub.surrogates import surrogate_column
 from synthguard.sections.relational import RelationalSection, TableSpec
@@ -219,8 +219,8 @@ def _read(section: RelationalSection) -> dict[str, pd.DataFrame]:
             for name, spec in section.tables.items()}
 
 
-def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Release:
-    """Run a policy with a ``relational`` section: every table released together, or none."""
+def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Outcome:
+    """Run a policy with a ``relational`` section: every table released together, or none (``release_of``)."""
 
     progress = progress or Progress()
     section = policy.relational
@@ -266,14 +266,14 @@ def synthesize_tables(policy: Policy, progress: Progress | None = None) -> Relea
     if pruned:
         notes.append(f"{pruned} synthetic {section.root()} rows were dropped with all their rows: they still broke "
                      f"such a rule after {REDRAW_ROUNDS} draws")
-    return release_of(Outcome(
+    return Outcome(
         checks=checks, generator=f"{GENERATOR} (two-table sequential per parent and child)",
         rows={f"{name}.{part}": len(frames[name]) for name in section.tables
               for part, frames in (("input", real), ("train", train), ("holdout", holdout), ("synthetic", released))},
         columns={name: {"model": plans[name].model, "sdtypes": plans[name].sdtypes,
                         "identifiers": [i.__dict__ for i in plans[name].identifiers],
                         "generalised": coarseners[name].generalised_} for name in section.tables},
-        notes=notes, timings=timings, figures=figures, payload=LinkedTablesPayload(released)), policy)
+        notes=notes, timings=timings, figures=figures, payload=LinkedTablesPayload(released))
 
 
 def _notes(section: RelationalSection, plans: dict[str, TablePlan], agreement: dict[str, float]) -> list[str]:
