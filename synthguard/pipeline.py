@@ -20,7 +20,6 @@ from synthguard.progress import Progress
 from synthguard.relational.flow import synthesize_tables
 from synthguard.release import Outcome, Release, release_of
 from synthguard.report.figures import build_figures
-from synthguard.scrub.surrogate_plan import SurrogatePlan, birth_date_columns
 from synthguard.scrub.surrogates import comparable
 from synthguard.selection import choose, prepared
 from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_filtered: importable from here too
@@ -136,8 +135,7 @@ def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, st
     if rows > MAX_SYNTHETIC_ROWS:  # scale times a large input: refused before the fit, not after
         raise DataError(f"generate.table.scale {table.scale} asks for {rows:,} synthetic rows; the most is "
                         f"{MAX_SYNTHETIC_ROWS:,}")
-    surrogates = SurrogatePlan.learn(plan, frame, policy.data.primary_key, policy.scrub.locale,
-                                     birth_date_columns(policy.data.columns))
+    surrogates = schema.surrogates
     surrogates.check(rows, surrogate_seed)
     runner = engine(policy.engine, policy.ray, policy.validation.max_rows)
     runner.start()  # fail on a missing extra before the fit, not after

@@ -20,6 +20,7 @@ from synthguard.generators.base import TableGenerator
 from synthguard.measures.categories import category_strings
 from synthguard.policy import Policy
 from synthguard.scrub.columns import ColumnPlan, ColumnRules, plan_columns, settle_sdtypes
+from synthguard.scrub.surrogate_plan import SurrogatePlan, birth_date_columns
 
 MIN_TRAIN_ROWS = 20
 MIN_HOLDOUT_ROWS = 5
@@ -34,6 +35,8 @@ class TableSchema:
     plan: ColumnPlan
     sdtypes: dict[str, str]
     notes: tuple[str, ...]  # dirty cells read as missing (data.dirty_values: missing)
+    surrogates: SurrogatePlan  # how each identifier column is released: shapes and fingerprints, no real value
+    constraints: tuple  # the policy's constraints, each checked against these columns and the real rows
 
 
 def settle_table(frame: pd.DataFrame, policy: Policy, progress) -> tuple[TableSchema, pd.DataFrame]:
@@ -61,7 +64,9 @@ def settle_table(frame: pd.DataFrame, policy: Policy, progress) -> tuple[TableSc
     check_codes(policy, sdtypes)
     check_birth_dates(policy, sdtypes)
     check_text_template(policy, plan)
-    return TableSchema(plan, sdtypes, tuple(notes)), typed
+    surrogates = SurrogatePlan.learn(plan, frame, policy.data.primary_key, policy.scrub.locale,
+                                     birth_date_columns(policy.data.columns))
+    return TableSchema(plan, sdtypes, tuple(notes), surrogates, tuple(policy.generate.table.constraints)), typed
 
 
 def derived_seeds(seed: int, count: int) -> list[int]:
