@@ -1,6 +1,7 @@
-"""The table flow's steps, each small and testable alone: split, check, sample with filtering.
+"""The table flow's steps, each small and testable alone: settle the schema (every input check), split, sample
+with filtering.
 
-``pipeline.synthesize`` runs them in order; the engines (synthguard/engines) run the sampling step in one
+``pipeline.synthesize_table`` runs them in order; the engines (synthguard/engines) run the sampling step in one
 process or per partition on Ray, and assemble identifiers with ``scrub.surrogate_plan.SurrogatePlan``; the
 relational flow and ``validate_tables`` reuse the split.
 """
@@ -29,8 +30,9 @@ MIN_HOLDOUT_ROWS = 5
 @dataclass(frozen=True)
 class TableSchema:
     """A table's columns settled once, at the boundary, before anything is fitted: what each column is (the
-    column plan: identifiers, free text, modelled columns and their types) and each modelled column's sdtype.
-    Every input check has passed by the time one exists."""
+    column plan: identifiers, free text, modelled columns and their types), each modelled column's sdtype, how
+    identifiers are released, and the constraints. Every input check that needs no fit has passed by the time
+    one exists (the surrogates' room is checked once the row count is known, still before the fit)."""
 
     plan: ColumnPlan
     sdtypes: dict[str, str]
