@@ -44,6 +44,11 @@ def run_suites(suites: list[tuple[Suite, str]], ctx: ValidationContext,
     return checks
 
 
+def filters(suites: list[tuple[Suite, str]]) -> bool:
+    """Whether a suite has ``action: filter``: rows are then judged between sampling rounds."""
+    return any(action == "filter" for _, action in suites)
+
+
 def rejected_rows(suites: list[tuple[Suite, str]], ctx: ValidationContext) -> np.ndarray:
     """Rows that a suite with ``action: filter`` rejects on their own."""
     mask = np.zeros(len(ctx.synthetic), dtype=bool)

@@ -10,7 +10,7 @@ import pandas as pd
 from synthguard.data import read_input
 from synthguard.engines import RealRows, SampleJob, engine
 from synthguard.errors import DataError, GenerationError, opaque_errors
-from synthguard.gate import NOT_COMPARED_KINDS, build_suites, context_for, run_suites
+from synthguard.gate import NOT_COMPARED_KINDS, build_suites, context_for, filters, run_suites
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TEXT_MODES
 from synthguard.generators.text import TEMPLATE_WRITER, generate_text_columns
@@ -155,8 +155,7 @@ def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, st
     suites = build_suites(policy.validation)
     tick = time.perf_counter()
     with opaque_errors(f"sampling {name}", GenerationError):
-        filtering = any(action == "filter" for _, action in suites)
-        evidence = context_for(policy, train, holdout, train.iloc[:0], sdtypes, plan=plan) if filtering else None
+        evidence = context_for(policy, train, holdout, train.iloc[:0], sdtypes, plan=plan) if filters(suites) else None
         sampled = runner.sample(SampleJob(draw, generaliser, rows, tuple(sample_seeds), tuple(suites), evidence,
                                           surrogates, surrogate_seed), RealRows(train, holdout, sdtypes), progress)
     synthetic, released = sampled.synthetic, sampled.released

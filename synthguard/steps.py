@@ -16,7 +16,7 @@ import pandas as pd
 from synthguard.column_types import parse_frame
 from synthguard.data import class_counts  # noqa: F401 - used by drawer, kept importable here
 from synthguard.errors import DataError
-from synthguard.gate import rejected_rows, with_synthetic
+from synthguard.gate import filters, rejected_rows, with_synthetic
 from synthguard.generators.base import TableGenerator
 from synthguard.measures.categories import category_strings
 from synthguard.policy import Policy
@@ -213,7 +213,7 @@ def sample_filtered(draw, generaliser, rows, seeds, suites, evidence, progress):
     """Sample, drop rows a ``filter`` suite rejects, and sample again to refill, a bounded number of times.
 
     ``evidence``: what the filter suites compare a draw with (``gate.with_synthetic``); None when none filters."""
-    filtering = evidence is not None and any(action == "filter" for _, action in suites)
+    filtering = evidence is not None and filters(suites)
     label = f"sampling {rows} rows" + (f", up to {len(seeds)} rounds of filtering" if filtering else "")
     with progress.step(label, total=len(seeds) if filtering else None) as advance:
         synthetic = generaliser.transform(draw(rows, seeds[0]))
