@@ -29,6 +29,7 @@ from synthguard.steps import (  # noqa: F401 - MIN_*, split_holdout and sample_f
     sample_filtered,
     settle_table,
     split_holdout,
+    text_scrubber,
 )
 
 
@@ -164,8 +165,11 @@ def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, st
     known = frozenset(comparable(v) for i in plan.identifiers if i.kind not in NOT_COMPARED_KINDS
                       for v in frame[i.column].dropna() if len(str(v)) >= 4)
     modelled = released[[c for c in plan.model if c in released.columns]]
-    generated = generate_text_columns(frame, plan.text, policy, derived_seeds(table.seed + 1, 1)[0], progress, known,
-                                      modelled, pd.concat([train, holdout], ignore_index=True))
+    text_seed = derived_seeds(table.seed + 1, 1)[0]
+    scrubber = text_scrubber(policy, frame, text_seed) if plan.text else None
+    generated = generate_text_columns(
+        frame, plan.text, policy.generate.text, scrubber, runner, text_seed, progress, known, modelled,
+        pd.concat([train, holdout], ignore_index=True), least=policy.validation.suites.factuality.reidentifying_facts)
     timings["text"] = time.perf_counter() - tick
     tick = time.perf_counter()
     context = context_for(policy, train, holdout, synthetic, sdtypes, released, frame, plan, generated,

@@ -12,6 +12,7 @@ import time
 
 import pandas as pd
 
+from synthguard.engines import engine
 from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import build_suites, run_suites
 from synthguard.generators import TEXT_MODES
@@ -22,6 +23,7 @@ from synthguard.progress import Progress
 from synthguard.release import Outcome, TablePayload
 from synthguard.report.card import PROVENANCE_NOTE
 from synthguard.report.figures import build_figures
+from synthguard.steps import text_scrubber
 from synthguard.validators import ValidationContext
 
 
@@ -47,9 +49,7 @@ def instruction_records(frame: pd.DataFrame, fields) -> list[Record]:
 
 
 def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progress) -> Outcome:
-    from synthguard.data import frame_digest
-    from synthguard.scrub.operators import release_key
-    from synthguard.scrub.scrubber import TextScrubber, uncovered
+    from synthguard.scrub.scrubber import uncovered
 
     settings = policy.generate.text
     seed = policy.generate.table.seed
@@ -70,11 +70,10 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         records = [records[i] for i in keep]
     with progress.step(f"scrubbing {len(records)} records"):
         flat = [part for r in records for part in (r.instruction, r.input, r.output)]
-        scrubbed, judge = judge_for(TextScrubber(policy.scrub, release_key(frame_digest(frame, policy.digest(), seed))),
-                                   flat, settings)
+        scrubbed, judge = judge_for(text_scrubber(policy, frame, seed), flat, settings)
         clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
     timings["scrub"] = time.perf_counter() - started
-    model = load_chat_model(settings, settings.mode, progress, policy)
+    model = load_chat_model(settings, settings.mode, progress, engine(policy.engine, policy.ray))
     nli = load_nli(settings, progress)
     tick = time.perf_counter()
     with opaque_errors(f"text mode {settings.mode}", GenerationError):

@@ -136,6 +136,15 @@ LLM_BACKENDS: Registry = Registry("LLM backend", "synthguard.generators", _GENER
 TEXT_MODES: Registry = Registry("text mode", "synthguard.generators", _GENERATOR_HELPERS)
 SUITES: Registry = Registry("validation suite", "synthguard.validators", ("base",))
 RECOGNIZERS: Registry = Registry("recognizer", "synthguard.scrub.recognizers", name_of=lambda cls: cls.__name__)
-# Where work runs (sampling, scrubbing chunks, chat models, writing partitions): every layer asks this registry
-# by the policy's ``engine`` name, so no layer below the engines imports one.
+# Where work runs (sampling, scrubbing chunks, chat models, writing partitions): every layer asks ``engine``
+# below by the policy's ``engine`` name, so no layer below the engines imports one.
 ENGINES: Registry = Registry("engine", "synthguard.engines", ("base",))
+
+
+def engine(name: str, settings=None, validate_rows: int = 0):
+    """The one place a name (the policy's ``engine``, ``--engine``) becomes where work runs: an
+    ``engines.base.Engine``. ``settings``: the policy's ``ray`` section; ``validate_rows``: ``validate.max_rows``
+    (the suites' sample on a cluster)."""
+    if name not in ENGINES:
+        raise PluginError(ENGINES.unknown(name))
+    return ENGINES[name](settings, validate_rows)

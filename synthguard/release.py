@@ -21,7 +21,7 @@ import pandas as pd
 from synthguard.data import write_table
 from synthguard.errors import OutputError
 from synthguard.policy import Policy
-from synthguard.registry import ENGINES
+from synthguard.registry import engine
 from synthguard.report import Report
 from synthguard.report.card import dataset_card
 from synthguard.report.html import render_html
@@ -182,7 +182,7 @@ class Release:
         if hasattr(self.payload, "to_ray"):
             return self.payload.to_ray()
         if self.data is not None:
-            return ENGINES["ray"]().dataset_of(self.data)
+            return engine("ray").dataset_of(self.data)
         return None
 
     def write(self, folder: str | Path) -> Path:

@@ -71,6 +71,16 @@ def settle_table(frame: pd.DataFrame, policy: Policy, progress) -> tuple[TableSc
     return TableSchema(plan, sdtypes, tuple(notes), surrogates, tuple(policy.generate.table.constraints)), typed
 
 
+def text_scrubber(policy: Policy, frame: pd.DataFrame, seed: int):
+    """The release's TextScrubber: its surrogates are keyed on the input, the policy and the seed, so that a
+    name gets the same surrogate everywhere in one release and a different one in the next."""
+    from synthguard.data import frame_digest
+    from synthguard.scrub.operators import release_key
+    from synthguard.scrub.scrubber import TextScrubber
+
+    return TextScrubber(policy.scrub, release_key(frame_digest(frame, policy.digest(), seed)))
+
+
 def derived_seeds(seed: int, count: int) -> list[int]:
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(count)]
 

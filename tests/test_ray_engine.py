@@ -255,17 +255,19 @@ def test_text_generation_on_ray_actors_gives_the_local_engines_replies(tiny_llam
 
 
 def test_the_ray_engine_loads_an_in_process_model_on_actors_and_names_a_missing_one(tiny_llama, tmp_path):
+    from synthguard.engines import engine
     from synthguard.engines.ray.chat import RayChat
     from synthguard.errors import GenerationError, ModelError
     from synthguard.generators.text import TextSettings, load_chat_model
     from synthguard.progress import Progress
 
     policy = parse_policy({"name": "t", "engine": "ray", "ray": {"llm_actors": 1}})
-    model = load_chat_model(TextSettings(llm=_llm(tiny_llama)), "paraphrase", Progress(), policy)
+    runner = engine(policy.engine, policy.ray)
+    model = load_chat_model(TextSettings(llm=_llm(tiny_llama)), "paraphrase", Progress(), runner)
     assert isinstance(model, RayChat)
     model.close()
     with pytest.raises((ModelError, GenerationError), match=r"cannot load model .*no-such-model"):
-        load_chat_model(TextSettings(llm=_llm(tmp_path / "no-such-model")), "paraphrase", Progress(), policy)
+        load_chat_model(TextSettings(llm=_llm(tmp_path / "no-such-model")), "paraphrase", Progress(), runner)
 
 
 def test_the_local_engine_never_imports_ray(tmp_path):

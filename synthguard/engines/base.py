@@ -58,7 +58,7 @@ class Sampled:
 
 
 class Engine(Protocol):
-    """Where work runs. Built as ``ENGINES[name](ray_settings, validate_rows)``."""
+    """Where work runs. Built by ``registry.engine(name, ray_settings, validate_rows)``."""
 
     name: str
 
@@ -76,5 +76,7 @@ class Engine(Protocol):
     def chat_model(self, llm):
         """A ``ChatModel`` for the policy's ``generate.text.llm`` settings."""
 
-    # An engine other than local also offers ``scrub_chunks(chunks, policy, plan, columns, key, real, actor)``
-    # (scrub/stream.py hands it the file's chunks) and ``scrub_dataset`` / ``dataset_of`` for its own datasets.
+    def scrub_chunks(self, chunks, policy, plan, columns, key, real, *, workers: int = 1, actor=None):
+        """(scrubbed chunk, its findings) in input order: scrub/stream.py hands it a file's chunks."""
+
+    # Engine ray also offers ``scrub_dataset`` / ``dataset_of`` for its own datasets.

@@ -25,6 +25,26 @@ class LocalEngine:
         released = job.surrogates.assemble(job.generaliser.restore_dtypes(synthetic), job.surrogate_seed)
         return Sampled(synthetic, released, dropped, len(synthetic))
 
+    def scrub_chunks(self, chunks, policy, plan, columns, key, real, *, workers: int = 1, actor=None):
+        """(scrubbed chunk, its findings) in input order, scrubbed by this process and ``workers`` processes."""
+        from synthguard.errors import opaque_errors
+        from synthguard.scrub.frames import scrub_frame
+        from synthguard.scrub.operators import Operators
+        from synthguard.scrub.stream import ShardedBatcher
+
+        batcher = ShardedBatcher(policy, key, workers)
+        operators = Operators(key, policy.scrub.locale, dict(policy.scrub.operators),
+                              policy.scrub.default_operator, policy.scrub.date_shift_days)
+        offset = 0
+        try:
+            for chunk in chunks:
+                with opaque_errors("scrubbing"):
+                    done = scrub_frame(chunk, policy, plan, columns, operators, batcher, offset, real)
+                offset += len(chunk)
+                yield done.data, done.findings
+        finally:
+            batcher.close()
+
     def payload(self, sampled: Sampled, texts) -> TablePayload:
         return TablePayload(sampled.released, texts)
 

@@ -28,7 +28,6 @@ from synthguard.generators._resume import ResumableChat
 from synthguard.generators.llm import ChatModel
 from synthguard.measures.nli import NLIJudge
 from synthguard.measures.text_metrics import faithfulness, rouge_l, tokens
-from synthguard.registry import ENGINES
 from synthguard.sections.text import InstructionFields, LLMSettings, TextSettings  # noqa: F401 (re-exported)
 
 TEMPLATE_WRITER = "the policy's template"  # TextResult.model when no language model wrote the texts
@@ -117,17 +116,18 @@ def paraphrase(texts: list[str], model: ChatModel, scrubber, settings: TextSetti
                       model=model.identity(), pool=scrubbed)
 
 
-def load_chat_model(settings: TextSettings, step: str, progress, policy=None):
+def load_chat_model(settings: TextSettings, step: str, progress, runner=None):
     """The policy's chat model, resumable when a fixed release key makes prompts repeatable.
 
-    The policy's engine loads it (engine ray: a model that runs in-process is loaded once per Ray actor)."""
+    ``runner``: the flow's engine (``engines.Engine``), which loads it (engine ray: a model that runs in-process
+    is loaded once per Ray actor); None loads it in this process."""
+    from synthguard.generators import chat_model
     from synthguard.scrub.operators import KEY_ENV
 
-    runner = ENGINES[policy.engine](policy.ray) if policy is not None else ENGINES["local"]()
-    on_actors = runner.loads_on_actors(settings.llm)
+    on_actors = runner is not None and runner.loads_on_actors(settings.llm)
     with progress.step(f"loading language model ({settings.llm.backend}{f' on {runner.name} actors' * on_actors})"), \
             opaque_errors("loading the language model", GenerationError):
-        model = runner.chat_model(settings.llm)
+        model = runner.chat_model(settings.llm) if runner is not None else chat_model(settings.llm)
     if settings.resume and os.environ.get(KEY_ENV):
 
         name = hashlib.sha256(f"{model.name}:{settings.llm.model or model.identity()}".encode()).hexdigest()[:16]
@@ -150,30 +150,22 @@ def _paraphrase_mode(real_texts: list[str], synthetic: pd.DataFrame, model, scru
     return paraphrase(real_texts, model, scrubber, settings, seed, nli, known)
 
 
-def _reidentifying_facts(policy) -> int:
-    """The gate's own threshold, so that the generator holds back what the gate would fail."""
-    return policy.validation.suites.factuality.reidentifying_facts
-
-
-def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed: int, progress,
-                          known: frozenset[str] = frozenset(), synthetic: pd.DataFrame | None = None,
-                          real: pd.DataFrame | None = None) -> dict:
+def generate_text_columns(frame: pd.DataFrame, columns: list[str], settings: TextSettings | None, scrubber,
+                          runner, seed: int, progress, known: frozenset[str] = frozenset(),
+                          synthetic: pd.DataFrame | None = None, real: pd.DataFrame | None = None,
+                          least: int = 3) -> dict:
     """{column: TextResult} for the free-text ``columns``, when the policy configures text generation.
 
+    ``scrubber``: the release's TextScrubber; ``runner``: the flow's engine, which loads the model; ``least``:
+    the gate's own ``reidentifying_facts``, so that the generator holds back what the gate would fail.
     ``known``: the table's real identifier values (see ``judge_for``); ``synthetic``: the modelled columns of
     the synthetic rows, which ``from_rows`` writes notes from; ``real``: the real rows' modelled columns (train
     and holdout), which no note written from a synthetic row may single a patient out of."""
-    settings = policy.generate.text
     if settings is None or not columns:
         return {}
-    from synthguard.data import frame_digest
-    from synthguard.scrub.operators import release_key
-    from synthguard.scrub.scrubber import TextScrubber
-
     mode = TEXT_MODES[settings.mode]
-    model = load_chat_model(settings, settings.mode, progress, policy) if mode.uses_model else None
+    model = load_chat_model(settings, settings.mode, progress, runner) if mode.uses_model else None
     nli = load_nli(settings, progress) if mode.uses_model else None
-    scrubber = TextScrubber(policy.scrub, release_key(frame_digest(frame, policy.digest(), seed)))
     generated = {}
     for column in columns:
         texts = frame[column].dropna().astype(str)
@@ -187,5 +179,5 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], policy, seed:
         with progress.step(f"{doing}{f' with {model.identity()}' if model is not None else ''}"), \
                 opaque_errors(f"generating text for {column!r}", GenerationError):
             generated[column] = mode.run(list(texts), rows, model, scrubber, settings, seed, nli, known,
-                                         real=real, least=_reidentifying_facts(policy))
+                                         real=real, least=least)
     return generated

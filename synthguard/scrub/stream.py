@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -21,10 +22,10 @@ from synthguard.data import FORMATS, detect_format, table_files
 from synthguard.errors import DataError, opaque_errors
 from synthguard.policy import Policy, default_policy
 from synthguard.progress import Progress
-from synthguard.registry import ENGINES
+from synthguard.registry import engine as choose_engine
 from synthguard.scrub.columns import ColumnRules, plan_columns
-from synthguard.scrub.frames import local_batcher, real_identifiers, scrub_frame, text_columns_of
-from synthguard.scrub.operators import UNCOVERED, Operators, release_key
+from synthguard.scrub.frames import local_batcher, real_identifiers, text_columns_of
+from synthguard.scrub.operators import UNCOVERED, release_key
 
 CHUNK_ROWS = 5000
 # Below this many texts in a chunk, starting workers costs more than it saves. Measured on real nursing notes,
@@ -140,15 +141,6 @@ def _staging(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def _local_chunks(chunks, policy, plan, columns, operators, batcher, real):
-    offset = 0
-    for chunk in chunks:
-        with opaque_errors("scrubbing"):
-            done = scrub_frame(chunk, policy, plan, columns, operators, batcher, offset, real)
-        offset += len(chunk)
-        yield done.data, done.findings
-
-
 def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = None,
                text_columns: tuple[str, ...] = (), findings_path: str | Path | None = None,
                workers: int | None = None, chunk_rows: int = CHUNK_ROWS,
@@ -175,9 +167,7 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
         raise DataError("--output must differ from the input and lie outside an input folder")
     key = release_key()
     workers = workers or policy.scrub.workers or min(4, os.cpu_count() or 1)
-    batcher = ShardedBatcher(policy, key, workers)
-    operators = Operators(key, policy.scrub.locale, dict(policy.scrub.operators),
-                          policy.scrub.default_operator, policy.scrub.date_shift_days)
+    runner = choose_engine(engine, policy.ray)
     staged_out = _staging(output)
     staged_findings = _staging(Path(findings_path)) if findings_path else None
     writer = _Writer(staged_out, out_fmt)
@@ -201,12 +191,9 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             real = frozenset().union(*(real_identifiers(chunk, plan)
                                        for chunk in _read_parts(files, in_fmt, chunk_rows)))
             chunks = _read_parts(files, in_fmt, chunk_rows)
-            if engine == "local":  # this process and its worker pool
-                done_chunks = _local_chunks(chunks, policy, plan, columns, operators, batcher, real)
-            else:  # another engine, by name (engines/): Ray's actor pool
-                done_chunks = ENGINES[engine](policy.ray).scrub_chunks(chunks, policy, plan, columns, key, real,
-                                                                       ray_actor)
-            with opaque_errors(f"scrubbing ({engine} engine)"):
+            done_chunks = runner.scrub_chunks(chunks, policy, plan, columns, key, real, workers=workers,
+                                              actor=ray_actor)
+            with closing(done_chunks), opaque_errors(f"scrubbing ({engine} engine)"):
                 for data, found in done_chunks:
                     writer.write(data)
                     if findings_handle:
@@ -229,6 +216,4 @@ def scrub_file(source: str | Path, output: str | Path, policy: Policy | None = N
             if path is not None and path.exists():
                 path.unlink()
         raise
-    finally:
-        batcher.close()
     return counts

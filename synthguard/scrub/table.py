@@ -10,7 +10,7 @@ from typing import Any
 
 from synthguard.data import is_ray_dataset, read_input
 from synthguard.policy import Policy, default_policy
-from synthguard.registry import ENGINES
+from synthguard.registry import engine
 from synthguard.scrub.columns import ColumnRules, plan_columns
 from synthguard.scrub.frames import (  # noqa: F401 - the frame-level helpers, importable from here as before
     KIND_ENTITY,
@@ -36,7 +36,7 @@ def scrub(data, policy: Policy | None = None, text_columns: tuple[str, ...] = ()
     if is_ray_dataset(data):
         from synthguard.scrub.stream import CHUNK_ROWS
 
-        return ENGINES["ray"](policy.ray).scrub_dataset(data, policy, text_columns, key, CHUNK_ROWS)
+        return engine("ray", policy.ray).scrub_dataset(data, policy, text_columns, key, CHUNK_ROWS)
     frame = read_input(data, policy)
     plan = plan_columns(frame, ColumnRules.of(policy))
     columns = text_columns_of(plan, text_columns, frame)

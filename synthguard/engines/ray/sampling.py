@@ -121,8 +121,9 @@ class RayEngine:
 
         return chat_model(llm)
 
-    def scrub_chunks(self, chunks, policy, plan, columns, key, real, actor=None):
-        """(scrubbed chunk, its findings) in input order, scrubbed on an actor pool."""
+    def scrub_chunks(self, chunks, policy, plan, columns, key, real, *, workers: int = 1, actor=None):
+        """(scrubbed chunk, its findings) in input order, scrubbed on an actor pool (``workers``: the local
+        engine's; the pool's size is the policy's ``ray`` section's)."""
         from synthguard.engines.ray.scrub import ScrubActor, scrub_chunks_on_ray
 
         return scrub_chunks_on_ray(chunks, policy, plan, columns, key, actor or ScrubActor, real)
