@@ -71,19 +71,17 @@ def release(frame: pd.DataFrame, policy_path: Path, seed: int, before: bool):
     """The release and its own train/holdout split. ``before``: the flow before issue 17 (one model over all
     classes, SDV's Inequality constraint for the dates, birth dates drawn within the real years)."""
     import synthguard
-    from synthguard.generators import _date_gaps
+    from synthguard.generators import date_gaps as _date_gaps
     from synthguard.steps import derived_seeds, split_holdout
 
-    policy = synthguard.load_policy(policy_path)
-    policy.generate.table.seed = seed
-    policy.generate.text = None
-    policy.validation.action = "warn"  # the data of a failing release too: its failed checks are printed
+    policy = synthguard.load_policy(policy_path).updated({
+        "generate": {"table": {"seed": seed}, "text": None},
+        "validate": {"action": "warn"}})  # the data of a failing release too: its failed checks are printed
     gaps = _date_gaps.DateGaps.__init__
     if before:
-        policy.generate.table.stratify_by_target = False
-        for name, spec in list(policy.data.columns.items()):
-            if getattr(spec, "age", None):
-                policy.data.columns[name] = spec.model_copy(update={"age": None, "age_on": None})
+        policy = policy.updated({"generate": {"table": {"stratify_by_target": False}}, "data": {"columns": {
+            name: {"age": None, "age_on": None} for name, spec in policy.data.columns.items()
+            if getattr(spec, "age", None)}}})
         # No gap columns: the date inequality goes to SDV's own constraint, as before issue 17.
         _date_gaps.DateGaps.__init__ = lambda self, constraints, sdtypes: gaps(self, [], sdtypes)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -271,28 +272,29 @@ class Policy(StrictModel):
             raise ValueError("generate.table.target_distribution needs a column with role 'target'")
         return self
 
+    def updated(self, changes: Mapping[str, Any]) -> Policy:
+        """A new policy with ``changes`` merged in, nested as in the YAML (``{"generate": {"table": {"rows":
+        1000}}}``), and checked like a loaded one (a bad value raises ``PolicyError``); this one is left as it is.
+        Policies are frozen: this and ``overridden`` are how a caller changes one."""
+        # A section by its Python name as by its YAML name (``validation`` / ``validate``), as parsing allows.
+        aliases = {name: field.alias for name, field in Policy.model_fields.items() if field.alias}
+        return _checked(_merged(self.model_dump(by_alias=True), {aliases.get(k, k): v for k, v in changes.items()}))
+
     def overridden(self, *, seed: int | None = None, engine: str | None = None, llm_model: str | None = None,
                    roles: dict[str, list[str]] | None = None, target: str | None = None,
                    detect_unlisted: bool | None = None) -> Policy:
         """A new policy with the command line's or the API's overrides (``--seed``, ``--engine``, ``--llm-model``,
-        roles added to columns, a target column); this one is left as it is. The one way a caller changes a
-        loaded policy."""
-        new = self.model_copy(deep=True)
-        if seed is not None:
-            new.generate.table.seed = seed
-        if engine is not None:
-            new.engine = engine
-        if llm_model is not None:
-            new.generate.text = new.generate.text or TextSettings()
-            new.generate.text.llm.model = llm_model
+        roles added to columns, a target column); this one is left as it is."""
+        given = {"generate": {"table": {"seed": seed}, "text": {"llm": {"model": llm_model}}}, "engine": engine,
+                 "scrub": {"detect_unlisted": detect_unlisted}}
+        body = _merged(self.model_dump(by_alias=True), _without_none(given))
+        columns = body["data"]["columns"]
         if target is not None:
-            new.data.columns[target] = ColumnSpec(roles=["target"])
+            columns[target] = {"roles": ["target"]}
         for column, added in (roles or {}).items():
-            spec = new.data.columns.get(column)
-            new.data.columns[column] = ColumnSpec(roles=sorted({*(spec.roles if spec else []), *added}))
-        if detect_unlisted is not None:
-            new.scrub.detect_unlisted = detect_unlisted
-        return new
+            spec = self.data.columns.get(column) if target != column else ColumnSpec(roles=["target"])
+            columns[column] = {"roles": sorted({*(spec.roles if spec else []), *added})}
+        return _checked(body)
 
     def digest(self) -> str:
         """SHA-256 of the rules, without the paths, so moving a file keeps the hash."""
@@ -348,6 +350,34 @@ def _model_at(annotation: Any, parts: list) -> type[BaseModel] | None:
     return None
 
 
+def _merged(body: dict, changes: Mapping[str, Any]) -> dict:
+    """``body`` with ``changes`` merged in: a mapping into a mapping (or into None: a section switched on), any
+    other value in place of the old one."""
+    merged = dict(body)
+    for key, value in changes.items():
+        old = body.get(key)
+        merged[key] = _merged(old or {}, value) if isinstance(value, Mapping) and isinstance(old or {}, dict) \
+            else value
+    return merged
+
+
+def _without_none(changes: Mapping[str, Any]) -> dict:
+    """The overrides given (None: not given), mappings left empty by it dropped."""
+    kept = {}
+    for key, value in changes.items():
+        value = _without_none(value) if isinstance(value, Mapping) else value
+        if value not in (None, {}):
+            kept[key] = value
+    return kept
+
+
+def _checked(body: dict, origin: str = "policy") -> Policy:
+    try:
+        return Policy.model_validate(body)
+    except ValidationError as error:
+        raise PolicyError(_format_error(error, origin)) from None
+
+
 def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None) -> Policy:
     """Validate a mapping (as read from YAML) into a Policy; relative paths join base_dir."""
     if not isinstance(raw, dict):
@@ -357,15 +387,21 @@ def parse_policy(raw: Any, origin: str = "policy", base_dir: Path | None = None)
         policy = Policy.model_validate(raw)
     except ValidationError as error:
         raise PolicyError(_format_error(error, origin)) from None
-    if base_dir is not None:
-        if policy.data.source is not None and not policy.data.source.is_absolute():
-            policy.data.source = (base_dir / policy.data.source).resolve()
-        for table in (policy.relational.tables.values() if policy.relational else []):
-            if not table.source.is_absolute():
-                table.source = (base_dir / table.source).resolve()
-        if policy.release.output is not None and not policy.release.output.is_absolute():
-            policy.release.output = (base_dir / policy.release.output).resolve()
-    return policy
+    if base_dir is None:
+        return policy
+    # Paths inside the policy are relative to its file (already checked: the copies need no second check).
+    data, release = policy.data, policy.release
+    if data.source is not None and not data.source.is_absolute():
+        data = data.model_copy(update={"source": (base_dir / data.source).resolve()})
+    if release.output is not None and not release.output.is_absolute():
+        release = release.model_copy(update={"output": (base_dir / release.output).resolve()})
+    relational = policy.relational
+    if relational is not None:
+        tables = {name: table if table.source.is_absolute() else
+                  table.model_copy(update={"source": (base_dir / table.source).resolve()})
+                  for name, table in relational.tables.items()}
+        relational = relational.model_copy(update={"tables": tables})
+    return policy.model_copy(update={"data": data, "release": release, "relational": relational})
 
 
 class _DuplicateKey(Exception):

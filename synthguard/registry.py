@@ -141,6 +141,13 @@ RECOGNIZERS: Registry = Registry("recognizer", "synthguard.scrub.recognizers", n
 ENGINES: Registry = Registry("engine", "synthguard.engines", ("base",))
 
 
+def supported_entities(language: str) -> frozenset[str]:
+    """The entity names the recognizers of ``language`` find (Presidio's and the registered ones), so that a policy
+    naming another entity is refused while it is parsed. Asked of the scrub package by its name, as every registry
+    here imports its plugin package: the policy checks names without importing the code behind them."""
+    return importlib.import_module("synthguard.scrub.engine").supported_entities(language)
+
+
 def engine(name: str, settings=None, validate_rows: int = 0):
     """The one place a name (the policy's ``engine``, ``--engine``) becomes where work runs: an
     ``engines.base.Engine``. ``settings``: the policy's ``ray`` section; ``validate_rows``: ``validate.max_rows``

@@ -99,11 +99,10 @@ def choose(train: pd.DataFrame, sdtypes: dict[str, str], policy: Policy, plan, s
     target = policy.data.target if policy.data.target in sdtypes else None
     names, refused = usable(policy, sdtypes, train)
     inner_train, inner_holdout = split_holdout(train, INNER_HOLDOUT, seed, target)
-    judged = policy.model_copy(deep=True)
-    for name in type(judged.validation.suites).model_fields:
-        suite = getattr(judged.validation.suites, name)
-        suite.enabled = suite.enabled and name in JUDGES
-        suite.action = "fail"
+    present = policy.validation.suites
+    judged = policy.updated({"validate": {"suites": {
+        name: {"enabled": getattr(present, name).enabled and name in JUDGES, "action": "fail"}
+        for name in type(present).model_fields}}})
     suites = build_suites(judged.validation)
     started, seconds = time.perf_counter(), {}
     scored: list[dict[str, Any]] = [{"generator": name, "skipped": why} for name, why in refused.items()]

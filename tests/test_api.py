@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 import synthguard
-from synthguard import DataError, load_generator, load_policy
+from synthguard import DataError, PolicyError, load_generator, load_policy
 from synthguard.generators import TABLE_GENERATORS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,13 +87,21 @@ def test_a_fitted_generator_saved_and_loaded_samples_the_same_rows(heart, tmp_pa
         load_generator(tmp_path)
 
 
-def test_policy_fields_are_checked_when_assigned():
+def test_a_policy_is_frozen_and_a_change_makes_a_new_checked_one():
     policy = load_policy(ROOT / "policies" / "medical.yaml")
-    with pytest.raises(ValidationError):
-        policy.generate.table.seed = -1
-    with pytest.raises(ValidationError):
-        policy.engine = "spark"
-    with pytest.raises(ValidationError):
-        policy.generate.table.synthesizer = "gan9000"
-    policy.generate.table.seed = 7
-    assert policy.generate.table.seed == 7
+    with pytest.raises(ValidationError, match="frozen"):
+        policy.generate.table.seed = 7
+    with pytest.raises(ValidationError, match="frozen"):
+        policy.engine = "ray"
+    with pytest.raises(PolicyError, match=r"generate\.table\.seed"):
+        policy.updated({"generate": {"table": {"seed": -1}}})
+    with pytest.raises(PolicyError, match="engine"):
+        policy.updated({"engine": "spark"})
+    with pytest.raises(PolicyError, match="gan9000"):
+        policy.updated({"generate": {"table": {"synthesizer": "gan9000"}}})
+    changed = policy.updated({"generate": {"table": {"seed": 7}, "text": None}})
+    assert changed.generate.table.seed == 7 and changed.generate.text is None
+    assert changed.generate.table.rows == policy.generate.table.rows  # the rest kept
+    assert policy.generate.table.seed != 7 and policy.generate.text is not None  # the loaded one is left as it is
+    assert changed.data.source == policy.data.source and changed.data.source.is_absolute()
+    assert policy.updated({"validation": {"action": "warn"}}).validation.action == "warn"  # Python name or YAML's

@@ -53,14 +53,12 @@ def view(run: Fitted, name: str, tables: dict[str, pd.DataFrame], coarse: bool) 
 def judge_policy(policy: Policy, columns: dict | None = None, only: str | None = None,
                  without: str | None = None) -> Policy:
     """The table's roles, no second column scan (the first found no identifier among these columns)."""
-    sub = policy.model_copy(deep=True)
-    if columns is not None:
-        sub.data = DataSection.model_validate({"columns": columns})
-    sub.scrub.detect_unlisted = False
-    for suite in type(sub.validation.suites).model_fields:
-        if suite == without or (only is not None and suite != only):
-            getattr(sub.validation.suites, suite).enabled = False
-    return sub
+    off = {suite: {"enabled": False} for suite in type(policy.validation.suites).model_fields
+           if suite == without or (only is not None and suite != only)}
+    sub = policy.updated({"scrub": {"detect_unlisted": False}, "validate": {"suites": off}})
+    if columns is None:
+        return sub
+    return sub.model_copy(update={"data": DataSection.model_validate({"columns": columns})})
 
 
 def profiles(run: Fitted, tables: dict[str, pd.DataFrame], coarse: bool) -> pd.DataFrame:

@@ -49,7 +49,7 @@ HIPAA_ENTITIES = [
 def _check_entities(names: list[str], language: str = "en") -> None:
     if set(names) <= set(HIPAA_ENTITIES) | set(LANGUAGE_PACKS[language].extra_entities):
         return  # the defaults are known; skip building the recognizers
-    from synthguard.scrub.engine import supported_entities
+    from synthguard.registry import supported_entities
 
     known = supported_entities(language)
     unknown = [e for e in names if e not in known]
