@@ -1,7 +1,7 @@
 """The table flow's steps, each small and testable alone: settle the schema (every input check), split, sample
 with filtering.
 
-``pipeline.synthesize_table`` runs them in order; the engines (synthguard/engines) run the sampling step in one
+``flows.table.synthesize_table`` runs them in order; the engines (synthguard/engines) run the sampling step in one
 process or per partition on Ray, and assemble identifiers with ``scrub.surrogate_plan.SurrogatePlan``; the
 relational flow and ``validate_tables`` reuse the split.
 """

@@ -61,7 +61,7 @@ def heart(patients) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def split(heart):
-    from synthguard.pipeline import split_holdout
+    from synthguard.steps import split_holdout
 
     return split_holdout(heart, 0.2, seed=0, target="target")
 

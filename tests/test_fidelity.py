@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthguard.pipeline import split_holdout
 from synthguard.policy import parse_policy
+from synthguard.steps import split_holdout
 from synthguard.validation import validate_tables
 from tests.conftest import ROOT
 

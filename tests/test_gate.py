@@ -11,9 +11,9 @@ from synthguard.cli import main
 from synthguard.gate import build_suites, context_for
 from synthguard.generalize import RareCategoryGeneraliser
 from synthguard.generators import TABLE_GENERATORS
-from synthguard.pipeline import sample_filtered
 from synthguard.policy import parse_policy
 from synthguard.progress import Progress
+from synthguard.steps import sample_filtered
 from synthguard.validation import validate_tables
 from tests.conftest import CLINICAL
 
@@ -234,7 +234,7 @@ def test_a_quartered_minority_class_fails_balance(split, copula_sample):
 
 def test_residual_pii_counts_real_identifiers_in_a_synthetic_table(patients, tmp_path):
     """A table made elsewhere that kept some real names and pasted real phones into its notes."""
-    from synthguard.pipeline import split_holdout
+    from synthguard.steps import split_holdout
 
     real, holdout = split_holdout(patients, 0.2, seed=0, target="target")
     synthetic = real.drop(columns=["patient_id", "mrn", "phone", "address"])

@@ -201,8 +201,8 @@ def test_an_instruction_file_without_the_instruction_column_exits_2(tmp_path):
 
 def _seed_tasks():
     from synthguard.data import read_table
+    from synthguard.flows.instructions import instruction_records
     from synthguard.generators.text import InstructionFields
-    from synthguard.pipeline_instructions import instruction_records
 
     return instruction_records(read_table(ROOT / "examples/data/self_instruct_seed_tasks.jsonl", "jsonl"),
                                InstructionFields())

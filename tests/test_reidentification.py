@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from synthguard.generators import TABLE_GENERATORS
-from synthguard.pipeline import split_holdout
 from synthguard.policy import parse_policy
+from synthguard.steps import split_holdout
 from synthguard.validation import validate_tables
 from synthguard.validators import _reidentification
 from tests.conftest import ROOT

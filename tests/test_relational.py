@@ -90,7 +90,7 @@ def _no_time(folder):
     (_no_time, "relational.tables.PATIENTS names column DOB that the table does not have"),
 ])
 def test_broken_real_tables_stop_before_any_fit(tmp_path, edit, needle):
-    from synthguard.relational.flow import synthesize_tables
+    from synthguard.flows.relational import synthesize_tables
 
     with pytest.raises(DataError, match=needle):
         synthesize_tables(parse_policy(copy_demo(tmp_path, edit)))
@@ -98,7 +98,7 @@ def test_broken_real_tables_stop_before_any_fit(tmp_path, edit, needle):
 
 def test_dates_go_to_offsets_and_back_exactly_on_the_real_tables():
     """Patients over 89 are born 300 years before admission in MIMIC-III: past nanosecond timedeltas."""
-    from synthguard.relational.flow import _read, _window, encode_tables
+    from synthguard.flows.relational import _read, _window, encode_tables
     from synthguard.relational.times import decode, seconds, unit_of
 
     section = parse_policy(demo_raw()).relational
