@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(output: Path) -> int:
     extract = pd.read_csv(ROOT / "examples" / "data" / "heart_patients.csv")  # your query here
     policy = synthguard.load_policy(ROOT / "policies" / "medical.yaml")
-    policy = policy.updated({"generate": {"table": {"rows": 1000}}})  # a checked copy; policies are frozen
+    # A checked copy (policies are frozen); the policy gives scale, which rows replaces.
+    policy = policy.updated({"generate": {"table": {"rows": 1000, "scale": None}}})
 
     release = synthguard.synthesize(extract, policy)
     release.write(output)  # report always; data only when the gate passed

@@ -158,7 +158,7 @@ class TableSection(StrictModel):
     @model_validator(mode="after")
     def _rows_or_scale(self):
         if self.rows is not None and self.scale is not None:
-            raise ValueError("give either rows or scale, not both")
+            raise ValueError("give either rows or scale, not both (null the other)")
         if self.target_distribution is not None:
             shares = self.target_distribution.values()
             if not shares or any(not 0 < v <= 1 for v in shares) or abs(sum(shares) - 1) > 1e-6:
@@ -273,12 +273,14 @@ class Policy(StrictModel):
         return self
 
     def updated(self, changes: Mapping[str, Any]) -> Policy:
-        """A new policy with ``changes`` merged in, nested as in the YAML (``{"generate": {"table": {"rows":
+        """A new policy with ``changes`` merged into what this one was given (defaults stay defaults, so ``rows``
+        replaces a default ``scale``), nested as in the YAML (``{"generate": {"table": {"rows":
         1000}}}``), and checked like a loaded one (a bad value raises ``PolicyError``); this one is left as it is.
         Policies are frozen: this and ``overridden`` are how a caller changes one."""
         # A section by its Python name as by its YAML name (``validation`` / ``validate``), as parsing allows.
         aliases = {name: field.alias for name, field in Policy.model_fields.items() if field.alias}
-        return _checked(_merged(self.model_dump(by_alias=True), {aliases.get(k, k): v for k, v in changes.items()}))
+        given = self.model_dump(by_alias=True, exclude_unset=True)
+        return _checked(_merged(given, {aliases.get(k, k): v for k, v in changes.items()}))
 
     def overridden(self, *, seed: int | None = None, engine: str | None = None, llm_model: str | None = None,
                    roles: dict[str, list[str]] | None = None, target: str | None = None,
@@ -287,8 +289,8 @@ class Policy(StrictModel):
         roles added to columns, a target column); this one is left as it is."""
         given = {"generate": {"table": {"seed": seed}, "text": {"llm": {"model": llm_model}}}, "engine": engine,
                  "scrub": {"detect_unlisted": detect_unlisted}}
-        body = _merged(self.model_dump(by_alias=True), _without_none(given))
-        columns = body["data"]["columns"]
+        body = _merged(self.model_dump(by_alias=True, exclude_unset=True), _without_none(given))
+        columns = body.setdefault("data", {}).setdefault("columns", {})
         if target is not None:
             columns[target] = {"roles": ["target"]}
         for column, added in (roles or {}).items():

@@ -108,7 +108,7 @@ def test_rerun_replaces_a_previous_release_atomically(release_dir, tmp_path, med
 
 
 def test_python_api_on_a_dataframe(patients, medical_raw, tmp_path):
-    policy = parse_policy(medical_raw).updated({"generate": {"table": {"rows": 150}}})
+    policy = parse_policy(medical_raw).updated({"generate": {"table": {"rows": 150, "scale": None}}})
     release = synthguard.synthesize(patients, policy)
     assert release.passed and len(release.data) == 150
     assert list(release.data.columns) == [c for c in patients.columns if c != "notes"]
