@@ -95,9 +95,9 @@ def validate(real_path, synthetic_path, holdout_path, policy_path, target, prote
                              read_table(holdout_path, as_text=TEXT) if holdout_path else None, policy, target=target,
                              protected=tuple(protected))
     if report_dir:
-        from synthguard.release import Release
+        from synthguard.release import report_release
 
-        Release(report).write(report_dir)  # the report alone: no data
+        report_release(report).write(report_dir)
     click.echo(json.dumps([c.to_dict() for c in report.checks], indent=1))
     click.echo(report.summary(), err=True)
     sys.exit(EXIT_OK if report.passed else EXIT_GATE)

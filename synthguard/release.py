@@ -145,6 +145,11 @@ def release_of(outcome: Outcome, policy: Policy) -> Release:
                    policy.release.license, policy.description)
 
 
+def report_release(report: Report) -> Release:
+    """A release of the report alone (``synthguard validate --report-dir``): no data, whatever the verdict."""
+    return Release(report, None)
+
+
 @dataclass(frozen=True)
 class Release:
     """What ``synthesize`` returns: the report, and the payload, None when the gate failed."""
