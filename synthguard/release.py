@@ -76,6 +76,9 @@ class TablePayload:
 
     data: pd.DataFrame
     texts: pd.DataFrame | None = None  # one row per released record (column, text[, row])
+    # generate.text.improve: the LoRA adapter the texts were generated with (generators.improve.Adapter), trained
+    # on released texts only; written as adapter/ and hashed in the manifest like every file.
+    adapter: Any = None
 
     def write(self, staging: Path, formats: tuple[str, ...]) -> tuple[list[str], dict[str, dict]]:
         files = []
@@ -83,6 +86,8 @@ class TablePayload:
             write_table(self.data, staging / f"{DATA_STEM}.{fmt}", fmt)
             files.append(f"{DATA_STEM}.{fmt}")
         write_texts(self.texts, staging)
+        if self.adapter is not None:
+            self.adapter.save(staging / "adapter")
         return files, {}
 
 

@@ -16,6 +16,7 @@ from synthguard.engines import engine
 from synthguard.errors import DataError, GenerationError, opaque_errors
 from synthguard.gate import build_suites, run_suites
 from synthguard.generators import TEXT_MODES
+from synthguard.generators.improve import improve
 from synthguard.generators.instructions import ModeContext, Record
 from synthguard.generators.text import judge_for, load_chat_model, load_nli
 from synthguard.policy import Policy
@@ -48,6 +49,27 @@ def instruction_records(frame: pd.DataFrame, fields) -> list[Record]:
     return records
 
 
+def self_train(model, records: list[Record], policy: Policy, frame: pd.DataFrame, nli, progress):
+    """The ReST^EM loop on every scrubbed source record (generators/improve.py); ``model`` ends with the best
+    round's adapter. Records outside the release's sample are scrubbed here with the same key."""
+    settings = policy.generate.text
+    seed = policy.generate.table.seed
+    with progress.step(f"improve: scrubbing {len(records)} source records"):
+        flat = [part for r in records for part in (r.instruction, r.input, r.output)]
+        # Judged against every source record (memorization, PII replay), not only the release's sample.
+        scrubbed, judge = judge_for(text_scrubber(policy, frame, seed), flat, settings)
+        clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
+    mode = TEXT_MODES[settings.mode]
+
+    def run(batch, chat, run_seed, attempts):
+        asked = settings if attempts is None else settings.model_copy(update={"max_attempts": attempts})
+        with opaque_errors(f"improve: text mode {settings.mode}", GenerationError):
+            return mode.run(batch, ModeContext(chat, judge, asked, run_seed, progress, nli))
+
+    return improve(model, run, clean, settings.improve, seed, progress,
+                   rescrub=lambda texts: judge.release(texts, memorization=False)[0])
+
+
 def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progress) -> Outcome:
     from synthguard.scrub.scrubber import uncovered
 
@@ -65,6 +87,7 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         raise DataError(f"instruction dataset: every record holds text that the {policy.scrub.language!r} "
                         "language pack does not cover; set scrub.language")
     unreadable = source_rows - len(records)
+    every = records  # improve: the held-out records and each round's are drawn from all of them, not the sample
     if settings.max_rows is not None and len(records) > settings.max_rows:
         keep = pd.Series(range(len(records))).sample(settings.max_rows, random_state=seed % 2**32).sort_values()
         records = [records[i] for i in keep]
@@ -73,8 +96,15 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         scrubbed, judge = judge_for(text_scrubber(policy, frame, seed), flat, settings)
         clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
     timings["scrub"] = time.perf_counter() - started
-    model = load_chat_model(settings, settings.mode, progress, engine(policy.engine, policy.ray))
+    # A reply cache would hand a fine-tuned model the base model's replies: improve asks afresh.
+    loading = settings.model_copy(update={"resume": False}) if settings.improve else settings
+    model = load_chat_model(loading, settings.mode, progress, engine(policy.engine, policy.ray))
     nli = load_nli(settings, progress)
+    improved = None
+    if settings.improve is not None:
+        tick = time.perf_counter()
+        improved = self_train(model, every, policy, frame, nli, progress)
+        timings["improve"] = time.perf_counter() - tick
     tick = time.perf_counter()
     with opaque_errors(f"text mode {settings.mode}", GenerationError):
         result = TEXT_MODES[settings.mode].run(clean, ModeContext(model, judge, settings, seed, progress, nli))
@@ -106,4 +136,6 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         checks=checks, generator=f"{settings.mode} ({model.identity()})",
         rows={"input": source_rows, "source": len(records), "synthetic": len(data)},
         columns={"instruction_fields": fields.model_dump()}, notes=notes, timings=timings,
-        figures=build_figures(context, checks), payload=TablePayload(data))
+        figures=build_figures(context, checks),
+        settings={"improve": improved.to_dict()} if improved is not None else {},
+        payload=TablePayload(data, adapter=improved.adapter if improved and settings.improve.keep_adapter else None))

@@ -159,6 +159,7 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
         f"- synthguard {report.get('synthguard_version', '?')}, generator `{report.get('generator', '')}`, "
         f"seed {report.get('seed')}",
         *([f"- generator settings: {_settings_line(settings)}"] if settings.get("synthesizer") else []),
+        *([f"- {_improve_line(settings['improve'])}"] if settings.get("improve") else []),
         f"- policy `{report['policy']['name']}`, SHA-256 `{report['policy']['sha256']}`",
         "- rows: " + ", ".join(f"{k} {v}" for k, v in report.get("rows", {}).items()),
         "- identifiers were replaced by surrogates or dropped before anything was modelled; " + _text_line(report),
@@ -174,6 +175,17 @@ def dataset_card(report: dict[str, Any], license: str, description: str, data_fi
         "",
     ]
     return "\n".join(lines)
+
+
+def _improve_line(improve: dict[str, Any]) -> str:
+    rounds = improve["rounds"]
+    shares = " → ".join(f"{r['kept_share']:.2f}" for r in rounds)
+    adapter = improve.get("adapter")
+    used = (f"the texts were generated with the round {adapter['round']} LoRA adapter, trained on "
+            f"{adapter['trained_on']} kept records (scrubbed outputs that passed every filter, never source text)"
+            if adapter else "no round beat the base model, which wrote the texts")
+    return (f"the generator was self-trained (ReST^EM, `generate.text.improve`): {len(rounds) - 1} round(s), kept "
+            f"share on {rounds[0]['held_out']} held-out source records {shares}; {used}")
 
 
 def _number(value: Any) -> str:

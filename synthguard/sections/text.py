@@ -49,6 +49,29 @@ class InstructionFields(StrictModel):
     output: str = "output"
 
 
+class ImproveSettings(StrictModel):
+    """``generate.text.improve``: the model taught by its own kept outputs, a ReST^EM loop (generators/improve.py)."""
+
+    rounds: int = Field(2, ge=1, le=10, description="rounds of generate, keep, fine-tune; a round that does not raise "
+                                                    "the held-out kept share ends the loop")
+    records_per_round: int = Field(64, ge=1, description="source records (outside the held-out ones) a round "
+                                                         "generates from; what the filters keep is what it learns")
+    held_out: float = Field(0.25, gt=0, lt=1, description="share of the source records no round trains on; each "
+                                                          "round's kept share is measured on them")
+    held_out_records: int = Field(32, ge=1, description="at most this many held-out records")
+    keep_adapter: bool = Field(True, description="release the best round's LoRA adapter (adapter/, its SHA-256 in "
+                                                 "manifest.json); false: it is discarded after the run")
+    lora_r: int = Field(8, ge=1, le=256, description="LoRA rank")
+    lora_alpha: int = Field(16, ge=1, le=1024)
+    target_modules: list[str] = Field(default_factory=lambda: ["q_proj", "v_proj"],
+                                      description="the model's layers that get an adapter")
+    learning_rate: float = Field(5e-4, gt=0, le=1)
+    epochs: int = Field(2, ge=1, le=20, description="passes over a round's kept records")
+    batch_size: int = Field(8, ge=1, le=256)
+    max_tokens: int = Field(384, ge=16, le=8192, description="tokens kept per training example (its end, where "
+                                                             "the reply is)")
+
+
 class TextSettings(StrictModel):
     mode: str = Field("paraphrase", description="a registered text mode: for a text column of a table, paraphrase "
                                                 "(de-identified rewrites of real notes), from_rows (a model writes "
@@ -87,6 +110,8 @@ class TextSettings(StrictModel):
     options: dict[str, Any] = Field(default_factory=dict, description="the text mode's own options, checked by "
                                     "the options model it declares (a plugin mode's; docs/extending.md)")
     resume: bool = Field(True, description="cache every reply so that a killed run resumes (needs SYNTHGUARD_KEY)")
+    improve: ImproveSettings | None = Field(None, description="fine-tune the local model on its own kept outputs "
+                                                              "before the release is generated (ReST^EM)")
 
     @field_validator("mode")
     @classmethod
@@ -100,6 +125,12 @@ class TextSettings(StrictModel):
         if self.mode == "row_template" and not self.template:
             raise ValueError("mode row_template needs a template (a note with {column} placeholders)")
         self.mode_options()
+        if self.improve is not None and self.llm.backend != "transformers":
+            raise ValueError("improve fine-tunes the model's weights, so it needs a local model (llm.backend: "
+                             f"transformers), not backend {self.llm.backend!r}")
+        if self.improve is not None and not TEXT_MODES[self.mode].instruction_data:
+            raise ValueError(f"improve runs with the instruction modes (reword, augment, evol_instruct, "
+                             f"self_instruct), not {self.mode!r}")
         return self
 
     def mode_options(self) -> StrictModel | None:
