@@ -27,6 +27,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import synthguard
+    from synthguard.progress import for_terminal
 
     policy = synthguard.load_policy(args.policy)
     changes = {"validate": {"action": "warn"}}  # the figures of a run whose gate fails too
@@ -39,7 +40,7 @@ def main() -> int:
         print("error: the policy has no generate.text.improve", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    release = synthguard.synthesize(str(args.data) if args.data else None, policy)
+    release = synthguard.synthesize(str(args.data) if args.data else None, policy, for_terminal())
     improve = release.report.settings["improve"]
     print(f"{policy.name}: {policy.generate.text.mode} with {release.report.generator}; "
           f"{time.perf_counter() - started:.0f} s in all; {improve['stopped']}")

@@ -3,6 +3,7 @@ sampled where the policy's engine runs work, text columns written, every suite r
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pandas as pd
@@ -19,6 +20,13 @@ from synthguard.report.figures import build_figures
 from synthguard.scrub.surrogates import comparable
 from synthguard.selection import choose, prepared
 from synthguard.steps import derived_seeds, settle_table, split_holdout, text_scrubber
+
+
+def with_adapter(payload, improved, text):
+    """The payload with the improve loop's adapter when the policy keeps it (``improve.keep_adapter``)."""
+    if improved is None or improved.adapter is None or not text.improve.keep_adapter:
+        return payload
+    return dataclasses.replace(payload, adapter=improved.adapter)
 
 
 def release_settings(policy: Policy, generator, generated: dict, rows: int, selection=None) -> dict:
@@ -136,7 +144,7 @@ def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, st
     modelled = released[[c for c in plan.model if c in released.columns]]
     text_seed = derived_seeds(table.seed + 1, 1)[0]
     scrubber = text_scrubber(policy, frame, text_seed) if plan.text else None
-    generated = generate_text_columns(
+    generated, improved = generate_text_columns(
         frame, plan.text, policy.generate.text, scrubber, runner, text_seed, progress, known, modelled,
         pd.concat([train, holdout], ignore_index=True), least=policy.validation.suites.factuality.reidentifying_facts)
     timings["text"] = time.perf_counter() - tick
@@ -164,5 +172,6 @@ def synthesize_table(frame: pd.DataFrame, policy: Policy, progress: Progress, st
                                             else {})},
         columns={**plan.to_dict(), "order": plan.order, "sdtypes": sdtypes, "generalised": generaliser.generalised_},
         notes=notes, timings=timings, figures=figures,
-        settings=release_settings(policy, generator, generated, sampled.rows, selection),
-        payload=runner.payload(sampled, texts))
+        settings={**release_settings(policy, generator, generated, sampled.rows, selection),
+                  **({"improve": improved.to_dict()} if improved is not None else {})},
+        payload=with_adapter(runner.payload(sampled, texts), improved, policy.generate.text))

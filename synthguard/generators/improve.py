@@ -177,6 +177,15 @@ def load_adapter(model, adapter: Adapter):
 
 
 @dataclass
+class RoundResult:
+    """What a round's generation gives the loop: the kept records and {field or column: TextResult}; an
+    instruction mode's ModeResult has both."""
+
+    records: list
+    generated: dict
+
+
+@dataclass
 class RoundFigures:
     """One round as the report gives it: measured on the held-out records, which no round trains on."""
 

@@ -17,6 +17,7 @@ import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -153,8 +154,9 @@ def _paraphrase_mode(real_texts: list[str], synthetic: pd.DataFrame, model, scru
 def generate_text_columns(frame: pd.DataFrame, columns: list[str], settings: TextSettings | None, scrubber,
                           runner, seed: int, progress, known: frozenset[str] = frozenset(),
                           synthetic: pd.DataFrame | None = None, real: pd.DataFrame | None = None,
-                          least: int = 3) -> dict:
-    """{column: TextResult} for the free-text ``columns``, when the policy configures text generation.
+                          least: int = 3) -> tuple[dict, Any]:
+    """({column: TextResult}, the ``improve`` loop's result or None) for the free-text ``columns``, when the policy
+    configures text generation.
 
     ``scrubber``: the release's TextScrubber; ``runner``: the flow's engine, which loads the model; ``least``:
     the gate's own ``reidentifying_facts``, so that the generator holds back what the gate would fail.
@@ -162,10 +164,16 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], settings: Tex
     the synthetic rows, which ``from_rows`` writes notes from; ``real``: the real rows' modelled columns (train
     and holdout), which no note written from a synthetic row may single a patient out of."""
     if settings is None or not columns:
-        return {}
+        return {}, None
     mode = TEXT_MODES[settings.mode]
-    model = load_chat_model(settings, settings.mode, progress, runner) if mode.uses_model else None
+    # A reply cache would hand a fine-tuned model the base model's replies: improve asks afresh.
+    loading = settings.model_copy(update={"resume": False}) if settings.improve else settings
+    model = load_chat_model(loading, settings.mode, progress, runner) if mode.uses_model else None
     nli = load_nli(settings, progress) if mode.uses_model else None
+    improved = None
+    if settings.improve is not None and synthetic is not None and len(synthetic):
+        improved = _improve_on_rows(frame[columns[0]], synthetic, model, scrubber, settings, seed, nli, known, real,
+                                    least, progress)
     generated = {}
     for column in columns:
         texts = frame[column].dropna().astype(str)
@@ -180,4 +188,24 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], settings: Tex
                 opaque_errors(f"generating text for {column!r}", GenerationError):
             generated[column] = mode.run(list(texts), rows, model, scrubber, settings, seed, nli, known,
                                          real=real, least=least)
-    return generated
+    return generated, improved
+
+
+def _improve_on_rows(notes: pd.Series, synthetic: pd.DataFrame, model, scrubber, settings: TextSettings, seed: int,
+                     nli, known, real, least: int, progress):
+    """from_rows' improve loop (generators/improve.py): the records are the synthetic rows, never a real note; the
+    held-out rows and each round's are drawn from all of them, not from the release's ``max_rows`` sample."""
+    from synthguard.generators.improve import RoundResult, improve
+
+    mode = TEXT_MODES[settings.mode]
+    style = [t for t in notes.dropna().astype(str) if t.strip()][:1]  # what the mode itself shows for style
+
+    def run(batch: list[int], chat, run_seed: int, attempts: int | None):
+        asked = settings.model_copy(update={"max_rows": None, **({"max_attempts": attempts} if attempts else {})})
+        with opaque_errors(f"improve: text mode {settings.mode}", GenerationError):
+            result = mode.run(style, synthetic.iloc[batch].reset_index(drop=True), chat, scrubber, asked, run_seed,
+                              nli, known, real=real, least=least)
+        return RoundResult(result.texts, {str(notes.name): result})
+
+    return improve(model, run, list(range(len(synthetic))), settings.improve, seed, progress,
+                   rescrub=lambda texts: scrubber.scrub(texts)[0])

@@ -128,8 +128,8 @@ class TextSettings(StrictModel):
         if self.improve is not None and self.llm.backend != "transformers":
             raise ValueError("improve fine-tunes the model's weights, so it needs a local model (llm.backend: "
                              f"transformers), not backend {self.llm.backend!r}")
-        if self.improve is not None and not TEXT_MODES[self.mode].instruction_data:
-            raise ValueError(f"improve runs with the instruction modes (reword, augment, evol_instruct, "
+        if self.improve is not None and not (TEXT_MODES[self.mode].instruction_data or self.mode == "from_rows"):
+            raise ValueError(f"improve runs with from_rows and the instruction modes (reword, augment, evol_instruct, "
                              f"self_instruct), not {self.mode!r}")
         return self
 
