@@ -265,21 +265,25 @@ def improve(model, run, records: list, settings, seed: int, progress, rescrub=No
     held_records = [records[i] for i in held]
     tick = time.perf_counter()
     # Held-out records get one attempt each: the share measures the model, not the rejection sampling.
-    rounds = [_figures(0, 0, len(held), run(held_records, model, seed, 1), time.perf_counter() - tick)]
+    with progress.step(f"improve round 0: the base model on {len(held)} held-out records"):
+        measured = run(held_records, model, seed, 1)
+    rounds = [_figures(0, 0, len(held), measured, time.perf_counter() - tick)]
     best, best_share, stopped = None, rounds[0].kept_share, f"{settings.rounds} rounds run"
     draw = random.Random(seed + 1)
     for round_ in range(1, settings.rounds + 1):
         tick = time.perf_counter()
         batch = [records[i] for i in sorted(draw.sample(pool, min(settings.records_per_round, len(pool))))]
         recording = RecordingChat(model)
-        result = run(batch, recording, seed + round_, None)
-        pairs = kept_pairs(recording.asked, result.generated, rescrub)
+        with progress.step(f"improve round {round_}: generating from {len(batch)} training records"):
+            result = run(batch, recording, seed + round_, None)
+            pairs = kept_pairs(recording.asked, result.generated, rescrub)
         if not pairs:
             stopped = f"round {round_} kept no record to learn from"
             break
         adapter = fine_tune(model, pairs, settings, seed + round_, progress, round_)
-        figures = _figures(round_, len(pairs), len(held), run(held_records, model, seed, 1),
-                           time.perf_counter() - tick)
+        with progress.step(f"improve round {round_}: the tuned model on {len(held)} held-out records"):
+            measured = run(held_records, model, seed, 1)
+        figures = _figures(round_, len(pairs), len(held), measured, time.perf_counter() - tick)
         rounds.append(figures)
         if figures.kept_share <= best_share:
             stopped = (f"round {round_} did not raise the held-out kept share ({figures.kept_share:.2f} against "
