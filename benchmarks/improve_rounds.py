@@ -52,9 +52,11 @@ def main() -> int:
         print(f"{r['round']:>5} {r['trained_on']:>10} {r['kept']:>4} / {r['held_out']:<2} {r['kept_share']:>6.2f} "
               f"{r['kept_share'] / base:>9.2f} {r['faithfulness'] if r['faithfulness'] is not None else '-':>8} "
               f"{r['quality'] if r['quality'] is not None else '-':>7} {r['seconds']:>5.0f}  {top}")
-    released = release.report.rows.get("synthetic")
-    print(f"release: {released} of {release.report.rows.get('source')} records kept; gate "
-          f"{'passed' if release.passed else 'failed'}")
+    if release.texts is not None:  # a table's notes: how many of the max_rows rows got one
+        what = f"{len(release.texts)} notes of {policy.generate.text.max_rows or 'all'} rows written"
+    else:
+        what = f"{release.report.rows.get('synthetic')} of {release.report.rows.get('source')} records kept"
+    print(f"release: {what}; gate {'passed' if release.passed else 'failed'}")
     if args.examples:
         with args.examples.open("w", encoding="utf-8") as out:
             for r in improve["rounds"]:
