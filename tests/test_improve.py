@@ -18,6 +18,7 @@ from tests.conftest import save_tiny_llama
      "needs a local model"),
     ({"mode": "paraphrase", "improve": {}}, "instruction modes"),
     ({"mode": "reword", "improve": {"rounds": 0}}, "rounds"),
+    ({"mode": "reword", "improve": {"train_options": {"min_similarity": 2}}}, "min_similarity"),
 ])
 def test_improve_is_refused_where_it_cannot_run(text, message):
     with pytest.raises(PolicyError, match=message):

@@ -70,6 +70,14 @@ class ImproveSettings(StrictModel):
     batch_size: int = Field(8, ge=1, le=256)
     max_tokens: int = Field(384, ge=16, le=8192, description="tokens kept per training example (its end, where "
                                                              "the reply is)")
+    train_options: dict[str, Any] = Field(
+        default_factory=dict, description="the text mode's options for what a round learns from only (reword: "
+                                          "min_similarity 0.9 keeps the closest rewordings); the held-out measure and "
+                                          "the release use the policy's own")
+
+    def learning(self, settings: TextSettings) -> TextSettings:
+        """``settings`` as a round's training generation uses them: ``train_options`` over the mode's options."""
+        return settings.model_copy(update={"options": {**settings.options, **self.train_options}})
 
 
 class TextSettings(StrictModel):
@@ -125,6 +133,8 @@ class TextSettings(StrictModel):
         if self.mode == "row_template" and not self.template:
             raise ValueError("mode row_template needs a template (a note with {column} placeholders)")
         self.mode_options()
+        if self.improve is not None and self.improve.train_options:
+            self.improve.learning(self).mode_options()  # checked by the mode's options model, as options are
         if self.improve is not None and self.llm.backend != "transformers":
             raise ValueError("improve fine-tunes the model's weights, so it needs a local model (llm.backend: "
                              f"transformers), not backend {self.llm.backend!r}")
