@@ -49,16 +49,22 @@ def instruction_records(frame: pd.DataFrame, fields) -> list[Record]:
     return records
 
 
+def scrubbed_records(records: list[Record], policy: Policy, frame: pd.DataFrame) -> tuple[list[Record], object]:
+    """The records scrubbed with the release's key, and the judge built on them (second scrub, PII replay,
+    memorization)."""
+    flat = [part for r in records for part in (r.instruction, r.input, r.output)]
+    scrubbed, judge = judge_for(text_scrubber(policy, frame, policy.generate.table.seed), flat, policy.generate.text)
+    return [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)], judge
+
+
 def self_train(model, records: list[Record], policy: Policy, frame: pd.DataFrame, nli, progress):
     """The ReST^EM loop on every scrubbed source record (generators/improve.py); ``model`` ends with the best
     round's adapter. Records outside the release's sample are scrubbed here with the same key."""
     settings = policy.generate.text
     seed = policy.generate.table.seed
     with progress.step(f"improve: scrubbing {len(records)} source records"):
-        flat = [part for r in records for part in (r.instruction, r.input, r.output)]
         # Judged against every source record (memorization, PII replay), not only the release's sample.
-        scrubbed, judge = judge_for(text_scrubber(policy, frame, seed), flat, settings)
-        clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
+        clean, judge = scrubbed_records(records, policy, frame)
     mode = TEXT_MODES[settings.mode]
 
     def run(batch, chat, run_seed, attempts):
@@ -93,13 +99,9 @@ def synthesize_instructions(frame: pd.DataFrame, policy: Policy, progress: Progr
         keep = pd.Series(range(len(records))).sample(settings.max_rows, random_state=seed % 2**32).sort_values()
         records = [records[i] for i in keep]
     with progress.step(f"scrubbing {len(records)} records"):
-        flat = [part for r in records for part in (r.instruction, r.input, r.output)]
-        scrubbed, judge = judge_for(text_scrubber(policy, frame, seed), flat, settings)
-        clean = [Record(*scrubbed[i:i + 3]) for i in range(0, len(scrubbed), 3)]
+        clean, judge = scrubbed_records(records, policy, frame)
     timings["scrub"] = time.perf_counter() - started
-    # A reply cache would hand a fine-tuned model the base model's replies: improve asks afresh.
-    loading = settings.model_copy(update={"resume": False}) if settings.improve else settings
-    model = load_chat_model(loading, settings.mode, progress, engine(policy.engine, policy.ray))
+    model = load_chat_model(settings, settings.mode, progress, engine(policy.engine, policy.ray))
     nli = load_nli(settings, progress)
     improved = None
     if settings.improve is not None:

@@ -129,7 +129,8 @@ def load_chat_model(settings: TextSettings, step: str, progress, runner=None):
     with progress.step(f"loading language model ({settings.llm.backend}{f' on {runner.name} actors' * on_actors})"), \
             opaque_errors("loading the language model", GenerationError):
         model = runner.chat_model(settings.llm) if runner is not None else chat_model(settings.llm)
-    if settings.resume and os.environ.get(KEY_ENV):
+    # Not under improve: the cache would hand a fine-tuned model the base model's replies.
+    if settings.resume and settings.improve is None and os.environ.get(KEY_ENV):
 
         name = hashlib.sha256(f"{model.name}:{settings.llm.model or model.identity()}".encode()).hexdigest()[:16]
         return ResumableChat(model, cache_dir() / "generations" / f"{name}.jsonl", step)
@@ -166,9 +167,7 @@ def generate_text_columns(frame: pd.DataFrame, columns: list[str], settings: Tex
     if settings is None or not columns:
         return {}, None
     mode = TEXT_MODES[settings.mode]
-    # A reply cache would hand a fine-tuned model the base model's replies: improve asks afresh.
-    loading = settings.model_copy(update={"resume": False}) if settings.improve else settings
-    model = load_chat_model(loading, settings.mode, progress, runner) if mode.uses_model else None
+    model = load_chat_model(settings, settings.mode, progress, runner) if mode.uses_model else None
     nli = load_nli(settings, progress) if mode.uses_model else None
     improved = None
     if settings.improve is not None and synthetic is not None and len(synthetic):
