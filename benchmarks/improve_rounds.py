@@ -1,10 +1,11 @@
 """Per-round figures of generate.text.improve (ReST^EM) beside round 0 (the base model), from one run.
 
     python benchmarks/improve_rounds.py --policy policies/instruction-tuning-improve.yaml \
-        [--data examples/data/self_instruct_seed_tasks.jsonl] [--rounds 2] [--examples out.jsonl]
+        [--data examples/data/self_instruct_seed_tasks.jsonl] [--rounds 2] [--examples out.jsonl] [--output DIR]
 
 Every figure is on the held-out source records, which no round trains on (one attempt each). ``--examples``
-writes each round's kept held-out texts beside their scrubbed source, to be read one by one.
+writes each round's kept held-out texts beside their scrubbed source, to be read one by one; ``--output`` writes
+the release (gate or not: the action is ``warn`` here), to compare two runs of one seed file by file.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--examples", type=Path, help="write each round's kept held-out texts here (JSONL)")
+    parser.add_argument("--output", type=Path, help="write the release (data, adapter/, report, manifest) here")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import synthguard
@@ -63,6 +65,8 @@ def main() -> int:
                 for source, text in r["examples"]:
                     out.write(json.dumps({"round": r["round"], "source": source, "kept": text}) + "\n")
         print(f"kept held-out texts: {args.examples}")
+    if args.output:
+        print(f"release written: {release.write(args.output)}")
     return 0
 
 

@@ -25,6 +25,18 @@ def test_improve_is_refused_where_it_cannot_run(text, message):
         parse_policy({"name": "t", "generate": {"text": text}})
 
 
+def test_a_round_learns_with_its_own_options_and_tries_while_the_release_keeps_the_policys():
+    text = parse_policy({"name": "t", "generate": {"text": {
+        "mode": "reword", "max_attempts": 2, "options": {"min_similarity": 0.85},
+        "improve": {"attempts": 5, "train_options": {"min_similarity": 0.9}}}}}).generate.text
+    learning = text.improve.learning(text)
+    assert (learning.max_attempts, learning.options["min_similarity"]) == (5, 0.9)
+    assert (text.max_attempts, text.options["min_similarity"]) == (2, 0.85)
+    untouched = parse_policy({"name": "t", "generate": {"text": {"mode": "reword", "max_attempts": 3,
+                                                                  "improve": {}}}}).generate.text
+    assert untouched.improve.learning(untouched).max_attempts == 3
+
+
 def _tiny_chat(tmp_path):
     from synthguard.generators.llm_transformers import TransformersChat
     from synthguard.sections.text import LLMSettings

@@ -158,7 +158,7 @@ class _Rewords(ChatHandler):
             note += " Call back at (415) 555-0199."
         elif type(self).calls % 4 == 2:
             note = "Note:\n" + note
-        self.send_reply(note.replace("presenting with", "seen today for"))
+        self.send_reply(note.replace("presenting with", "who presents with"))
 
 
 def test_a_template_draft_is_reworded_and_invented_identifiers_and_prompt_leftovers_are_rejected(
@@ -166,7 +166,7 @@ def test_a_template_draft_is_reworded_and_invented_identifiers_and_prompt_leftov
     shipped = yaml.safe_load((ROOT / "policies" / "medical.yaml").read_text())["generate"]["text"]
     notes, table = _notes_from(_Rewords, {**shipped, "mode": "from_rows", "max_rows": 8, "max_attempts": 4},
                                medical_raw, write_policy, tmp_path / "out")
-    assert len(notes) == 8 and notes["text"].str.contains("seen today for").all()
+    assert len(notes) == 8 and notes["text"].str.contains("who presents with").all()
     assert not notes["text"].str.contains("555|Note:").any()
     for text, row in zip(notes["text"], notes["row"], strict=True):
         assert text.startswith(f"{table.loc[row, 'age']}-year-old") and f"cholesterol {table.loc[row, 'chol']} " in text

@@ -32,6 +32,19 @@ FROM_ROW_PROMPT = ("Write a short clinical note (two or three sentences) about t
 DRAFT_PROMPT = ("Rewrite the following clinical note in different words, as a clinician would write it. Keep "
                 "every fact and number exactly; add no other number, date, name, place, drug or diagnosis. Reply "
                 "with the note only.")
+# Two worked rewrites, shown as earlier turns of the conversation when there is a template (reword does the
+# same): with a scrubbed real note for style instead, the 135M model kept 0 of 20 notes (6 prompt leftovers, 4
+# dropped facts). The examples are made up, about no row of any dataset; a note that copies one is caught by its
+# numbers (not its row's) and words (not its draft's). Their phrasing is not a prompt leftover: "year old man
+# reports" is what they are there to teach.
+DRAFT_EXAMPLES = [
+    ("47-year-old woman presenting with shortness of breath. Heart rate 112, temperature 38.4 C; cough at night.",
+     "A 47-year-old woman presents with shortness of breath. Her heart rate is 112 and her temperature 38.4 C, "
+     "and she has a cough at night."),
+    ("72-year-old man presenting with dizziness. Glucose 96 mg/dl, sodium 131 mmol/l; ECG: sinus rhythm.",
+     "This 72-year-old man reports dizziness. His glucose is 96 mg/dl and his sodium 131 mmol/l. The ECG shows "
+     "sinus rhythm."),
+]
 STYLE = "A note about another patient, for its style only (use none of its facts):\n{example}\n\nFacts:\n{facts}"
 DRAFT_STYLE = "A note about another patient, for its style only (use none of its facts):\n{example}\n\nNote:\n{facts}"
 
@@ -137,6 +150,25 @@ def dropped_facts(row: pd.Series, settings, note: str) -> list[str]:
     return missing
 
 
+# Words a note may use though its draft does not: what it is about, not a finding.
+NOTE_WORDS = frozenset({"patient", "result", "finding"})
+
+
+def _invention_check(scrubber, settings):
+    """``(draft, note) -> bool``: the note states a noun, adjective, name or number its draft has no word near
+    ("The erythrocyte gold test has reversed the reversible defect", "a rare genetic disorder that affects the
+    liver"): an invented finding the number checks cannot see. English drafts only (spaCy lemmas)."""
+    language = getattr(getattr(scrubber, "settings", None), "language", None)
+    if not settings.template or language != "en":
+        return lambda draft, note: False
+    from synthguard.generators._content_words import invented
+    from synthguard.generators.reword import _parser
+    from synthguard.measures.embeddings import embed
+
+    parser = _parser(scrubber.settings.spacy_model)
+    return lambda draft, note: bool(invented(parser, embed, draft, note, NOTE_WORDS))
+
+
 @register_text_mode("from_rows", instruction_data=False)
 def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrubber, settings, seed: int,
                     nli=None, known: frozenset[str] = frozenset(), real: pd.DataFrame | None = None,
@@ -158,13 +190,17 @@ def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrub
     examples = [rng.choice(scrubbed) if scrubbed and settings.style_examples else "" for _ in facts]
     system, style, label = (DRAFT_PROMPT, DRAFT_STYLE, "Note") if settings.template else \
         (FROM_ROW_PROMPT, STYLE, "Facts")
+    worked = [turn for before, after in DRAFT_EXAMPLES for turn in
+              ({"role": "user", "content": f"Note:\n{before}"}, {"role": "assistant", "content": after})] \
+        if settings.template else []
     quality = QualityJudge([system, style.split("\n")[0]], labels=[f"{label}:", "Facts:", "Note:"])
+    invents = _invention_check(scrubber, settings)
     pending = list(range(len(facts)))
     released: dict[int, tuple[str, str]] = {}
     for attempt in range(settings.max_attempts):
         if not pending:
             break
-        conversations = [[{"role": "system", "content": system},
+        conversations = [[{"role": "system", "content": system}, *worked,
                           {"role": "user", "content": style.format(example=examples[i], facts=facts[i])
                            if examples[i] else f"{label}:\n{facts[i]}"}] for i in pending]
         raw = model.chat(conversations, seed=seed + attempt * len(facts))
@@ -178,6 +214,7 @@ def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrub
             reason = reason or quality.problem(words) or verdict or \
                 ("draft_copied" if settings.template and _same_words(words, facts[i]) else None) or \
                 ("fact_dropped" if settings.template and dropped_facts(rows.iloc[i], settings, words) else None) or \
+                ("content_added" if invents(facts[i], words) else None) or \
                 ("invented_identifier" if plain[i] and note != words else None) or \
                 ("facts_match_one_real_row" if bad else None)
             if reason is None:

@@ -16,6 +16,9 @@ Its failures are kept out, each counted by reason:
 - ``not_a_request`` (English): the instruction asks (an imperative, a question, a "you need to") and the
   rewording states ("Analyze the sentences below to identify biases." became "The sentences below are
   carefully crafted to identify biases."), by spaCy's parse of each sentence's root;
+- ``content_dropped`` / ``content_added`` (English): a noun, adjective, number or qualifier of the instruction
+  lost, or one it did not have, or one more request (synthguard.generators._content_words): the drift a
+  sentence embedding forgives ("yet includes protein" dropped at cosine 0.9);
 - ``unfaithful`` / ``near_copy``: a number, date, side, drug or code added, dropped or changed (tier 0, both
   ways), or the instruction returned nearly unchanged (ROUGE-L above ``max_copy_overlap``);
 - ``prompt_leak``, ``repetition``, ``truncated``, ``deflection``: no usable instruction
@@ -32,6 +35,7 @@ from functools import cache
 from pydantic import Field
 
 from synthguard.generators import register_text_mode
+from synthguard.generators._content_words import content_change
 from synthguard.generators._record_quality import score_records
 from synthguard.generators.instructions import ModeContext, ModeResult, Record, ask_until_kept
 from synthguard.generators.text import TextResult, _verdicts
@@ -63,6 +67,8 @@ class RewordOptions(StrictModel):
                                                                  "instruction")
     min_sentence_similarity: float = Field(0.5, ge=-1, le=1, description="lowest MiniLM cosine of the rewording "
                                                                           "to each sentence of the instruction")
+    keep_content: bool = Field(True, description="English: reject a rewording that drops or adds a noun, "
+                                                 "adjective, number or qualifier, or adds a request")
 
 
 def conversation(instruction: str) -> list[dict[str, str]]:
@@ -138,6 +144,10 @@ def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: 
         if reason is None and english and _instruction_asks(scrub.spacy_model, record.instruction) and \
                 not is_request(_parser(scrub.spacy_model), words):
             reason = "not_a_request"
+        if reason is None and english and options.keep_content:
+            from synthguard.measures.embeddings import embed
+
+            reason = content_change(_parser(scrub.spacy_model), embed, record.instruction, words)
         yield i, reason, (words, text, scored.quality)
 
 

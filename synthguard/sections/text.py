@@ -56,6 +56,9 @@ class ImproveSettings(StrictModel):
                                                     "the held-out kept share ends the loop")
     records_per_round: int = Field(64, ge=1, description="source records (outside the held-out ones) a round "
                                                          "generates from; what the filters keep is what it learns")
+    attempts: int | None = Field(None, ge=1, le=20, description="tries per training record in a round (default: "
+                                                                "max_attempts); ReST^EM samples many per problem, "
+                                                                "and a model that seldom succeeds needs more")
     held_out: float = Field(0.25, gt=0, lt=1, description="share of the source records no round trains on; each "
                                                           "round's kept share is measured on them")
     held_out_records: int = Field(32, ge=1, description="at most this many held-out records")
@@ -76,8 +79,10 @@ class ImproveSettings(StrictModel):
                                           "the release use the policy's own")
 
     def learning(self, settings: TextSettings) -> TextSettings:
-        """``settings`` as a round's training generation uses them: ``train_options`` over the mode's options."""
-        return settings.model_copy(update={"options": {**settings.options, **self.train_options}})
+        """``settings`` as a round's training generation uses them: ``train_options`` over the mode's options, and
+        ``attempts`` tries per record."""
+        return settings.model_copy(update={"options": {**settings.options, **self.train_options},
+                                           "max_attempts": self.attempts or settings.max_attempts})
 
 
 class TextSettings(StrictModel):
