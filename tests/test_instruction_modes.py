@@ -283,7 +283,7 @@ class _Rewording(ChatHandler):
         elif "thank-you" in given:  # echoes the label and returns the instruction unchanged
             self.send_reply("Reword: " + given if tries == 1 else
                             given.replace("Write a short thank-you note to", "Compose a brief note thanking")
-                            .replace("birthday gift", "present they gave for the birthday"))
+                            .replace("birthday gift", "gift they gave for the birthday"))
         else:
             self.send_reply("Bien sûr. A propos de la terrélactéraire." if tries == 1 else
                             given.replace("Summarize", "Give a summary of"))

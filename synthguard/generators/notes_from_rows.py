@@ -214,8 +214,8 @@ def notes_from_rows(real_texts: list[str], synthetic: pd.DataFrame, model, scrub
             reason = reason or quality.problem(words) or verdict or \
                 ("draft_copied" if settings.template and _same_words(words, facts[i]) else None) or \
                 ("fact_dropped" if settings.template and dropped_facts(rows.iloc[i], settings, words) else None) or \
-                ("content_added" if invents(facts[i], words) else None) or \
                 ("invented_identifier" if plain[i] and note != words else None) or \
+                ("content_added" if invents(facts[i], words) else None) or \
                 ("facts_match_one_real_row" if bad else None)
             if reason is None:
                 released[i] = (words, note)
