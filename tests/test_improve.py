@@ -32,6 +32,9 @@ def test_a_round_learns_with_its_own_options_and_tries_while_the_release_keeps_t
     learning = text.improve.learning(text)
     assert (learning.max_attempts, learning.options["min_similarity"]) == (5, 0.9)
     assert (text.max_attempts, text.options["min_similarity"]) == (2, 0.85)
+    held_out = text.improve.for_run(text, 1)  # the held-out measure: the policy's options, one try
+    assert (held_out.max_attempts, held_out.options["min_similarity"]) == (1, 0.85)
+    assert text.improve.for_run(text, None) == learning
     untouched = parse_policy({"name": "t", "generate": {"text": {"mode": "reword", "max_attempts": 3,
                                                                   "improve": {}}}}).generate.text
     assert untouched.improve.learning(untouched).max_attempts == 3

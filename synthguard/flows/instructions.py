@@ -68,8 +68,7 @@ def self_train(model, records: list[Record], policy: Policy, frame: pd.DataFrame
     mode = TEXT_MODES[settings.mode]
 
     def run(batch, chat, run_seed, attempts):
-        asked = settings.improve.learning(settings) if attempts is None else \
-            settings.model_copy(update={"max_attempts": attempts})
+        asked = settings.improve.for_run(settings, attempts)
         with opaque_errors(f"improve: text mode {settings.mode}", GenerationError):
             return mode.run(batch, ModeContext(chat, judge, asked, run_seed, progress, nli))
 

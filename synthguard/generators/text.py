@@ -200,8 +200,7 @@ def _improve_on_rows(notes: pd.Series, synthetic: pd.DataFrame, model, scrubber,
     style = [t for t in notes.dropna().astype(str) if t.strip()][:1]  # what the mode itself shows for style
 
     def run(batch: list[int], chat, run_seed: int, attempts: int | None):
-        asked = (settings.model_copy(update={"max_attempts": attempts}) if attempts else
-                 settings.improve.learning(settings)).model_copy(update={"max_rows": None})
+        asked = settings.improve.for_run(settings, attempts).model_copy(update={"max_rows": None})
         with opaque_errors(f"improve: text mode {settings.mode}", GenerationError):
             result = mode.run(style, synthetic.iloc[batch].reset_index(drop=True), chat, scrubber, asked, run_seed,
                               nli, known, real=real, least=least)

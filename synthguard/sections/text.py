@@ -84,6 +84,11 @@ class ImproveSettings(StrictModel):
         return settings.model_copy(update={"options": {**settings.options, **self.train_options},
                                            "max_attempts": self.attempts or settings.max_attempts})
 
+    def for_run(self, settings: TextSettings, attempts: int | None) -> TextSettings:
+        """What one call of the loop's ``run`` generates with: a training round (``attempts`` None) learns with
+        ``learning``; the held-out measure keeps the policy's options, ``attempts`` tries each."""
+        return self.learning(settings) if attempts is None else settings.model_copy(update={"max_attempts": attempts})
+
 
 class TextSettings(StrictModel):
     mode: str = Field("paraphrase", description="a registered text mode: for a text column of a table, paraphrase "
